@@ -1,0 +1,64 @@
+# ParkOps — the verbs people type. `make run` and `make test` are all a new machine needs.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run serve test lint worker install install-dev migrate demo messages bench clean
+
+$(VENV)/.installed: requirements/base.lock
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --disable-pip-version-check -r requirements/base.lock
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements/dev.lock
+	$(PIP) install --quiet --disable-pip-version-check -r requirements/base.lock -r requirements/dev.lock
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+migrate: install
+	$(PY) manage.py migrate --no-input -v0
+
+demo: migrate
+	$(PY) manage.py load_demo_if_empty
+
+## run: install, migrate, load the demo on an empty database, serve with a worker beside it
+run: demo
+	@echo "ParkOps on http://$(HOST):$(PORT)/  (demo logins: admin, operator, gov, fund, tenant / parkops-demo)"
+	@$(PY) manage.py db_worker --interval 1 >var/worker.log 2>&1 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(PY) manage.py runserver --noreload $(HOST):$(PORT)
+
+## serve: production-style server (gunicorn, WSGI); set DATABASE_URL, SECRET_KEY, ALLOWED_HOSTS
+serve: install
+	DJANGO_SETTINGS_MODULE=config.settings.production $(PY) manage.py collectstatic --no-input -v0
+	DJANGO_SETTINGS_MODULE=config.settings.production $(VENV)/bin/gunicorn config.wsgi \
+	  --bind $(HOST):$(PORT) --workers $${WORKERS:-2}
+
+worker: migrate
+	$(PY) manage.py db_worker
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy core enterprises spaces config
+
+## test: the whole suite (lint, types, migrations check, pytest with API fuzzing and browser smoke)
+test: lint
+	$(PY) manage.py makemigrations --check --dry-run -v1 --settings=config.settings.test
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+messages: install-dev
+	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --add-location file
+	$(PY) manage.py compilemessages -l zh_Hans
+
+bench: install-dev
+	$(PY) bench/unit_search.py
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,9 @@
+"""The REST API under /api/v1/: one router per app."""
+
+from core.api.routes import router as core_router
+from core.api.setup import build_api
+from spaces.api import router as spaces_router
+
+api = build_api()
+api.add_router("/", core_router)
+api.add_router("/spaces/", spaces_router)

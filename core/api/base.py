@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+import django_filters
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.http import HttpRequest
+from ninja import Schema
+from ninja.errors import HttpError
+from pydantic import create_model
+
+from core.pagination import InvalidCursor, keyset_page
+from core.permissions import get_restricted_or_404
+
+__all__ = [
+    "ERRORS",
+    "ErrorOut",
+    "FilterQuery",
+    "api_operation",
+    "filter_queryset",
+    "get_or_404",
+    "page_of",
+    "page_schema",
+]
+
+
+class ErrorOut(Schema):
+    """Every error: a sentence for people and, for bad input, messages per field."""
+
+    detail: str
+    errors: dict[str, list[str]] = {}
+
+
+ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut,
+                          422: ErrorOut}
+
+
+def api_operation(model: type[models.Model], action: str) -> dict[str, Any]:
+    """OpenAPI extras naming the model and action an operation needs.
+
+    The authorization matrix test reads them to know what each operation should allow.
+    """
+    return {"x-parkops-model": model._meta.label_lower, "x-parkops-action": action}
+
+
+def page_schema(item: type[Schema]) -> type[Schema]:
+    """``{"items": [...], "next": cursor or null}`` for one item schema."""
+    return create_model(  # type: ignore[call-overload,no-any-return]
+        f"{item.__name__}Page", __base__=Schema, items=(list[item], ...),  # type: ignore[valid-type]
+        next=(str | None, None),
+    )
+
+
+def page_of(queryset: models.QuerySet, *, order: str, cursor: str | None, limit: int) -> Any:
+    try:
+        page = keyset_page(queryset, order=order, cursor=cursor, size=max(1, min(limit, 500)))
+    except InvalidCursor as exc:
+        raise HttpError(400, "Invalid cursor: use the `next` value of the previous page.") from exc
+    return {"items": page.items, "next": page.next_cursor}
+
+
+_FILTER_TYPES: list[tuple[type, Any]] = [
+    (django_filters.NumberFilter, Decimal),
+    (django_filters.DateFilter, datetime.date),
+    (django_filters.BooleanFilter, bool),
+]
+
+
+def FilterQuery(filterset_class: type[django_filters.FilterSet]) -> type[Schema]:  # noqa: N802
+    """A query-parameter schema with the filters of a FilterSet: one definition, UI and API."""
+    fields: dict[str, Any] = {}
+    for name, flt in filterset_class.base_filters.items():
+        kind: Any = str
+        for filter_class, python_type in _FILTER_TYPES:
+            if isinstance(flt, filter_class):
+                kind = python_type
+        fields[name] = (kind | None, None)
+    return create_model(  # type: ignore[call-overload,no-any-return]
+        f"{filterset_class.__name__}Query", __base__=Schema, **fields
+    )
+
+
+def filter_queryset(
+    filterset_class: type[django_filters.FilterSet], params: Schema, queryset: models.QuerySet,
+    request: HttpRequest,
+) -> models.QuerySet:
+    data = {k: v for k, v in params.dict().items() if v is not None}
+    filterset = filterset_class(data, queryset=queryset, request=request)
+    if not filterset.is_valid():
+        raise ValidationError({k: [str(m) for m in v] for k, v in filterset.errors.items()})
+    return filterset.qs
+
+
+def get_or_404(model: type[models.Model], request: HttpRequest, action: str, pk: Any) -> Any:
+    return get_restricted_or_404(model, request.user, action, pk=pk)

@@ -1,0 +1,129 @@
+"""List / detail / create / update / delete operations for one model, on one router.
+
+Every app's API is the same five operations through the permission layer and the app's
+services; this writes them once. Foreign keys come in as ``<name>_id`` and must point at a row
+the caller may see, or the field is reported as invalid.
+"""
+
+# No `from __future__ import annotations`: ninja reads these signatures at run time and the
+# schemas are local variables.
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema
+
+from core.api.base import (
+    ERRORS,
+    FilterQuery,
+    api_operation,
+    filter_queryset,
+    get_or_404,
+    page_of,
+    page_schema,
+)
+
+__all__ = ["Crud", "register_crud"]
+
+
+@dataclass
+class Crud:
+    model: type[models.Model]
+    out: type[Schema]
+    create_in: type[Schema]
+    update_in: type[Schema]
+    filterset: Any
+    create: Callable[..., Any]
+    update: Callable[..., Any]
+    delete: Callable[..., Any]
+    order: str = "pk"
+    sortable: tuple[str, ...] = ()
+    select_related: tuple[str, ...] = ()
+
+
+def _resolve_foreign_keys(
+    model: type[models.Model], data: dict[str, Any], request: HttpRequest
+) -> dict[str, Any]:
+    errors: dict[str, list[str]] = {}
+    for field in model._meta.concrete_fields:
+        if not field.is_relation or field.attname not in data or data[field.attname] is None:
+            continue
+        related = field.related_model
+        visible = related._default_manager.restrict(request.user, "view")  # type: ignore[union-attr]
+        if not visible.filter(pk=data[field.attname]).exists():
+            errors[field.attname] = [
+                _("No %(model)s with id %(id)s that you may use.")
+                % {"model": related._meta.verbose_name, "id": data[field.attname]}  # type: ignore[union-attr]
+            ]
+    if errors:
+        raise ValidationError(errors)
+    return data
+
+
+def register_crud(router: Router, path: str, spec: Crud) -> None:
+    model = spec.model
+    name = model._meta.model_name
+    label = model._meta.verbose_name_raw
+    query_schema = FilterQuery(spec.filterset)
+    sort_values = {spec.order, *spec.sortable, *(f"-{s}" for s in spec.sortable)}
+
+    def list_items(
+        request: HttpRequest, filters: Query[query_schema],  # type: ignore[valid-type]
+        cursor: str | None = None, limit: int = 50, sort: str | None = None,
+    ) -> Any:
+        qs = model._default_manager.restrict(request.user, "view")  # type: ignore[attr-defined]
+        qs = filter_queryset(spec.filterset, filters, qs.select_related(*spec.select_related),
+                             request)
+        order = sort if sort in sort_values else spec.order
+        return page_of(qs, order=order, cursor=cursor, limit=limit)
+
+    def get_item(request: HttpRequest, id: int) -> Any:  # noqa: A002
+        return get_or_404(model, request, "view", id)
+
+    def create_item(request: HttpRequest, payload: spec.create_in) -> Any:  # type: ignore[name-defined]
+        data = _resolve_foreign_keys(model, payload.dict(), request)
+        m2m_names = {f.name for f in model._meta.many_to_many}
+        m2m = {k: data.pop(k) for k in list(data) if k in m2m_names}
+        return 201, spec.create(actor=request.user, instance=model(**data), m2m=m2m)
+
+    def update_item(request: HttpRequest, id: int, payload: spec.update_in) -> Any:  # type: ignore[name-defined]  # noqa: A002
+        obj = get_or_404(model, request, "change", id)
+        data = _resolve_foreign_keys(model, payload.dict(exclude_unset=True), request)
+        return spec.update(actor=request.user, instance=obj, data=data)
+
+    def delete_item(request: HttpRequest, id: int) -> Any:  # noqa: A002
+        obj = get_or_404(model, request, "delete", id)
+        spec.delete(actor=request.user, instance=obj)
+        return 204, None
+
+    page = page_schema(spec.out)
+    router.add_api_operation(
+        path, ["GET"], list_items, response={200: page, **ERRORS},
+        summary=f"List {label}", operation_id=f"{name}_list",
+        openapi_extra=api_operation(model, "view"),
+    )
+    router.add_api_operation(
+        path, ["POST"], create_item, response={201: spec.out, **ERRORS},
+        summary=f"Create {label}", operation_id=f"{name}_create",
+        openapi_extra=api_operation(model, "add"),
+    )
+    router.add_api_operation(
+        f"{path}{{id}}", ["GET"], get_item, response={200: spec.out, **ERRORS},
+        summary=f"Get {label}", operation_id=f"{name}_get",
+        openapi_extra=api_operation(model, "view"),
+    )
+    router.add_api_operation(
+        f"{path}{{id}}", ["PATCH"], update_item, response={200: spec.out, **ERRORS},
+        summary=f"Update {label}", operation_id=f"{name}_update",
+        openapi_extra=api_operation(model, "change"),
+    )
+    router.add_api_operation(
+        f"{path}{{id}}", ["DELETE"], delete_item, response={204: None, **ERRORS},
+        summary=f"Delete {label}", operation_id=f"{name}_delete",
+        openapi_extra=api_operation(model, "delete"),
+    )

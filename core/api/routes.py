@@ -1,0 +1,66 @@
+"""Platform endpoints: who am I, and the change log of any record the caller may see."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.apps import apps
+from django.http import Http404, HttpRequest
+from ninja import Router, Schema
+
+from core import audit
+from core.api.base import ERRORS
+from core.permissions import get_restricted_or_404
+
+__all__ = ["router"]
+
+router = Router(tags=["platform"])
+
+
+class MeOut(Schema):
+    username: str
+    display_name: str
+    role: str
+    operator: str | None
+    jurisdiction: str | None
+    enterprise_id: int | None
+
+
+class AuditOut(Schema):
+    at: datetime.datetime
+    actor: str | None
+    action: str
+    changes: dict[str, list[Any]]
+    comment: str
+
+
+@router.get("/me", response={200: MeOut, **ERRORS}, summary="The authenticated user")
+def me(request: HttpRequest) -> Any:
+    user: Any = request.user
+    return {
+        "username": user.username, "display_name": str(user), "role": user.role,
+        "operator": user.operator.code if user.operator_id else None,
+        "jurisdiction": user.jurisdiction.code if user.jurisdiction_id else None,
+        "enterprise_id": user.enterprise_id,
+    }
+
+
+@router.get(
+    "/audit/{app_label}/{model_name}/{object_id}",
+    response={200: list[AuditOut], **ERRORS},
+    summary="Change log of one record",
+)
+def record_history(request: HttpRequest, app_label: str, model_name: str, object_id: int) -> Any:
+    try:
+        model = apps.get_model(app_label, model_name)
+    except (LookupError, ValueError) as exc:
+        raise Http404 from exc
+    if not hasattr(model, "policy"):
+        raise Http404
+    obj = get_restricted_or_404(model, request.user, "view", pk=object_id)
+    return [
+        {"at": e.at, "actor": str(e.actor) if e.actor else None, "action": e.action,
+         "changes": e.changes, "comment": e.comment}
+        for e in audit.entries_for(obj)[:500]
+    ]

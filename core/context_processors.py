@@ -1,0 +1,35 @@
+"""What the application shell needs on every page: navigation, park switcher, roles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.apps import apps
+from django.http import HttpRequest
+from django.urls import reverse
+
+__all__ = ["shell"]
+
+
+def shell(request: HttpRequest) -> dict[str, Any]:
+    user = request.user
+    if not user.is_authenticated:
+        return {}
+    sections = []
+    for config in apps.get_app_configs():
+        items = []
+        for item in getattr(config, "nav", ()):
+            model = apps.get_model(item["model"])
+            if model.policy.allows_role(user, item.get("action", "view")):  # type: ignore[attr-defined]
+                url = reverse(item["url"])
+                items.append({"label": item["label"], "url": url, "icon": item.get("icon", ""),
+                              "active": request.path.startswith(url)})
+        if items:
+            sections.append({"label": config.verbose_name, "items": items})
+    from core.selectors import switchable_parks
+
+    return {
+        "nav_sections": sections,
+        "switch_parks": switchable_parks(user),
+        "current_park": request.session.get("park", ""),
+    }

@@ -1,0 +1,11 @@
+"""Typed errors that services raise; the UI shows them as messages, the API as 409."""
+
+__all__ = ["ConflictError"]
+
+
+class ConflictError(Exception):
+    """The request is valid but conflicts with the state of the records (HTTP 409)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message

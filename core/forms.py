@@ -1,0 +1,23 @@
+"""Form base: choices of related records limited to what the user may see."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+__all__ = ["ScopedModelForm"]
+
+
+class ScopedModelForm(forms.ModelForm):
+    """A ModelForm whose foreign-key choices pass through the permission layer."""
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        for field in self.fields.values():
+            queryset = getattr(field, "queryset", None)
+            if queryset is not None and hasattr(queryset, "restrict"):
+                field.queryset = queryset.restrict(user, "view")  # type: ignore[attr-defined]
+            if isinstance(field.widget, forms.DateInput):
+                field.widget.input_type = "date"

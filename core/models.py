@@ -1,0 +1,205 @@
+"""Platform records: operators, jurisdictions, users and their scopes, API tokens, jobs.
+
+The operator is a scope from the first migration: parks, staff and (later) funds, thresholds
+and risk weights belong to one operator, and no operator sees another's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import Any, ClassVar
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.choices import JobStatus, Role
+from core.permissions import READ, Policy, RestrictedQuerySet
+
+__all__ = ["ApiToken", "BackgroundJob", "Jurisdiction", "Operator", "TimeStampedModel", "User"]
+
+
+class TimeStampedModel(models.Model):
+    """Base of every business record: when it was created and last changed."""
+
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    # Fields the audit log leaves out: they change on every save and say nothing.
+    audit_exclude: ClassVar[tuple[str, ...]] = ("created_at", "updated_at")
+
+    class Meta:
+        abstract = True
+
+    def derive(self) -> None:
+        """Fill fields derived from others; services call it before checking scope or saving."""
+
+
+class Jurisdiction(TimeStampedModel):
+    """A district government's area (e.g. 海淀区); its reviewers see every park in it."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+
+    objects = RestrictedQuerySet.as_manager()
+    policy = Policy()  # managed by platform admins; others see it only through a park
+
+    class Meta:
+        verbose_name = _("jurisdiction")
+        verbose_name_plural = _("jurisdictions")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Operator(TimeStampedModel):
+    """A park operating company; owns parks, staff and (later) funds and settings."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+
+    objects = RestrictedQuerySet.as_manager()
+    policy = Policy(grants={Role.OPERATOR: READ, Role.FUND: READ}, operator="")
+
+    class Meta:
+        verbose_name = _("operator")
+        verbose_name_plural = _("operators")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A person with exactly one role; the scope fields that role needs are set, others empty."""
+
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.TENANT)
+    display_name = models.CharField(_("display name"), max_length=100, blank=True)
+    operator = models.ForeignKey(
+        Operator, verbose_name=_("operator"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="staff",
+    )
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, verbose_name=_("jurisdiction"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="reviewers",
+    )
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", verbose_name=_("enterprise"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="users",
+    )
+
+    objects: ClassVar[UserManager[User]] = UserManager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    def clean(self) -> None:
+        super().clean()
+        needs = {
+            Role.OPERATOR: ("operator", _("An operator user needs an operator.")),
+            Role.FUND: ("operator", _("A fund manager needs an operator.")),
+            Role.GOV: ("jurisdiction", _("A government reviewer needs a jurisdiction.")),
+            Role.TENANT: ("enterprise", _("A tenant user needs an enterprise.")),
+        }
+        if self.role in needs:
+            field, message = needs[Role(self.role)]
+            if getattr(self, f"{field}_id") is None:
+                raise ValidationError({field: message})
+
+    @property
+    def is_platform_admin(self) -> bool:
+        return self.role == Role.ADMIN or self.is_superuser
+
+
+class ApiToken(models.Model):
+    """A personal API token; only its SHA-256 is stored, the key is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("prefix"), max_length=12)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @staticmethod
+    def new_key() -> str:
+        return "pk_" + secrets.token_urlsafe(32)
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+class BackgroundJob(models.Model):
+    """Progress of one piece of long work (an import, a report) that a worker runs as a task."""
+
+    kind = models.CharField(_("kind"), max_length=50)
+    title = models.CharField(_("title"), max_length=200)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="jobs")
+    status = models.CharField(
+        _("status"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED
+    )
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    message = models.TextField(blank=True)
+    payload = models.BinaryField(blank=True, default=b"")
+    result: models.JSONField[Any] = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def percent(self) -> int:
+        if self.status == JobStatus.DONE:
+            return 100
+        return int(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (JobStatus.DONE, JobStatus.FAILED)
+
+    def advance(self, done: int, total: int | None = None) -> None:
+        self.done = done
+        if total is not None:
+            self.total = total
+        self.save(update_fields=["done", "total"])
+
+    def finish(self, status: str, message: str = "", result: dict[str, Any] | None = None) -> None:
+        self.status = status
+        self.message = message
+        self.result = result or {}
+        self.finished_at = timezone.now()
+        self.save(update_fields=["status", "message", "result", "finished_at"])
+
+
+from core.audit.models import AuditEntry  # noqa: E402  (registers the model with the app)
+
+__all__ += ["AuditEntry"]

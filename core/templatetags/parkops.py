@@ -1,0 +1,60 @@
+"""Template helpers: table cells, query strings, money and areas in 万/亿."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import template
+from django.http import QueryDict
+from django.utils.translation import get_language
+
+from core.tables import Column, cell_value
+
+register = template.Library()
+
+
+@register.simple_tag
+def cell(obj: Any, column: Column) -> Any:
+    return cell_value(obj, column)
+
+
+@register.simple_tag(takes_context=True)
+def query(context: dict[str, Any], **changes: Any) -> str:
+    """The current query string with ``changes`` applied (None removes a key)."""
+    params: QueryDict = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value is None:
+            params.pop(key, None)
+        else:
+            params[key] = value
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+@register.filter
+def big_number(value: Any) -> str:
+    """Summaries show 万 and 亿: 52,340,000 → 5,234万; 5,200,000,000 → 52.00亿."""
+    if value in (None, ""):
+        return "—"
+    number = Decimal(str(value))
+    if (get_language() or "").startswith("zh"):
+        scales = [(Decimal("100000000"), "亿", 2), (Decimal("10000"), "万", 1)]
+    else:
+        scales = [(Decimal("1000000000"), " bn", 2), (Decimal("1000000"), " M", 2)]
+    for scale, suffix, digits in scales:
+        if abs(number) >= scale:
+            return f"{number / scale:,.{digits}f}{suffix}"
+    return f"{number:,.2f}".rstrip("0").rstrip(".")
+
+
+@register.filter
+def percent(value: Any, digits: int = 1) -> str:
+    if value in (None, ""):
+        return "—"
+    return f"{Decimal(str(value)) * 100:.{digits}f}%"
+
+
+@register.filter
+def get_item(mapping: dict[Any, Any], key: Any) -> Any:
+    return mapping.get(key)

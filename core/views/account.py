@@ -1,0 +1,85 @@
+"""Login, logout, home, park switcher, personal API tokens, background job progress."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core import tokens
+from core.forms_account import LoginForm, TokenForm
+from core.models import ApiToken, BackgroundJob
+from core.selectors import switchable_parks
+
+__all__ = ["LoginView", "home", "job_detail", "switch_park", "token_revoke", "tokens_page"]
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "core/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    from django.apps import apps
+
+    cards = []
+    for config in apps.get_app_configs():
+        provider = getattr(config, "home_cards", None)
+        if provider is not None:
+            cards.extend(provider(request.user, request.session.get("park") or None))
+    return render(request, "core/home.html", {"cards": cards})
+
+
+@require_POST
+@login_required
+def switch_park(request: HttpRequest) -> HttpResponse:
+    code = request.POST.get("park", "")
+    if code and code not in {c for c, _name in switchable_parks(request.user)}:
+        raise Http404
+    request.session["park"] = code
+    target = request.POST.get("next", "/")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        target = "/"
+    return redirect(target)
+
+
+@login_required
+def tokens_page(request: HttpRequest) -> HttpResponse:
+    new_key = None
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        token, new_key = tokens.token_create(actor=request.user, name=form.cleaned_data["name"])
+        messages.success(request, _("Token “%(name)s” created. Copy it now: it is shown only once.")
+                         % {"name": token.name})
+        form = TokenForm()
+    return render(request, "core/tokens.html", {
+        "form": form, "new_key": new_key,
+        "tokens": ApiToken.objects.filter(user=request.user),
+    })
+
+
+@require_POST
+@login_required
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    tokens.token_revoke(actor=request.user, token=token)
+    messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})
+    return redirect("core:tokens")
+
+
+@login_required
+def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(BackgroundJob, pk=pk, user=request.user)
+    context: dict[str, Any] = {"job": job}
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "core/partials/job_progress.html", context)
+    return render(request, "core/job.html", context)

@@ -1,0 +1,276 @@
+"""Generic list / detail / edit / delete pages that every app configures, NetBox-style.
+
+Each view names its ``model`` and the ``action`` it needs; the permission layer decides, so a
+row outside the user's scope is a 404. Writes go through the app's service functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+
+from core import audit
+from core.errors import ConflictError
+from core.pagination import InvalidCursor, keyset_page
+from core.permissions import can, get_restricted_or_404
+from core.tables import Column
+
+__all__ = [
+    "ObjectDeleteView", "ObjectDetailView", "ObjectEditView", "ObjectListView", "Tab", "object_urls",
+]
+
+
+class ScopedView(LoginRequiredMixin, View):
+    """A page about one model that needs one action on it."""
+
+    model: ClassVar[type[models.Model]]
+    action: ClassVar[str] = "view"
+
+    def allowed(self, request: HttpRequest) -> bool:
+        return self.model.policy.allows_role(request.user, self.action)  # type: ignore[attr-defined]
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if request.user.is_authenticated and not self.allowed(request):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def url(self, verb: str, *args: Any) -> str:
+        meta = self.model._meta
+        return reverse(f"{meta.app_label}:{meta.model_name}_{verb}", args=args)
+
+    def base_context(self) -> dict[str, Any]:
+        meta = self.model._meta
+        return {"model_meta": meta, "verbose_name": meta.verbose_name,
+                "verbose_name_plural": meta.verbose_name_plural}
+
+
+class ObjectListView(ScopedView):
+    """Filter bar, sortable columns, keyset pagination; htmx requests get the table only."""
+
+    template_name = "core/object_list.html"
+    columns: ClassVar[list[Column]]
+    filterset_class: ClassVar[Any] = None
+    default_order: ClassVar[str] = "pk"
+    page_size: ClassVar[int] = 25
+    select_related: ClassVar[tuple[str, ...]] = ()
+    extra_actions: ClassVar[list[tuple[str, str]]] = []  # (label, url name) buttons
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet:
+        qs = self.model._default_manager.restrict(request.user, "view")  # type: ignore[attr-defined]
+        return qs.select_related(*self.select_related)
+
+    def filter_data(self, request: HttpRequest) -> Any:
+        data = request.GET.copy()
+        park = request.session.get("park")
+        if park and "park" not in data and self.filterset_class is not None \
+                and "park" in self.filterset_class.base_filters:
+            data["park"] = park
+        return data
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        qs = self.get_queryset(request)
+        filterset = None
+        if self.filterset_class is not None:
+            filterset = self.filterset_class(self.filter_data(request), queryset=qs,
+                                             request=request)
+            qs = filterset.qs if filterset.is_valid() else qs.none()
+        sortable = {c.sort_key() for c in self.columns if c.sortable} | {"pk"}
+        order = request.GET.get("sort") or self.default_order
+        if order.lstrip("-") not in sortable:
+            order = self.default_order
+        try:
+            page = keyset_page(qs, order=order, cursor=request.GET.get("cursor"),
+                               size=self.page_size)
+        except InvalidCursor:
+            page = keyset_page(qs, order=order, cursor=None, size=self.page_size)
+        context = {
+            **self.base_context(),
+            "columns": self.columns,
+            "headers": [(c, c.label_for(self.model)) for c in self.columns],
+            "page": page,
+            "filterset": filterset,
+            "order": order,
+            "can_add": self.model.policy.allows_role(request.user, "add"),  # type: ignore[attr-defined]
+            "add_url": self._optional_url("add"),
+            "extra_actions": [(label, reverse(name)) for label, name in self.extra_actions],
+            "detail_url_name": f"{self.model._meta.app_label}:{self.model._meta.model_name}_detail",
+        }
+        template = "core/partials/table.html" if request.htmx else self.template_name  # type: ignore[attr-defined]
+        return render(request, template, context)
+
+    def _optional_url(self, verb: str) -> str | None:
+        try:
+            return self.url(verb)
+        except Exception:
+            return None
+
+
+@dataclass(frozen=True)
+class Tab:
+    """A tab of a detail page: a label and a template fragment rendered with the page context."""
+
+    key: str
+    label: Any
+    template: str
+
+
+class ObjectDetailView(ScopedView):
+    """Tabs: overview (fields), the app's own tabs, and the change log (操作记录)."""
+
+    template_name = "core/object_detail.html"
+    fields: ClassVar[list[str]] = []
+    tabs: ClassVar[list[Tab]] = []
+
+    def get_object(self, request: HttpRequest, pk: int) -> Any:
+        return get_restricted_or_404(self.model, request.user, "view", pk=pk)
+
+    def extra_context(self, request: HttpRequest, obj: Any) -> dict[str, Any]:
+        return {}
+
+    def field_rows(self, obj: Any) -> list[tuple[Any, Any]]:
+        rows = []
+        for name in self.fields:
+            field = self.model._meta.get_field(name)
+            display = getattr(obj, f"get_{name}_display", None)
+            value = display() if display else getattr(obj, name)
+            rows.append((field.verbose_name, value))
+        return rows
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        obj = self.get_object(request, pk)
+        user = request.user
+        tabs = [Tab("overview", _("Overview"), "core/partials/tab_fields.html"), *self.tabs,
+                Tab("history", _("History"), "core/partials/tab_history.html")]
+        active = request.GET.get("tab", "overview")
+        if active not in {t.key for t in tabs}:
+            active = "overview"
+        context = {
+            **self.base_context(),
+            "object": obj,
+            "field_rows": self.field_rows(obj),
+            "tabs": tabs,
+            "active_tab": active,
+            "history": audit.entries_for(obj)[:200] if active == "history" else None,
+            "can_change": can(user, "change", obj),
+            "can_delete": can(user, "delete", obj),
+            "edit_url": self.url("edit", obj.pk),
+            "delete_url": self.url("delete", obj.pk),
+            "list_url": self.url("list"),
+            **self.extra_context(request, obj),
+        }
+        if request.htmx and request.GET.get("tab"):  # type: ignore[attr-defined]
+            tab = next(t for t in tabs if t.key == active)
+            return render(request, tab.template, context)
+        return render(request, self.template_name, context)
+
+
+class ObjectEditView(ScopedView):
+    """Create (no pk) or change (pk) through the app's services; errors inline on the form."""
+
+    template_name = "core/object_edit.html"
+    form_class: ClassVar[type[forms.ModelForm]]
+    create: ClassVar[Callable[..., Any]]
+    update: ClassVar[Callable[..., Any]]
+
+    def allowed(self, request: HttpRequest) -> bool:
+        action = "change" if self.kwargs.get("pk") else "add"
+        return self.model.policy.allows_role(request.user, action)  # type: ignore[attr-defined]
+
+    def get_form(self, request: HttpRequest, instance: Any, data: Any = None) -> forms.ModelForm:
+        return self.form_class(data, instance=instance, user=request.user)  # type: ignore[call-arg]
+
+    def initial_instance(self, request: HttpRequest) -> Any:
+        return self.model()
+
+    def _instance(self, request: HttpRequest, pk: int | None) -> Any:
+        if pk is None:
+            return self.initial_instance(request)
+        return get_restricted_or_404(self.model, request.user, "change", pk=pk)
+
+    def _render(self, request: HttpRequest, form: forms.ModelForm, obj: Any) -> HttpResponse:
+        return render(request, self.template_name, {
+            **self.base_context(), "form": form, "object": obj if obj.pk else None,
+            "cancel_url": self.url("detail", obj.pk) if obj.pk else self.url("list"),
+        })
+
+    def get(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
+        obj = self._instance(request, pk)
+        return self._render(request, self.get_form(request, obj), obj)
+
+    def post(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
+        obj = self._instance(request, pk)
+        form = self.get_form(request, obj, request.POST)
+        if form.is_valid():
+            try:
+                if pk is None:
+                    obj = type(self).create(actor=request.user, instance=form.save(commit=False))
+                    messages.success(request, _("%(name)s created.") % {"name": obj})
+                else:
+                    data = {n: form.cleaned_data[n] for n in form.changed_data
+                            if n in form.cleaned_data}
+                    fresh = self._instance(request, pk)  # form.is_valid() mutated obj
+                    obj = type(self).update(actor=request.user, instance=fresh, data=data)
+                    messages.success(request, _("%(name)s saved.") % {"name": obj})
+                return redirect(self.url("detail", obj.pk))
+            except ValidationError as exc:
+                _attach_errors(form, exc)
+            except ConflictError as exc:
+                form.add_error(None, exc.message)
+        return self._render(request, form, obj)
+
+
+def _attach_errors(form: forms.BaseForm, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+class ObjectDeleteView(ScopedView):
+    """Asks for confirmation, then deletes through the app's service."""
+
+    action = "delete"
+    template_name = "core/object_delete.html"
+    delete: ClassVar[Callable[..., Any]]
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        obj = get_restricted_or_404(self.model, request.user, "delete", pk=pk)
+        return render(request, self.template_name, {
+            **self.base_context(), "object": obj, "cancel_url": self.url("detail", pk)})
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        obj = get_restricted_or_404(self.model, request.user, "delete", pk=pk)
+        try:
+            type(self).delete(actor=request.user, instance=obj)
+        except ConflictError as exc:
+            messages.error(request, exc.message)
+            return redirect(self.url("detail", pk))
+        messages.success(request, _("%(name)s deleted.") % {"name": obj})
+        return redirect(self.url("list"))
+
+
+def object_urls(prefix: str, name: str, *, list_view: Any, detail: Any, edit: Any,
+                delete: Any) -> list[Any]:
+    """The five URLs of one model: list, add, detail, edit, delete."""
+    from django.urls import path
+
+    return [
+        path(f"{prefix}/", list_view.as_view(), name=f"{name}_list"),
+        path(f"{prefix}/add/", edit.as_view(), name=f"{name}_add"),
+        path(f"{prefix}/<int:pk>/", detail.as_view(), name=f"{name}_detail"),
+        path(f"{prefix}/<int:pk>/edit/", edit.as_view(), name=f"{name}_edit"),
+        path(f"{prefix}/<int:pk>/delete/", delete.as_view(), name=f"{name}_delete"),
+    ]
