@@ -173,13 +173,14 @@ def _read_rows(content: bytes, plan: ImportPlan) -> list[tuple[int, dict[str, An
         return []
     sheet = workbook.worksheets[0]
     rows = sheet.iter_rows(values_only=True)
+    # compare headers in NFKC form: it reads ㎡ as m2, and full-width letters as half-width
     header = [_text(h) for h in next(rows, ())]
-    missing = [h for h in HEADERS if h not in header]
+    missing = [h for h in HEADERS if _text(h) not in header]
     if missing:
         plan.file_errors.append(_("Columns missing from the first row: %(cols)s. Use the "
                                   "template's header row.") % {"cols": "、".join(missing)})
         return []
-    index = {h: header.index(h) for h in HEADERS}
+    index = {h: header.index(_text(h)) for h in HEADERS}
     out = []
     for number, values in enumerate(rows, start=2):
         if values is None or all(v in (None, "") for v in values):
@@ -243,13 +244,16 @@ def _unit_values(values: dict[str, Any]) -> dict[str, Any]:
 
 def _plan_unit(row: RowPlan, building: Building, floors: dict[tuple[int, int], Floor],
                units: dict[tuple[int, str], Unit]) -> None:
+    """Check the row against the model's own rules and compare it with the stored unit.
+
+    Fields that could not be read are already reported; the rest are still checked, so the
+    row lists every problem at once.
+    """
     values = row.values
     if values["floor"] is not None and values["floor"] not in building.floor_numbers():
         row.errors.append(("楼层", _("building %(b)s has floors %(low)s to %(high)s (no 0).")
                            % {"b": building.code, "low": -building.floors_below or 1,
                               "high": building.floors_above}))
-    if row.errors:
-        return
     data = _unit_values(values)
     existing = units.get((building.pk, values["code"]))
     floor = floors.get((building.pk, values["floor"])) or Floor(building=building,
@@ -257,12 +261,15 @@ def _plan_unit(row: RowPlan, building: Building, floors: dict[tuple[int, int], F
     candidate = Unit(floor=floor, building=building, park=building.park, **data)
     if existing is not None:
         candidate.pk = existing.pk
+    unread = [name for name, value in data.items() if value is None]
     try:
-        candidate.full_clean(exclude=["floor", "building", "park"], validate_unique=False)
+        candidate.full_clean(exclude=["floor", "building", "park", *unread],
+                             validate_unique=False)
     except ValidationError as exc:
         for name, messages in exc.message_dict.items():
             header = next((c.header for c in COLUMNS if c.field == name), name)
             row.errors.extend((header, m) for m in messages)
+    if row.errors:
         return
     if existing is None:
         row.action = "create"

@@ -18,6 +18,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 
+from core.api.auth import gate
 from core.api.base import (
     ERRORS,
     FilterQuery,
@@ -105,25 +106,25 @@ def register_crud(router: Router, path: str, spec: Crud) -> None:
     router.add_api_operation(
         path, ["GET"], list_items, response={200: page, **ERRORS},
         summary=f"List {label}", operation_id=f"{name}_list",
-        openapi_extra=api_operation(model, "view"),
+        openapi_extra=api_operation(model, "view"), auth=gate(model, "view"),
     )
     router.add_api_operation(
         path, ["POST"], create_item, response={201: spec.out, **ERRORS},
         summary=f"Create {label}", operation_id=f"{name}_create",
-        openapi_extra=api_operation(model, "add"),
+        openapi_extra=api_operation(model, "add"), auth=gate(model, "add"),
     )
     router.add_api_operation(
         f"{path}{{id}}", ["GET"], get_item, response={200: spec.out, **ERRORS},
         summary=f"Get {label}", operation_id=f"{name}_get",
-        openapi_extra=api_operation(model, "view"),
+        openapi_extra=api_operation(model, "view"), auth=gate(model, "view"),
     )
     router.add_api_operation(
         f"{path}{{id}}", ["PATCH"], update_item, response={200: spec.out, **ERRORS},
         summary=f"Update {label}", operation_id=f"{name}_update",
-        openapi_extra=api_operation(model, "change"),
+        openapi_extra=api_operation(model, "change"), auth=gate(model, "change"),
     )
     router.add_api_operation(
         f"{path}{{id}}", ["DELETE"], delete_item, response={204: None, **ERRORS},
         summary=f"Delete {label}", operation_id=f"{name}_delete",
-        openapi_extra=api_operation(model, "delete"),
+        openapi_extra=api_operation(model, "delete"), auth=gate(model, "delete"),
     )

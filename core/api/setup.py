@@ -11,22 +11,11 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import HttpBearer, SessionAuth
 
+from core.api.auth import AUTH
 from core.errors import ConflictError
-from core.tokens import authenticate_bearer
 
 __all__ = ["build_api"]
-
-
-class BearerAuth(HttpBearer):
-    """``Authorization: Bearer <personal token>``."""
-
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = authenticate_bearer(token)
-        if user is not None:
-            request.user = user
-        return user
 
 
 def _loc_name(loc: list[Any]) -> str:
@@ -39,7 +28,7 @@ def build_api() -> NinjaAPI:
         title="ParkOps API",
         version="1",
         description=_("ParkOps — operations platform for sci-tech industrial parks."),
-        auth=[BearerAuth(), SessionAuth()],
+        auth=AUTH,
         urls_namespace="api",
     )
 

@@ -19,8 +19,8 @@ def _plain(value: Any) -> Any:
     """A JSON-safe, human-readable form of a field value."""
     if value is None or isinstance(value, bool | int | str):
         return value
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f") if value == value.to_integral() else str(value)
+    if isinstance(value, Decimal):  # 3.50 as stored and 3.5 as typed are the same value
+        return format(value.normalize(), "f")
     if isinstance(value, datetime.date | datetime.datetime):
         return value.isoformat()
     if isinstance(value, list):
@@ -29,7 +29,8 @@ def _plain(value: Any) -> Any:
 
 
 def snapshot(instance: models.Model) -> Snapshot:
-    """The audited fields of a row: concrete, editable, not excluded; choices by label."""
+    """The audited fields of a row: concrete, not excluded; choices as stored (the log shows
+    their labels in the reader's language)."""
     excluded = set(getattr(instance, "audit_exclude", ()))
     data: Snapshot = {}
     for field in instance._meta.concrete_fields:
@@ -37,9 +38,6 @@ def snapshot(instance: models.Model) -> Snapshot:
             continue
         if field.is_relation:
             value = getattr(instance, field.name, None)
-        elif field.choices:
-            raw = getattr(instance, field.attname)
-            value = dict(field.flatchoices).get(raw, raw)
         else:
             value = getattr(instance, field.attname)
         data[field.name] = _plain(value)

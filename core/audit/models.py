@@ -4,6 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -42,10 +43,14 @@ class AuditEntry(models.Model):
         rows = []
         for name, (old, new) in self.changes.items():
             label: Any = name
+            choices: dict[Any, Any] = {}
             if model is not None:
                 try:
-                    label = model._meta.get_field(name).verbose_name
-                except Exception:  # a field removed since: show its name
-                    label = name
-            rows.append((label, old, new))
+                    field = model._meta.get_field(name)
+                except FieldDoesNotExist:  # a field removed since: show its name
+                    field = None
+                if field is not None:
+                    label = getattr(field, "verbose_name", name)
+                    choices = dict(getattr(field, "flatchoices", None) or ())
+            rows.append((label, choices.get(old, old), choices.get(new, new)))
         return rows

@@ -38,8 +38,14 @@ class ScopedView(LoginRequiredMixin, View):
     model: ClassVar[type[models.Model]]
     action: ClassVar[str] = "view"
 
+    @classmethod
+    def required_action(cls, kwargs: dict[str, Any]) -> str:
+        """The action this page needs, given its URL arguments."""
+        return cls.action
+
     def allowed(self, request: HttpRequest) -> bool:
-        return self.model.policy.allows_role(request.user, self.action)  # type: ignore[attr-defined]
+        action = self.required_action(self.kwargs)
+        return self.model.policy.allows_role(request.user, action)  # type: ignore[attr-defined]
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         if request.user.is_authenticated and not self.allowed(request):
@@ -184,9 +190,9 @@ class ObjectEditView(ScopedView):
     create: ClassVar[Callable[..., Any]]
     update: ClassVar[Callable[..., Any]]
 
-    def allowed(self, request: HttpRequest) -> bool:
-        action = "change" if self.kwargs.get("pk") else "add"
-        return self.model.policy.allows_role(request.user, action)  # type: ignore[attr-defined]
+    @classmethod
+    def required_action(cls, kwargs: dict[str, Any]) -> str:
+        return "change" if kwargs.get("pk") else "add"
 
     def get_form(self, request: HttpRequest, instance: Any, data: Any = None) -> forms.ModelForm:
         return self.form_class(data, instance=instance, user=request.user)  # type: ignore[call-arg]

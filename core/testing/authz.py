@@ -1,0 +1,109 @@
+"""Discovery for the authorization matrix: every page URL and every API operation, with the
+model and action each needs and the status each role should get.
+
+Expectations come from the policies' declared grants and from which side a sample row is on,
+not from the permission layer's filters, so a filter that lets the wrong rows through fails.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.db import models
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from core.models import AuditEntry
+from core.views.generic import ScopedView
+
+__all__ = ["ApiCase", "PageCase", "api_cases", "expected_allowed", "page_cases", "state"]
+
+
+@dataclass(frozen=True)
+class PageCase:
+    name: str
+    route: str
+    view: type[ScopedView]
+    model: type[models.Model]
+    action: str
+    needs_object: bool
+
+
+@dataclass(frozen=True)
+class ApiCase:
+    method: str
+    path: str
+    model: type[models.Model]
+    action: str
+    needs_object: bool
+
+
+def _walk(patterns: list[Any], prefix: str = "", namespace: str = "") -> Iterator[
+        tuple[str, str, URLPattern]]:
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            ns = entry.namespace or namespace
+            yield from _walk(entry.url_patterns, prefix + str(entry.pattern), ns)
+        elif isinstance(entry, URLPattern):
+            yield f"{namespace}:{entry.name}", prefix + str(entry.pattern), entry
+
+
+def page_cases() -> list[PageCase]:
+    """Every URL of the project's apps served by a model-scoped view."""
+    cases = []
+    for name, route, pattern in _walk(get_resolver().url_patterns):
+        view = getattr(pattern.callback, "view_class", None)
+        if name.split(":")[0] not in settings.PARKOPS_APPS or view is None:
+            continue
+        if not issubclass(view, ScopedView):
+            continue
+        needs_object = "<int:pk>" in route
+        action = view.required_action({"pk": 1} if needs_object else {})
+        cases.append(PageCase(name, route, view, view.model, action, needs_object))
+    return cases
+
+
+def unscoped_pages() -> list[str]:
+    """URL names of the project's apps that are not model-scoped views (checked separately)."""
+    names = []
+    for name, _route, pattern in _walk(get_resolver().url_patterns):
+        view = getattr(pattern.callback, "view_class", None)
+        if name.split(":")[0] in settings.PARKOPS_APPS and not (
+                view is not None and issubclass(view, ScopedView)):
+            names.append(name)
+    return names
+
+
+def api_cases(openapi: dict[str, Any]) -> list[ApiCase]:
+    cases = []
+    for path, operations in openapi["paths"].items():
+        for method, op in operations.items():
+            label = op.get("x-parkops-model")
+            if label is None:
+                continue
+            cases.append(ApiCase(method.upper(), path, apps.get_model(label),
+                                 op["x-parkops-action"], "{id}" in path))
+    return cases
+
+
+def expected_allowed(user: Any, model: type[models.Model], action: str, side: str | None) -> bool:
+    """Declared intent: the role is granted the action, and the row is on the user's side
+    (side A) unless the role sees every row of the model."""
+    policy = model.policy  # type: ignore[attr-defined]
+    if user is None:
+        return False
+    if user.is_platform_admin:
+        return True
+    if action not in policy.grants.get(user.role, frozenset()):
+        return False
+    return side in (None, "A") or user.role in policy.unscoped_roles
+
+
+def state() -> tuple[int, dict[str, int]]:
+    """What a refused request must leave as it was: the audit log and every table's size."""
+    counts = {m._meta.label: m._default_manager.count() for m in apps.get_models()
+              if m._meta.app_label in settings.PARKOPS_APPS}
+    return AuditEntry.objects.count(), counts

@@ -1,0 +1,151 @@
+"""Unit import from the Chinese .xlsx template: dry run, all-or-nothing, idempotence, errors."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from openpyxl import Workbook, load_workbook
+
+from core.models import AuditEntry, BackgroundJob
+from spaces.imports import HEADERS, apply_import, export_units, plan_import, template_workbook
+from spaces.models import Floor, Unit
+
+pytestmark = pytest.mark.django_db
+
+GOOD = [
+    ["PA", "B1", 1, "A-201", "办公", 320.5, 4.2, 3.5, 60, 4.8, "空置", None],
+    ["PA", "B1", 2, "A-202", "厂房", "1200", "8.5", "12", "400", "3.2", "", "2026-12-01"],
+]
+
+
+def workbook(rows, headers=HEADERS) -> bytes:
+    wb = Workbook()
+    sheet = wb.active
+    sheet.append(headers)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def test_dry_run_writes_nothing_and_says_what_would_happen(world):
+    before = (Unit.objects.count(), Floor.objects.count(), AuditEntry.objects.count())
+    plan = plan_import(workbook(GOOD), user=world.users["operator"])
+    assert plan.ok
+    assert [r.action for r in plan.rows] == ["create", "create"]
+    assert (Unit.objects.count(), Floor.objects.count(), AuditEntry.objects.count()) == before
+
+
+def test_apply_creates_units_floors_and_is_idempotent(world):
+    operator = world.users["operator"]
+    content = workbook(GOOD)
+    plan = apply_import(content, actor=operator)
+    assert plan.summary() == {"create": 2, "update": 0, "unchanged": 0, "error": 0}
+    unit = Unit.objects.get(code="A-202")
+    assert unit.floor.number == 2 and unit.area_m2 == Decimal("1200")
+    assert unit.use == "workshop" and unit.status == "vacant"
+    assert str(unit.available_from) == "2026-12-01"
+    audit_count = AuditEntry.objects.count()
+    again = apply_import(content, actor=operator)
+    assert again.summary() == {"create": 0, "update": 0, "unchanged": 2, "error": 0}
+    assert AuditEntry.objects.count() == audit_count
+
+
+def test_reimport_with_a_change_updates_only_that_unit(world):
+    operator = world.users["operator"]
+    apply_import(workbook(GOOD), actor=operator)
+    changed = [GOOD[0], [*GOOD[1][:9], "3.6", *GOOD[1][10:]]]
+    plan = plan_import(workbook(changed), user=operator)
+    assert [r.action for r in plan.rows] == ["unchanged", "update"]
+    assert plan.rows[1].changes == {"list_rent": (Decimal("3.20"), Decimal("3.6"))}
+    apply_import(workbook(changed), actor=operator)
+    assert Unit.objects.get(code="A-202").list_rent == Decimal("3.60")
+
+
+def test_full_width_digits_and_units_are_normalised_with_a_note(world):
+    row = ["ＰＡ", "B1", "１", "A-203", "办公", "３２０㎡", "6.5米", "3.5", "60kVA", "4.8", "空置", None]
+    plan = plan_import(workbook([row]), user=world.users["operator"])
+    assert plan.ok, plan.rows[0].errors
+    values = plan.rows[0].values
+    assert values["clear_height_m"] == Decimal("6.5") and values["area_m2"] == Decimal("320")
+    notes = " ".join(f"{c}{n}" for c, n in plan.rows[0].notes)
+    assert "净高(m)" in notes and "米" in notes and "建筑面积(㎡)" in notes
+
+
+def test_file_with_bad_rows_imports_nothing_and_reports_each_problem(world):
+    rows = [
+        GOOD[0],                                                                  # row 2 fine
+        ["PA", "B1", 1, "A-301", "办公", "abc", 4, 3.5, 60, 4.8, None, None],        # 3 type
+        ["PA", "B1", 1, "A-302", "办公", 100, "6.5 feet", 3.5, 60, 4.8, None, None],  # 4 unit
+        ["PA", "B1", 1, "A-201", "办公", 100, 4, 3.5, 60, 4.8, None, None],          # 5 dup
+        ["PA", "B1", 1, "A-303", "食堂", 100, 1.5, 3.5, 60, 4.8, None, None],         # 6 use+height
+        ["PA", "B1", 9, "A-304", "办公", 100, 4, 3.5, 60, 4.8, None, None],          # 7 floor
+        ["PB", "B1", 1, "B-1", "办公", 100, 4, 3.5, 60, 4.8, None, None],            # 8 scope
+        ["PA", "B1", 1, "", "办公", 100, 4, 3.5, 60, 4.8, None, "2026-13-01"],        # 9 empty+date
+    ]
+    before = (Unit.objects.count(), AuditEntry.objects.count())
+    plan = apply_import(workbook(rows), actor=world.users["operator"])
+    assert not plan.ok
+    assert (Unit.objects.count(), AuditEntry.objects.count()) == before
+    problems = {(r.row, col) for r in plan.rows for col, _ in r.errors}
+    assert problems == {
+        (3, "建筑面积(㎡)"), (4, "净高(m)"), (5, "单元编码"), (6, "用途"), (6, "净高(m)"),
+        (7, "楼层"), (8, "园区编码"), (9, "单元编码"), (9, "可租日期"),
+    }
+    duplicate = next(reason for r in plan.rows if r.row == 5 for _, reason in r.errors)
+    assert "2" in duplicate  # names the first row
+
+
+def test_missing_columns_are_named(world):
+    headers = [h for h in HEADERS if h not in ("净高(m)", "用途")]
+    plan = plan_import(workbook([], headers=headers), user=world.users["operator"])
+    assert not plan.ok and "净高(m)" in plan.file_errors[0] and "用途" in plan.file_errors[0]
+
+
+def test_not_an_xlsx_file(world):
+    plan = plan_import(b"name,area\nA,1\n", user=world.users["operator"])
+    assert not plan.ok and ".xlsx" in plan.file_errors[0]
+
+
+def test_template_and_export_round_trip(world):
+    template = load_workbook(io.BytesIO(template_workbook()))
+    assert [c.value for c in template.active[1]] == HEADERS
+    exported = export_units(Unit.objects.filter(park__code="PA").select_related(
+        "park", "building", "floor"))
+    plan = plan_import(exported, user=world.users["operator"])
+    assert plan.ok and [r.action for r in plan.rows] == ["unchanged"]
+
+
+def test_import_page_dry_run_then_confirm_runs_the_task(world, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = client_for("operator")
+    upload = SimpleUploadedFile("units.xlsx", workbook(GOOD))
+    response = client.post(reverse("spaces:unit_import"), {"file": upload})
+    assert response.status_code == 200
+    job = response.context["job"]
+    assert job is not None and Unit.objects.filter(code="A-201").count() == 0
+    response = client.post(reverse("spaces:unit_import"), {"job": job.pk})
+    assert response.status_code == 302
+    job = BackgroundJob.objects.get(pk=job.pk)
+    assert job.status == "done" and job.result["summary"]["create"] == 2
+    assert Unit.objects.filter(code__in=["A-201", "A-202"]).count() == 2
+    progress = client.get(reverse("core:job_detail", args=[job.pk]))
+    assert progress.status_code == 200 and b"100%" in progress.content
+    # another user cannot see the job
+    assert client_for("admin").get(reverse("core:job_detail", args=[job.pk])).status_code == 404
+
+
+def test_import_page_with_errors_offers_no_confirmation(world, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    bad = [["PA", "B1", 1, "A-1", "办公", "x", 4, 3.5, 60, 4.8, None, None]]
+    response = client_for("operator").post(
+        reverse("spaces:unit_import"), {"file": SimpleUploadedFile("u.xlsx", workbook(bad))})
+    assert response.context["job"] is None
+    assert "建筑面积(㎡)".encode() in response.content
+    assert not BackgroundJob.objects.exists()
