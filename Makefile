@@ -54,8 +54,8 @@ test: lint
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 messages: install-dev
-	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --add-location file
-	$(PY) manage.py compilemessages -l zh_Hans
+	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --add-location file -i ".venv/*" -i "var/*" -i "bench/*" -i "tools/*"
+	$(PY) manage.py compilemessages -l zh_Hans -i ".venv"
 
 bench: install-dev
 	$(PY) bench/unit_search.py

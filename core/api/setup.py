@@ -18,6 +18,39 @@ from core.errors import ConflictError
 __all__ = ["build_api"]
 
 
+def _message(error: dict[str, Any]) -> str:
+    """A pydantic error in the user's language; its own English text where we have none."""
+    ctx = error.get("ctx") or {}
+    kind = error.get("type", "")
+    messages = {
+        "missing": _("This field is required."),
+        "decimal_parsing": _("Enter a number, e.g. 6.5."),
+        "decimal_type": _("Enter a number, e.g. 6.5."),
+        "int_parsing": _("Enter a whole number."),
+        "int_type": _("Enter a whole number."),
+        "string_type": _("Enter text."),
+        "date_from_datetime_parsing": _("Enter a date as 2026-12-01."),
+        "date_parsing": _("Enter a date as 2026-12-01."),
+        "enum": _("Choose one of: %(expected)s.") % {"expected": ctx.get("expected", "")},
+        "greater_than": _("Must be greater than %(gt)s.") % {"gt": ctx.get("gt", "")},
+        "greater_than_equal": _("Must be at least %(ge)s.") % {"ge": ctx.get("ge", "")},
+        "less_than_equal": _("Must be at most %(le)s.") % {"le": ctx.get("le", "")},
+        "less_than": _("Must be less than %(lt)s.") % {"lt": ctx.get("lt", "")},
+        "string_too_short": _("Must not be empty."),
+        "string_too_long": _("At most %(max_length)s characters.")
+        % {"max_length": ctx.get("max_length", "")},
+        "string_pattern_mismatch": _("Use letters, digits, - and _ only."),
+        "decimal_max_places": _("At most %(decimal_places)s decimal places.")
+        % {"decimal_places": ctx.get("decimal_places", "")},
+        "decimal_max_digits": _("Too many digits."),
+        "decimal_whole_digits": _("Too many digits before the decimal point."),
+        "json_invalid": _("The body is not valid JSON."),
+        "model_attributes_type": _("Send a JSON object."),
+        "dict_type": _("Send a JSON object."),
+    }
+    return str(messages.get(kind, error.get("msg", "")))
+
+
 def _loc_name(loc: list[Any]) -> str:
     parts = [str(p) for p in loc if p not in ("body", "query", "path", "payload", "filters")]
     return ".".join(parts) or "__all__"
@@ -42,7 +75,7 @@ def build_api() -> NinjaAPI:
         errors: dict[str, list[str]] = {}
         for error in exc.errors:
             errors.setdefault(_loc_name(list(error.get("loc", []))), []).append(
-                str(error.get("msg", ""))
+                _message(error)
             )
         return respond(request, 422, _("The request has invalid fields."), errors)
 
