@@ -1,6 +1,6 @@
+from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
-from django.templatetags.static import static
 
 from config.api import api
 

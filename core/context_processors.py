@@ -22,8 +22,14 @@ def shell(request: HttpRequest) -> dict[str, Any]:
             model = apps.get_model(item["model"])
             if model.policy.allows_role(user, item.get("action", "view")):  # type: ignore[attr-defined]
                 url = reverse(item["url"])
-                items.append({"label": item["label"], "url": url, "icon": item.get("icon", ""),
-                              "active": request.path.startswith(url)})
+                items.append(
+                    {
+                        "label": item["label"],
+                        "url": url,
+                        "icon": item.get("icon", ""),
+                        "active": request.path.startswith(url),
+                    }
+                )
         if items:
             sections.append({"label": config.verbose_name, "items": items})
     from core.selectors import switchable_parks

@@ -20,17 +20,27 @@ DEMO_PASSWORD = "parkops-demo"  # printed by `make run`; change it before real u
 def load(ctx: dict[str, Any]) -> None:
     jurisdiction, _ = Jurisdiction.objects.get_or_create(code="HD", defaults={"name": "海淀区"})
     operator, _ = Operator.objects.get_or_create(
-        code="JXKC", defaults={"name": "京西科创园区运营有限公司"})
+        code="JXKC", defaults={"name": "京西科创园区运营有限公司"}
+    )
     admin = User.objects.filter(username="admin").first() or user_create(
-        actor=None, username="admin", password=DEMO_PASSWORD, role=Role.ADMIN,
-        display_name="平台管理员")
+        actor=None,
+        username="admin",
+        password=DEMO_PASSWORD,
+        role=Role.ADMIN,
+        display_name="平台管理员",
+    )
     ctx.update(jurisdiction=jurisdiction, operator=operator, admin=admin, users={"admin": admin})
-    people = [
+    people: list[tuple[str, Role, str, dict[str, Any]]] = [
         ("operator", Role.OPERATOR, "王招商", {"operator": operator}),
         ("gov", Role.GOV, "李审核", {"jurisdiction": jurisdiction}),
         ("fund", Role.FUND, "赵基金", {"operator": operator}),
     ]
     for username, role, name, scope in people:
         ctx["users"][username] = User.objects.filter(username=username).first() or user_create(
-            actor=admin, username=username, password=DEMO_PASSWORD, role=role,
-            display_name=name, **scope)
+            actor=admin,
+            username=username,
+            password=DEMO_PASSWORD,
+            role=role,
+            display_name=name,
+            **scope,
+        )

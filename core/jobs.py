@@ -36,7 +36,12 @@ def job_run(job_id: int, work: Callable[[BackgroundJob], JobOutcome]) -> None:
         logger.exception("job %s failed", job_id)
         if transaction.get_connection().in_atomic_block:
             raise
-        job.finish(JobStatus.FAILED, _("The work stopped on an unexpected error; nothing was "
-                                       "changed. Please tell your platform admin."))
+        job.finish(
+            JobStatus.FAILED,
+            _(
+                "The work stopped on an unexpected error; nothing was "
+                "changed. Please tell your platform admin."
+            ),
+        )
         return
     job.finish(JobStatus.DONE if ok else JobStatus.FAILED, message, result)

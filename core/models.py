@@ -80,16 +80,28 @@ class User(AbstractUser):
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.TENANT)
     display_name = models.CharField(_("display name"), max_length=100, blank=True)
     operator = models.ForeignKey(
-        Operator, verbose_name=_("operator"), null=True, blank=True, on_delete=models.PROTECT,
+        Operator,
+        verbose_name=_("operator"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="staff",
     )
     jurisdiction = models.ForeignKey(
-        Jurisdiction, verbose_name=_("jurisdiction"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="reviewers",
+        Jurisdiction,
+        verbose_name=_("jurisdiction"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reviewers",
     )
     enterprise = models.ForeignKey(
-        "enterprises.Enterprise", verbose_name=_("enterprise"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="users",
+        "enterprises.Enterprise",
+        verbose_name=_("enterprise"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
     )
 
     objects: ClassVar[UserManager[User]] = UserManager()  # type: ignore[assignment]

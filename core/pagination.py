@@ -46,9 +46,7 @@ def _decode(cursor: str, field: models.Field) -> tuple[Any, Any]:
         raise InvalidCursor(str(exc)) from exc
 
 
-def keyset_page(
-    queryset: models.QuerySet, *, order: str, cursor: str | None, size: int
-) -> Page:
+def keyset_page(queryset: models.QuerySet, *, order: str, cursor: str | None, size: int) -> Page:
     """One page of ``queryset`` ordered by ``order`` ("field" or "-field") then primary key."""
     descending = order.startswith("-")
     name = order.lstrip("-")

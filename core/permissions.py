@@ -132,9 +132,13 @@ class RestrictedQuerySet(models.QuerySet):
 def can(user: User | AnonymousUser, action: str, instance: models.Model) -> bool:
     """May ``user`` do ``action`` on this saved row?"""
     model = type(instance)
-    return model._default_manager.filter(pk=instance.pk).filter(
-        model.policy.q(user, action)  # type: ignore[attr-defined]
-    ).exists()
+    return (
+        model._default_manager.filter(pk=instance.pk)
+        .filter(
+            model.policy.q(user, action)  # type: ignore[attr-defined]
+        )
+        .exists()
+    )
 
 
 def can_add(user: User | AnonymousUser, instance: models.Model, action: str = "add") -> bool:
@@ -153,7 +157,8 @@ def can_add(user: User | AnonymousUser, instance: models.Model, action: str = "a
         return False
     root_policy, target = root
     return (
-        type(target)._default_manager.filter(pk=target.pk)
+        type(target)
+        ._default_manager.filter(pk=target.pk)
         .filter(root_policy.scope_q(user))  # type: ignore[arg-type]
         .exists()
     )

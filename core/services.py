@@ -36,7 +36,10 @@ def _set_m2m(instance: models.Model, m2m: Mapping[str, Iterable[Any]] | None) ->
 
 @transaction.atomic
 def create_record(
-    *, actor: Any, instance: M, m2m: Mapping[str, Iterable[Any]] | None = None,
+    *,
+    actor: Any,
+    instance: M,
+    m2m: Mapping[str, Iterable[Any]] | None = None,
     comment: str = "",
 ) -> M:
     _derive(instance)
@@ -46,7 +49,9 @@ def create_record(
     _set_m2m(instance, m2m)
     after = audit.snapshot(instance)
     audit.record(
-        actor=actor, instance=instance, action=AuditAction.CREATE,
+        actor=actor,
+        instance=instance,
+        action=AuditAction.CREATE,
         changes={k: [None, v] for k, v in after.items() if v not in (None, "")},
         comment=comment,
     )
@@ -74,7 +79,10 @@ def update_record(*, actor: Any, instance: M, data: Mapping[str, Any], comment: 
     changes = audit.diff(before, audit.snapshot(instance))
     if changes:
         audit.record(
-            actor=actor, instance=instance, action=AuditAction.UPDATE, changes=changes,
+            actor=actor,
+            instance=instance,
+            action=AuditAction.UPDATE,
+            changes=changes,
             comment=comment,
         )
     return instance
@@ -90,12 +98,17 @@ def delete_record(*, actor: Any, instance: models.Model, comment: str = "") -> N
             instance.delete()
     except (ProtectedError, RestrictedError) as exc:
         raise ConflictError(
-            _("%(record)s cannot be deleted while %(count)d related records exist; "
-              "delete or move them first.")
+            _(
+                "%(record)s cannot be deleted while %(count)d related records exist; "
+                "delete or move them first."
+            )
             % {"record": instance, "count": len(exc.args[1])}
         ) from exc
     audit.record(
-        actor=actor, instance=instance, action=AuditAction.DELETE,
+        actor=actor,
+        instance=instance,
+        action=AuditAction.DELETE,
         changes={k: [v, None] for k, v in before.items() if v not in (None, "")},
-        comment=comment, object_id=pk,
+        comment=comment,
+        object_id=pk,
     )

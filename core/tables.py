@@ -28,7 +28,8 @@ class Column:
     def label_for(self, model: type[models.Model]) -> Any:
         if self.label is not None:
             return self.label
-        return model._meta.get_field(self.field.split(".")[0]).verbose_name
+        name = self.field.split(".")[0]
+        return getattr(model._meta.get_field(name), "verbose_name", name)
 
     def sort_key(self) -> str:
         return self.field

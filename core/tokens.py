@@ -22,8 +22,12 @@ def token_create(*, actor: User, name: str, user: User | None = None) -> tuple[A
     token = ApiToken.objects.create(
         user=owner, name=name, prefix=key[:10], key_hash=ApiToken.hash_key(key)
     )
-    audit.record(actor=actor, instance=token, action=AuditAction.CREATE,
-                 changes={"name": [None, name], "user": [None, str(owner)]})
+    audit.record(
+        actor=actor,
+        instance=token,
+        action=AuditAction.CREATE,
+        changes={"name": [None, name], "user": [None, str(owner)]},
+    )
     return token, key
 
 
@@ -32,8 +36,12 @@ def token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        audit.record(actor=actor, instance=token, action=AuditAction.UPDATE,
-                     changes={"revoked_at": [None, token.revoked_at]})
+        audit.record(
+            actor=actor,
+            instance=token,
+            action=AuditAction.UPDATE,
+            changes={"revoked_at": [None, token.revoked_at]},
+        )
     return token
 
 

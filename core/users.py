@@ -14,8 +14,15 @@ __all__ = ["user_create"]
 
 
 @transaction.atomic
-def user_create(*, actor: User | None, username: str, password: str, role: Role,
-                display_name: str = "", **scope: Any) -> User:
+def user_create(
+    *,
+    actor: User | None,
+    username: str,
+    password: str,
+    role: Role,
+    display_name: str = "",
+    **scope: Any,
+) -> User:
     """A user with ``role`` and the scope it needs (operator, jurisdiction or enterprise)."""
     user = User(username=username, role=role, display_name=display_name, **scope)
     if role == Role.ADMIN:
@@ -23,7 +30,14 @@ def user_create(*, actor: User | None, username: str, password: str, role: Role,
     user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
-    audit.record(actor=actor or user, instance=user, action=AuditAction.CREATE,
-                 changes={k: [None, v] for k, v in audit.snapshot(user).items()
-                          if v not in (None, "", False) and k not in ("password", "last_login")})
+    audit.record(
+        actor=actor or user,
+        instance=user,
+        action=AuditAction.CREATE,
+        changes={
+            k: [None, v]
+            for k, v in audit.snapshot(user).items()
+            if v not in (None, "", False) and k not in ("password", "last_login")
+        },
+    )
     return user

@@ -33,9 +33,16 @@ def load(ctx: dict[str, Any]) -> None:
     enterprises = []
     for name, body in DEMO_ENTERPRISES:
         code = credit_code(body)
-        enterprises.append(Enterprise.objects.filter(credit_code=code).first() or create_record(
-            actor=ctx["admin"], instance=Enterprise(name=name, credit_code=code)))
+        enterprises.append(
+            Enterprise.objects.filter(credit_code=code).first()
+            or create_record(actor=ctx["admin"], instance=Enterprise(name=name, credit_code=code))
+        )
     ctx["enterprises"] = enterprises
     ctx["users"]["tenant"] = User.objects.filter(username="tenant").first() or user_create(
-        actor=ctx["admin"], username="tenant", password=DEMO_PASSWORD, role=Role.TENANT,
-        display_name="陈企业", enterprise=enterprises[0])
+        actor=ctx["admin"],
+        username="tenant",
+        password=DEMO_PASSWORD,
+        role=Role.TENANT,
+        display_name="陈企业",
+        enterprise=enterprises[0],
+    )

@@ -10,7 +10,11 @@ __all__ = ["build"]
 
 
 def build(world: World) -> None:
-    a = Enterprise.objects.create(name="甲科技有限公司", credit_code=credit_code("91110108MA00AAAA1"))
-    b = Enterprise.objects.create(name="乙科技有限公司", credit_code=credit_code("91110108MA00BBBB2"))
+    a = Enterprise.objects.create(
+        name="甲科技有限公司", credit_code=credit_code("91110108MA00AAAA1")
+    )
+    b = Enterprise.objects.create(
+        name="乙科技有限公司", credit_code=credit_code("91110108MA00BBBB2")
+    )
     world.add(a, b)
     make_role_users(world, a)

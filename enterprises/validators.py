@@ -31,8 +31,11 @@ def validate_credit_code(value: str) -> None:
     bad = sorted({ch for ch in code if ch not in _ALPHABET})
     if bad:
         raise ValidationError(
-            _("The unified social credit code may not contain %(chars)s "
-              "(letters I, O, S, V, Z are never used).") % {"chars": "、".join(bad)},
+            _(
+                "The unified social credit code may not contain %(chars)s "
+                "(letters I, O, S, V, Z are never used)."
+            )
+            % {"chars": "、".join(bad)},
             code="character",
         )
     try:

@@ -8,6 +8,7 @@ from typing import Annotated
 
 from ninja import Field, Router, Schema
 
+from core.api.base import IsoDate
 from core.api.crud import Crud, register_crud
 from spaces import filters, services
 from spaces.choices import ParkKind, UnitStatus, UnitUse
@@ -129,7 +130,7 @@ class UnitIn(Schema):
     power_kva: Power
     list_rent: Rent
     status: UnitStatus = UnitStatus.VACANT
-    available_from: datetime.date | None = None
+    available_from: IsoDate | None = None
 
 
 class UnitPatch(Schema):
@@ -140,26 +141,80 @@ class UnitPatch(Schema):
     power_kva: Power | None = None
     list_rent: Rent | None = None
     status: UnitStatus | None = None
-    available_from: datetime.date | None = None
+    available_from: IsoDate | None = None
 
 
-register_crud(router, "/parks/", Crud(
-    Park, ParkOut, ParkIn, ParkPatch, filters.ParkFilter, services.park_create,
-    services.park_update, services.park_delete, order="code", sortable=("code", "name"),
-    select_related=("operator", "jurisdiction"),
-))
-register_crud(router, "/buildings/", Crud(
-    Building, BuildingOut, BuildingIn, BuildingPatch, filters.BuildingFilter,
-    services.building_create, services.building_update, services.building_delete,
-    order="code", sortable=("code", "name"), select_related=("park",),
-))
-register_crud(router, "/floors/", Crud(
-    Floor, FloorOut, FloorIn, FloorPatch, filters.FloorFilter, services.floor_create,
-    services.floor_update, services.floor_delete, order="number", sortable=("number",),
-))
-register_crud(router, "/units/", Crud(
-    Unit, UnitOut, UnitIn, UnitPatch, filters.UnitFilter, services.unit_create,
-    services.unit_update, services.unit_delete, order="code",
-    sortable=("code", "area_m2", "clear_height_m", "floor_load_kn_m2", "power_kva", "list_rent"),
-    select_related=("park", "building", "floor"),
-))
+register_crud(
+    router,
+    "/parks/",
+    Crud(
+        Park,
+        ParkOut,
+        ParkIn,
+        ParkPatch,
+        filters.ParkFilter,
+        services.park_create,
+        services.park_update,
+        services.park_delete,
+        order="code",
+        sortable=("code", "name"),
+        select_related=("operator", "jurisdiction"),
+    ),
+)
+register_crud(
+    router,
+    "/buildings/",
+    Crud(
+        Building,
+        BuildingOut,
+        BuildingIn,
+        BuildingPatch,
+        filters.BuildingFilter,
+        services.building_create,
+        services.building_update,
+        services.building_delete,
+        order="code",
+        sortable=("code", "name"),
+        select_related=("park",),
+    ),
+)
+register_crud(
+    router,
+    "/floors/",
+    Crud(
+        Floor,
+        FloorOut,
+        FloorIn,
+        FloorPatch,
+        filters.FloorFilter,
+        services.floor_create,
+        services.floor_update,
+        services.floor_delete,
+        order="number",
+        sortable=("number",),
+    ),
+)
+register_crud(
+    router,
+    "/units/",
+    Crud(
+        Unit,
+        UnitOut,
+        UnitIn,
+        UnitPatch,
+        filters.UnitFilter,
+        services.unit_create,
+        services.unit_update,
+        services.unit_delete,
+        order="code",
+        sortable=(
+            "code",
+            "area_m2",
+            "clear_height_m",
+            "floor_load_kn_m2",
+            "power_kva",
+            "list_rent",
+        ),
+        select_related=("park", "building", "floor"),
+    ),
+)

@@ -34,9 +34,15 @@ class SpacesConfig(AppConfig):
         url = reverse("spaces:park_list")
         return [
             {"label": _("Parks"), "value": parks, "url": url},
-            {"label": _("Building area (m²)"), "value": big_number(figures.total_area_m2),
-             "url": url},
-            {"label": _("Share of area with clear height over 6.5 m"),
-             "value": percent(figures.high_clear_height_share), "url": url},
+            {
+                "label": _("Building area (m²)"),
+                "value": big_number(figures.total_area_m2),
+                "url": url,
+            },
+            {
+                "label": _("Share of area with clear height over 6.5 m"),
+                "value": percent(figures.high_clear_height_share),
+                "url": url,
+            },
             {"label": _("Units"), "value": figures.units, "url": reverse("spaces:unit_list")},
         ]

@@ -24,8 +24,16 @@ class ParkForm(ScopedModelForm):
 class BuildingForm(ScopedModelForm):
     class Meta:
         model = Building
-        fields = ["park", "code", "name", "floors_above", "floors_below", "original_use",
-                  "year_built", "year_renovated"]
+        fields = [
+            "park",
+            "code",
+            "name",
+            "floors_above",
+            "floors_below",
+            "original_use",
+            "year_built",
+            "year_renovated",
+        ]
 
 
 class FloorForm(ScopedModelForm):
@@ -37,8 +45,18 @@ class FloorForm(ScopedModelForm):
 class UnitForm(ScopedModelForm):
     class Meta:
         model = Unit
-        fields = ["floor", "code", "use", "area_m2", "clear_height_m", "floor_load_kn_m2",
-                  "power_kva", "list_rent", "status", "available_from"]
+        fields = [
+            "floor",
+            "code",
+            "use",
+            "area_m2",
+            "clear_height_m",
+            "floor_load_kn_m2",
+            "power_kva",
+            "list_rent",
+            "status",
+            "available_from",
+        ]
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, user=user, **kwargs)

@@ -19,26 +19,34 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.worksheet import Worksheet
 
 from spaces import services
 from spaces.choices import UnitStatus, UnitUse
 from spaces.models import Building, Floor, Park, Unit
 
-__all__ = ["COLUMNS", "ImportPlan", "RowPlan", "apply_import", "export_units", "plan_import",
-           "template_workbook"]
+__all__ = [
+    "COLUMNS",
+    "ImportPlan",
+    "RowPlan",
+    "apply_import",
+    "export_units",
+    "plan_import",
+    "template_workbook",
+]
 
 
 @dataclass(frozen=True)
 class Col:
-    header: str            # the Chinese header in the template
-    field: str             # Unit field (or a locating key)
-    kind: str              # text, decimal, int, choice, date
+    header: str  # the Chinese header in the template
+    field: str  # Unit field (or a locating key)
+    kind: str  # text, decimal, int, choice, date
     required: bool = True
     units: tuple[str, ...] = ()  # suffixes people type after numbers: stripped, with a note
     hint: str = ""
@@ -50,14 +58,29 @@ COLUMNS: list[Col] = [
     Col("楼层", "floor", "int", units=("层", "F", "f"), hint="地上 1、2…，地下 -1、-2…"),
     Col("单元编码", "code", "text", hint="楼宇内唯一，如 A1-101"),
     Col("用途", "use", "choice", hint="办公 / 实验室 / 厂房 / 仓储"),
-    Col("建筑面积(㎡)", "area_m2", "decimal", units=("平方米", "平米", "㎡", "m²", "m2"),
-        hint="大于 0，如 1250.5"),
+    Col(
+        "建筑面积(㎡)",
+        "area_m2",
+        "decimal",
+        units=("平方米", "平米", "㎡", "m²", "m2"),
+        hint="大于 0，如 1250.5",
+    ),
     Col("净高(m)", "clear_height_m", "decimal", units=("米", "m"), hint="2 至 30 米，如 6.5"),
-    Col("楼面荷载(kN/㎡)", "floor_load_kn_m2", "decimal", units=("kn/㎡", "kn/m²", "kn/m2"),
-        hint="大于 0，如 5"),
+    Col(
+        "楼面荷载(kN/㎡)",
+        "floor_load_kn_m2",
+        "decimal",
+        units=("kn/㎡", "kn/m²", "kn/m2"),
+        hint="大于 0，如 5",
+    ),
     Col("电力(kVA)", "power_kva", "decimal", units=("kva", "千伏安"), hint="不小于 0，如 200"),
-    Col("挂牌租金(元/㎡/天)", "list_rent", "decimal", units=("元/㎡/天", "元/m²/天", "元"),
-        hint="不小于 0，如 4.5"),
+    Col(
+        "挂牌租金(元/㎡/天)",
+        "list_rent",
+        "decimal",
+        units=("元/㎡/天", "元/m²/天", "元"),
+        hint="不小于 0，如 4.5",
+    ),
     Col("状态", "status", "choice", required=False, hint="空置 / 预留 / 已租 / 不可租，默认空置"),
     Col("可租日期", "available_from", "date", required=False, hint="如 2026-12-01，可空"),
 ]
@@ -65,23 +88,35 @@ HEADERS = [c.header for c in COLUMNS]
 UNIT_FIELDS = [c.field for c in COLUMNS if c.field not in ("park", "building", "floor")]
 
 # Chinese labels as the template shows them, whatever language the UI is in.
-USE_LABELS = {"办公": UnitUse.OFFICE, "实验室": UnitUse.LAB, "厂房": UnitUse.WORKSHOP,
-              "仓储": UnitUse.WAREHOUSE, "仓库": UnitUse.WAREHOUSE}
-STATUS_LABELS = {"空置": UnitStatus.VACANT, "预留": UnitStatus.RESERVED, "已租": UnitStatus.LEASED,
-                 "不可租": UnitStatus.NOT_LEASABLE}
-CHOICES = {"use": (USE_LABELS, UnitUse), "status": (STATUS_LABELS, UnitStatus)}
+USE_LABELS: dict[str, str] = {
+    "办公": UnitUse.OFFICE,
+    "实验室": UnitUse.LAB,
+    "厂房": UnitUse.WORKSHOP,
+    "仓储": UnitUse.WAREHOUSE,
+    "仓库": UnitUse.WAREHOUSE,
+}
+STATUS_LABELS: dict[str, str] = {
+    "空置": UnitStatus.VACANT,
+    "预留": UnitStatus.RESERVED,
+    "已租": UnitStatus.LEASED,
+    "不可租": UnitStatus.NOT_LEASABLE,
+}
+CHOICES: dict[str, tuple[dict[str, str], type[models.TextChoices]]] = {
+    "use": (USE_LABELS, UnitUse),
+    "status": (STATUS_LABELS, UnitStatus),
+}
 _NUMBER = re.compile(r"^([+-]?\d+(?:\.\d+)?)\s*(.*)$")
 
 
 @dataclass
 class RowPlan:
-    row: int                              # spreadsheet row number (header is row 1)
+    row: int  # spreadsheet row number (header is row 1)
     key: str = ""
-    action: str = ""                      # create / update / unchanged / error
+    action: str = ""  # create / update / unchanged / error
     values: dict[str, Any] = field(default_factory=dict)
     changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
-    errors: list[tuple[str, str]] = field(default_factory=list)   # (column, reason)
-    notes: list[tuple[str, str]] = field(default_factory=list)    # (column, what was normalised)
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (column, reason)
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (column, what was normalised)
 
 
 @dataclass
@@ -115,12 +150,14 @@ def _parse(col: Col, raw: Any, plan: RowPlan) -> Any:
     text = _text(raw)
     if text == "":
         if col.required:
-            plan.errors.append((col.header, _("is empty; fill it in (%(hint)s).")
-                                % {"hint": col.hint}))
+            plan.errors.append(
+                (col.header, _("is empty; fill it in (%(hint)s).") % {"hint": col.hint})
+            )
         return None
     if str(raw).strip() != text and not isinstance(raw, int | float):
-        plan.notes.append((col.header, _("full-width characters read as “%(text)s”")
-                           % {"text": text}))
+        plan.notes.append(
+            (col.header, _("full-width characters read as “%(text)s”") % {"text": text})
+        )
     if col.kind == "text":
         return text.upper()
     if col.kind in ("decimal", "int"):
@@ -130,8 +167,13 @@ def _parse(col: Col, raw: Any, plan: RowPlan) -> Any:
             plan.notes.append((col.header, _("unit “%(unit)s” removed") % {"unit": suffix}))
             suffix = ""
         if not match or suffix:
-            plan.errors.append((col.header, _("“%(text)s” is not a number; write digits only, "
-                                              "e.g. %(hint)s.") % {"text": text, "hint": col.hint}))
+            plan.errors.append(
+                (
+                    col.header,
+                    _("“%(text)s” is not a number; write digits only, e.g. %(hint)s.")
+                    % {"text": text, "hint": col.hint},
+                )
+            )
             return None
         try:
             number = Decimal(match.group(1))
@@ -140,8 +182,9 @@ def _parse(col: Col, raw: Any, plan: RowPlan) -> Any:
             return None
         if col.kind == "int":
             if number != number.to_integral():
-                plan.errors.append((col.header, _("“%(text)s” must be a whole number.")
-                                    % {"text": text}))
+                plan.errors.append(
+                    (col.header, _("“%(text)s” must be a whole number.") % {"text": text})
+                )
                 return None
             return int(number)
         return number
@@ -151,15 +194,24 @@ def _parse(col: Col, raw: Any, plan: RowPlan) -> Any:
             return labels[text]
         if text.lower() in enum.values:
             return text.lower()
-        plan.errors.append((col.header, _("“%(text)s” is not one of %(allowed)s.")
-                            % {"text": text, "allowed": "、".join(labels)}))
+        plan.errors.append(
+            (
+                col.header,
+                _("“%(text)s” is not one of %(allowed)s.")
+                % {"text": text, "allowed": "、".join(labels)},
+            )
+        )
         return None
     if col.kind == "date":
         try:
             return datetime.date.fromisoformat(text.replace("/", "-"))
         except ValueError:
-            plan.errors.append((col.header, _("“%(text)s” is not a date; write it as "
-                                              "2026-12-01.") % {"text": text}))
+            plan.errors.append(
+                (
+                    col.header,
+                    _("“%(text)s” is not a date; write it as 2026-12-01.") % {"text": text},
+                )
+            )
             return None
     raise AssertionError(col.kind)
 
@@ -168,8 +220,12 @@ def _read_rows(content: bytes, plan: ImportPlan) -> list[tuple[int, dict[str, An
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (InvalidFileException, KeyError, OSError, ValueError, TypeError, zipfile.BadZipFile):
-        plan.file_errors.append(_("The file is not an .xlsx workbook. Download the template, "
-                                  "fill it in and save it as .xlsx."))
+        plan.file_errors.append(
+            _(
+                "The file is not an .xlsx workbook. Download the template, "
+                "fill it in and save it as .xlsx."
+            )
+        )
         return []
     sheet = workbook.worksheets[0]
     rows = sheet.iter_rows(values_only=True)
@@ -177,8 +233,10 @@ def _read_rows(content: bytes, plan: ImportPlan) -> list[tuple[int, dict[str, An
     header = [_text(h) for h in next(rows, ())]
     missing = [h for h in HEADERS if _text(h) not in header]
     if missing:
-        plan.file_errors.append(_("Columns missing from the first row: %(cols)s. Use the "
-                                  "template's header row.") % {"cols": "、".join(missing)})
+        plan.file_errors.append(
+            _("Columns missing from the first row: %(cols)s. Use the template's header row.")
+            % {"cols": "、".join(missing)}
+        )
         return []
     index = {h: header.index(_text(h)) for h in HEADERS}
     out = []
@@ -191,8 +249,9 @@ def _read_rows(content: bytes, plan: ImportPlan) -> list[tuple[int, dict[str, An
     return out
 
 
-def plan_import(content: bytes, *, user: Any,
-                progress: Callable[[int, int], None] | None = None) -> ImportPlan:
+def plan_import(
+    content: bytes, *, user: Any, progress: Callable[[int, int], None] | None = None
+) -> ImportPlan:
     """Read the workbook and decide every row's fate without writing anything."""
     plan = ImportPlan()
     raw_rows = _read_rows(content, plan)
@@ -202,12 +261,16 @@ def plan_import(content: bytes, *, user: Any,
         plan.file_errors.append(_("The file has no data rows under the header."))
         return plan
     parks = {p.code: p for p in Park.objects.restrict(user, "view")}
-    buildings = {(b.park.code, b.code): b for b in
-                 Building.objects.restrict(user, "change").select_related("park")}
-    floors = {(f.building_id, f.number): f for f in
-              Floor.objects.filter(building__in=buildings.values())}
-    units = {(u.building_id, u.code): u for u in
-             Unit.objects.filter(building__in=buildings.values())}
+    buildings = {
+        (b.park.code, b.code): b
+        for b in Building.objects.restrict(user, "change").select_related("park")
+    }
+    floors = {
+        (f.building_id, f.number): f for f in Floor.objects.filter(building__in=buildings.values())
+    }
+    units = {
+        (u.building_id, u.code): u for u in Unit.objects.filter(building__in=buildings.values())
+    }
     seen: dict[tuple[int, str], int] = {}
     for done, (number, cells) in enumerate(raw_rows, start=1):
         row = RowPlan(row=number)
@@ -216,18 +279,24 @@ def plan_import(content: bytes, *, user: Any,
         park_code, building_code = values["park"], values["building"]
         building = buildings.get((park_code, building_code))
         if park_code and park_code not in parks:
-            row.errors.append(("园区编码", _("no park “%(code)s” that you manage.")
-                               % {"code": park_code}))
+            row.errors.append(
+                ("园区编码", _("no park “%(code)s” that you manage.") % {"code": park_code})
+            )
         elif park_code and building_code and building is None:
-            row.errors.append(("楼宇编码", _("park %(park)s has no building “%(code)s”; create "
-                                          "the building first.")
-                               % {"park": park_code, "code": building_code}))
+            row.errors.append(
+                (
+                    "楼宇编码",
+                    _("park %(park)s has no building “%(code)s”; create the building first.")
+                    % {"park": park_code, "code": building_code},
+                )
+            )
         if building is not None and values["code"]:
             row.key = f"{park_code}/{building_code}/{values['code']}"
             first = seen.setdefault((building.pk, values["code"]), number)
             if first != number:
-                row.errors.append(("单元编码", _("duplicate of row %(row)d in this file.")
-                                   % {"row": first}))
+                row.errors.append(
+                    ("单元编码", _("duplicate of row %(row)d in this file.") % {"row": first})
+                )
             _plan_unit(row, building, floors, units)
         row.action = "error" if row.errors else row.action
         plan.rows.append(row)
@@ -242,8 +311,12 @@ def _unit_values(values: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def _plan_unit(row: RowPlan, building: Building, floors: dict[tuple[int, int], Floor],
-               units: dict[tuple[int, str], Unit]) -> None:
+def _plan_unit(
+    row: RowPlan,
+    building: Building,
+    floors: dict[tuple[int, int], Floor],
+    units: dict[tuple[int, str], Unit],
+) -> None:
     """Check the row against the model's own rules and compare it with the stored unit.
 
     Fields that could not be read are already reported; the rest are still checked, so the
@@ -251,20 +324,28 @@ def _plan_unit(row: RowPlan, building: Building, floors: dict[tuple[int, int], F
     """
     values = row.values
     if values["floor"] is not None and values["floor"] not in building.floor_numbers():
-        row.errors.append(("楼层", _("building %(b)s has floors %(low)s to %(high)s (no 0).")
-                           % {"b": building.code, "low": -building.floors_below or 1,
-                              "high": building.floors_above}))
+        row.errors.append(
+            (
+                "楼层",
+                _("building %(b)s has floors %(low)s to %(high)s (no 0).")
+                % {
+                    "b": building.code,
+                    "low": -building.floors_below or 1,
+                    "high": building.floors_above,
+                },
+            )
+        )
     data = _unit_values(values)
     existing = units.get((building.pk, values["code"]))
-    floor = floors.get((building.pk, values["floor"])) or Floor(building=building,
-                                                                 number=values["floor"])
+    floor = floors.get((building.pk, values["floor"])) or Floor(
+        building=building, number=values["floor"]
+    )
     candidate = Unit(floor=floor, building=building, park=building.park, **data)
     if existing is not None:
         candidate.pk = existing.pk
     unread = [name for name, value in data.items() if value is None]
     try:
-        candidate.full_clean(exclude=["floor", "building", "park", *unread],
-                             validate_unique=False)
+        candidate.full_clean(exclude=["floor", "building", "park", *unread], validate_unique=False)
     except ValidationError as exc:
         for name, messages in exc.message_dict.items():
             header = next((c.header for c in COLUMNS if c.field == name), name)
@@ -275,7 +356,8 @@ def _plan_unit(row: RowPlan, building: Building, floors: dict[tuple[int, int], F
         row.action = "create"
         return
     row.changes = {
-        name: (getattr(existing, name), value) for name, value in data.items()
+        name: (getattr(existing, name), value)
+        for name, value in data.items()
         if getattr(existing, name) != value
     }
     if existing.floor.number != values["floor"]:
@@ -284,8 +366,9 @@ def _plan_unit(row: RowPlan, building: Building, floors: dict[tuple[int, int], F
 
 
 @transaction.atomic
-def apply_import(content: bytes, *, actor: Any,
-                 progress: Callable[[int, int], None] | None = None) -> ImportPlan:
+def apply_import(
+    content: bytes, *, actor: Any, progress: Callable[[int, int], None] | None = None
+) -> ImportPlan:
     """Plan again (the records may have changed since the dry run), then write every row or
     none. Returns the plan; nothing is written unless ``plan.ok``."""
     plan = plan_import(content, user=actor, progress=progress)
@@ -302,8 +385,9 @@ def _write_row(row: RowPlan, actor: Any) -> None:
     building = Building.objects.get(park__code=values["park"], code=values["building"])
     floor = Floor.objects.filter(building=building, number=values["floor"]).first()
     if floor is None:
-        floor = services.floor_create(actor=actor,
-                                      instance=Floor(building=building, number=values["floor"]))
+        floor = services.floor_create(
+            actor=actor, instance=Floor(building=building, number=values["floor"])
+        )
     data = _unit_values(values)
     if row.action == "create":
         services.unit_create(actor=actor, instance=Unit(floor=floor, **data))
@@ -314,12 +398,12 @@ def _write_row(row: RowPlan, actor: Any) -> None:
 
 # Template and export ----------------------------------------------------------------------
 _HEADER_FILL = PatternFill("solid", fgColor="1677FF")
-_USE_NAMES = {v: k for k, v in USE_LABELS.items() if k != "仓库"}
-_STATUS_NAMES = {v: k for k, v in STATUS_LABELS.items()}
+_USE_NAMES: dict[str, str] = {v: k for k, v in USE_LABELS.items() if k != "仓库"}
+_STATUS_NAMES: dict[str, str] = {v: k for k, v in STATUS_LABELS.items()}
 
 
-def _sheet_with_header(workbook: Workbook) -> Any:
-    sheet = workbook.active
+def _sheet_with_header(workbook: Workbook) -> Worksheet:
+    sheet: Worksheet = workbook.active  # type: ignore[assignment]  # a new workbook has one
     sheet.title = "单元"
     sheet.append(HEADERS)
     for cell in sheet[1]:
@@ -339,8 +423,14 @@ def template_workbook() -> bytes:
     for col in COLUMNS:
         guide.append([col.header, "必填" if col.required else "选填", col.hint])
     guide.append([])
-    guide.append(["说明", "", "按 园区编码+楼宇编码+单元编码 匹配：已有单元更新，新单元新增；"
-                              "同一文件重复导入不会产生变化。任何一行有错误时整个文件不导入。"])
+    guide.append(
+        [
+            "说明",
+            "",
+            "按 园区编码+楼宇编码+单元编码 匹配：已有单元更新，新单元新增；"
+            "同一文件重复导入不会产生变化。任何一行有错误时整个文件不导入。",
+        ]
+    )
     guide.column_dimensions["A"].width = 20
     guide.column_dimensions["C"].width = 70
     return _save(workbook)
@@ -351,11 +441,22 @@ def export_units(units: Iterable[Unit]) -> bytes:
     workbook = Workbook()
     sheet = _sheet_with_header(workbook)
     for u in units:
-        sheet.append([
-            u.park.code, u.building.code, u.floor.number, u.code, _USE_NAMES[u.use],
-            u.area_m2, u.clear_height_m, u.floor_load_kn_m2, u.power_kva, u.list_rent,
-            _STATUS_NAMES[u.status], u.available_from,
-        ])
+        sheet.append(
+            [
+                u.park.code,
+                u.building.code,
+                u.floor.number,
+                u.code,
+                _USE_NAMES[u.use],
+                u.area_m2,
+                u.clear_height_m,
+                u.floor_load_kn_m2,
+                u.power_kva,
+                u.list_rent,
+                _STATUS_NAMES[u.status],
+                u.available_from,
+            ]
+        )
     return _save(workbook)
 
 

@@ -21,11 +21,19 @@ def import_units(job_id: int) -> None:
 def _import_units(job: BackgroundJob) -> JobOutcome:
     plan = apply_import(bytes(job.payload), actor=job.user, progress=job.advance)
     if not plan.ok:
-        problems = [f"{_('Row')} {r.row} {col}: {reason}" for r in plan.rows
-                    for col, reason in r.errors]
-        return False, _("Nothing was imported: the file changed or the records did since the "
-                        "dry run.") + " " + "; ".join(plan.file_errors + problems[:20]), {}
+        problems = [
+            f"{_('Row')} {r.row} {col}: {reason}" for r in plan.rows for col, reason in r.errors
+        ]
+        return (
+            False,
+            _("Nothing was imported: the file changed or the records did since the dry run.")
+            + " "
+            + "; ".join(plan.file_errors + problems[:20]),
+            {},
+        )
     summary = plan.summary()
-    return True, _("Imported: %(create)d created, %(update)d updated, %(unchanged)d unchanged.") \
-        % summary, {"summary": summary, "url": reverse("spaces:unit_list"),
-                    "url_label": _("Open units")}
+    return (
+        True,
+        _("Imported: %(create)d created, %(update)d updated, %(unchanged)d unchanged.") % summary,
+        {"summary": summary, "url": reverse("spaces:unit_list"), "url_label": _("Open units")},
+    )

@@ -27,8 +27,13 @@ class ParkList(ObjectListView):
     filterset_class = filters.ParkFilter
     default_order = "code"
     select_related = ("operator", "jurisdiction")
-    columns = [Column("code", sortable=True, link=True), Column("name", sortable=True, link=True),
-               Column("kind"), Column("operator"), Column("jurisdiction")]
+    columns = [
+        Column("code", sortable=True, link=True),
+        Column("name", sortable=True, link=True),
+        Column("kind"),
+        Column("operator"),
+        Column("jurisdiction"),
+    ]
 
 
 class ParkDetail(ObjectDetailView):
@@ -63,31 +68,41 @@ class BuildingList(ObjectListView):
     filterset_class = filters.BuildingFilter
     default_order = "code"
     select_related = ("park",)
-    columns = [Column("code", sortable=True, link=True), Column("name", sortable=True, link=True),
-               Column("park"), Column("floors_above", numeric=True),
-               Column("original_use"), Column("year_renovated", numeric=True)]
+    columns = [
+        Column("code", sortable=True, link=True),
+        Column("name", sortable=True, link=True),
+        Column("park"),
+        Column("floors_above", numeric=True),
+        Column("original_use"),
+        Column("year_renovated", numeric=True),
+    ]
 
 
 class BuildingDetail(ObjectDetailView):
     model = Building
-    fields = ["park", "code", "name", "floors_above", "floors_below", "original_use",
-              "year_built", "year_renovated"]
+    fields = [
+        "park",
+        "code",
+        "name",
+        "floors_above",
+        "floors_below",
+        "original_use",
+        "year_built",
+        "year_renovated",
+    ]
     tabs = [Tab("stacking", _("Stacking plan"), "spaces/partials/stacking_plan.html")]
-
-    def get(self, request: HttpRequest, pk: int) -> Any:
-        if "tab" not in request.GET:  # the plan is what people open a building for
-            request.GET = request.GET.copy()
-            request.GET["tab"] = "stacking"
-        return super().get(request, pk)
+    default_tab = "stacking"  # the plan is what people open a building for
 
     def extra_context(self, request: HttpRequest, obj: Building) -> dict[str, Any]:
         return {
             "plan": stacking_plan(obj),
             "statuses": UnitStatus.choices,
             "figures": area_figures(obj.units.all()),
-            "breadcrumbs": _crumbs((_("Buildings"), reverse("spaces:building_list")),
-                                   (obj.park, reverse("spaces:park_detail", args=[obj.park_id])),
-                                   (obj.name, None)),
+            "breadcrumbs": _crumbs(
+                (_("Buildings"), reverse("spaces:building_list")),
+                (obj.park, reverse("spaces:park_detail", args=[obj.park_id])),
+                (obj.name, None),
+            ),
         }
 
 
@@ -113,8 +128,11 @@ class FloorList(ObjectListView):
     filterset_class = filters.FloorFilter
     default_order = "number"
     select_related = ("building__park",)
-    columns = [Column("building"), Column("number", sortable=True, link=True, numeric=True),
-               Column("name")]
+    columns = [
+        Column("building"),
+        Column("number", sortable=True, link=True, numeric=True),
+        Column("name"),
+    ]
 
 
 class FloorDetail(ObjectDetailView):
@@ -123,9 +141,13 @@ class FloorDetail(ObjectDetailView):
     tabs = [Tab("units", _("Units"), "spaces/partials/floor_units.html")]
 
     def extra_context(self, request: HttpRequest, obj: Floor) -> dict[str, Any]:
-        return {"units": obj.units.order_by("code"), "breadcrumbs": _crumbs(
-            (obj.building, reverse("spaces:building_detail", args=[obj.building_id])),
-            (obj.label, None))}
+        return {
+            "units": obj.units.order_by("code"),
+            "breadcrumbs": _crumbs(
+                (obj.building, reverse("spaces:building_detail", args=[obj.building_id])),
+                (obj.label, None),
+            ),
+        }
 
 
 class FloorEdit(ObjectEditView):
@@ -164,14 +186,29 @@ class UnitList(ObjectListView):
 
 class UnitDetail(ObjectDetailView):
     model = Unit
-    fields = ["code", "park", "building", "floor", "use", "area_m2", "clear_height_m",
-              "floor_load_kn_m2", "power_kva", "list_rent", "status", "available_from"]
+    fields = [
+        "code",
+        "park",
+        "building",
+        "floor",
+        "use",
+        "area_m2",
+        "clear_height_m",
+        "floor_load_kn_m2",
+        "power_kva",
+        "list_rent",
+        "status",
+        "available_from",
+    ]
 
     def extra_context(self, request: HttpRequest, obj: Unit) -> dict[str, Any]:
-        return {"breadcrumbs": _crumbs(
-            (_("Units"), reverse("spaces:unit_list")),
-            (obj.building, reverse("spaces:building_detail", args=[obj.building_id])),
-            (obj.code, None))}
+        return {
+            "breadcrumbs": _crumbs(
+                (_("Units"), reverse("spaces:unit_list")),
+                (obj.building, reverse("spaces:building_detail", args=[obj.building_id])),
+                (obj.code, None),
+            )
+        }
 
 
 class UnitEdit(ObjectEditView):

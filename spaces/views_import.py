@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django import forms
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 
@@ -46,23 +46,44 @@ class UnitImport(ScopedView):
         return render(request, self.template_name, {"form": UploadForm()})
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        if "job" in request.POST:  # confirmation of a dry run
-            job = get_object_or_404(BackgroundJob, pk=request.POST["job"], user=request.user,
-                                    kind="unit_import", status=JobStatus.QUEUED)
-            import_units.enqueue(job.pk)
-            return redirect("core:job_detail", job.pk)
+        if "job" in request.POST:
+            return self.confirm(request, request.POST["job"])
+        return self.dry_run(request)
+
+    def confirm(self, request: HttpRequest, job_id: str) -> HttpResponse:
+        """Run a checked file: the job holds the very bytes the dry run read."""
+        if not job_id.isdigit():
+            raise Http404
+        queued = get_object_or_404(
+            BackgroundJob,
+            pk=int(job_id),
+            user=request.user,
+            kind="unit_import",
+            status=JobStatus.QUEUED,
+        )
+        import_units.enqueue(queued.pk)
+        return redirect("core:job_detail", queued.pk)
+
+    def dry_run(self, request: HttpRequest) -> HttpResponse:
         form = UploadForm(request.POST, request.FILES)
         if not form.is_valid():
             return render(request, self.template_name, {"form": form})
         content = form.cleaned_data["file"].read()
         plan = plan_import(content, user=request.user)
-        job = None
+        job: BackgroundJob | None = None
         if plan.ok:
-            job = job_create(actor=request.user, kind="unit_import",
-                             title=str(_("Import units from %(name)s"))
-                             % {"name": form.cleaned_data["file"].name}, payload=content)
-        return render(request, self.template_name, {
-            "form": UploadForm(), "plan": plan, "summary": plan.summary(), "job": job})
+            job = job_create(
+                actor=request.user,
+                kind="unit_import",
+                title=str(_("Import units from %(name)s"))
+                % {"name": form.cleaned_data["file"].name},
+                payload=content,
+            )
+        return render(
+            request,
+            self.template_name,
+            {"form": UploadForm(), "plan": plan, "summary": plan.summary(), "job": job},
+        )
 
 
 class UnitTemplate(ScopedView):

@@ -12,8 +12,14 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def main() -> None:
@@ -31,8 +37,7 @@ def main() -> None:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
         for width, height, label in ((1366, 900, "desktop"), (390, 844, "phone")):
             page = browser.new_context(viewport={"width": width, "height": height}).new_page()
-            page.context.add_cookies([{"name": "django_language", "value": lang,
-                                       "url": args.base}])
+            page.context.add_cookies([{"name": "django_language", "value": lang, "url": args.base}])
             page.goto(f"{args.base}/login/")
             page.fill("input[name=username]", args.user)
             page.fill("input[name=password]", args.password)

@@ -26,8 +26,7 @@ class _RoleGate:
 
     def __call__(self, request: HttpRequest) -> Any:
         user = super().__call__(request)  # type: ignore[misc]
-        if user and self.model is not None \
-                and not self.model.policy.allows_role(user, self.action):  # type: ignore[attr-defined]
+        if user and self.model is not None and not self.model.policy.allows_role(user, self.action):  # type: ignore[attr-defined]
             raise Http404
         return user
 

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 import django_filters
 from django.core.exceptions import ValidationError
@@ -10,7 +11,8 @@ from django.db import models
 from django.http import HttpRequest
 from ninja import Schema
 from ninja.errors import HttpError
-from pydantic import create_model
+from pydantic import BeforeValidator, create_model
+from pydantic_core import PydanticCustomError
 
 from core.pagination import InvalidCursor, keyset_page
 from core.permissions import get_restricted_or_404
@@ -19,6 +21,7 @@ __all__ = [
     "ERRORS",
     "ErrorOut",
     "FilterQuery",
+    "IsoDate",
     "api_operation",
     "filter_queryset",
     "get_or_404",
@@ -34,8 +37,7 @@ class ErrorOut(Schema):
     errors: dict[str, list[str]] = {}
 
 
-ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut,
-                          422: ErrorOut}
+ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
 def api_operation(model: type[models.Model], action: str) -> dict[str, Any]:
@@ -49,7 +51,9 @@ def api_operation(model: type[models.Model], action: str) -> dict[str, Any]:
 def page_schema(item: type[Schema]) -> type[Schema]:
     """``{"items": [...], "next": cursor or null}`` for one item schema."""
     return create_model(  # type: ignore[call-overload,no-any-return]
-        f"{item.__name__}Page", __base__=Schema, items=(list[item], ...),  # type: ignore[valid-type]
+        f"{item.__name__}Page",
+        __base__=Schema,
+        items=(list[item], ...),  # type: ignore[valid-type]
         next=(str | None, None),
     )
 
@@ -62,14 +66,25 @@ def page_of(queryset: models.QuerySet, *, order: str, cursor: str | None, limit:
     return {"items": page.items, "next": page.next_cursor}
 
 
+def _iso_date_only(value: Any) -> Any:
+    """Pydantic's lax mode reads 0 or 1700000000 as a date; the API takes 2026-12-01 only."""
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise PydanticCustomError("date_parsing", "Input should be a date as YYYY-MM-DD")
+    if isinstance(value, int | float):
+        raise PydanticCustomError("date_parsing", "Input should be a date as YYYY-MM-DD")
+    return value
+
+
+IsoDate = Annotated[datetime.date, BeforeValidator(_iso_date_only)]
+
 _FILTER_TYPES: list[tuple[type, Any]] = [
     (django_filters.NumberFilter, Decimal),
-    (django_filters.DateFilter, datetime.date),
+    (django_filters.DateFilter, IsoDate),
     (django_filters.BooleanFilter, bool),
 ]
 
 
-def FilterQuery(filterset_class: type[django_filters.FilterSet]) -> type[Schema]:  # noqa: N802
+def FilterQuery(filterset_class: type[django_filters.FilterSet]) -> type[Schema]:
     """A query-parameter schema with the filters of a FilterSet: one definition, UI and API."""
     fields: dict[str, Any] = {}
     for name, flt in filterset_class.base_filters.items():
@@ -84,7 +99,9 @@ def FilterQuery(filterset_class: type[django_filters.FilterSet]) -> type[Schema]
 
 
 def filter_queryset(
-    filterset_class: type[django_filters.FilterSet], params: Schema, queryset: models.QuerySet,
+    filterset_class: type[django_filters.FilterSet],
+    params: Schema,
+    queryset: models.QuerySet,
     request: HttpRequest,
 ) -> models.QuerySet:
     data = {k: v for k, v in params.dict().items() if v is not None}

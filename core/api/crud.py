@@ -10,13 +10,14 @@ the caller may see, or the field is reported as invalid.
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Field as QueryField
+from ninja import Query, Router, Schema, Status
 
 from core.api.auth import gate
 from core.api.base import (
@@ -71,60 +72,94 @@ def register_crud(router: Router, path: str, spec: Crud) -> None:
     name = model._meta.model_name
     label = model._meta.verbose_name_raw
     query_schema = FilterQuery(spec.filterset)
-    sort_values = {spec.order, *spec.sortable, *(f"-{s}" for s in spec.sortable)}
+    sort_values = {spec.order, f"-{spec.order}", *spec.sortable, *(f"-{s}" for s in spec.sortable)}
+
+    SortKey = Literal[tuple(sorted(sort_values))]  # type: ignore[valid-type]
 
     def list_items(
-        request: HttpRequest, filters: Query[query_schema],  # type: ignore[valid-type]
-        cursor: str | None = None, limit: int = 50, sort: str | None = None,
+        request: HttpRequest,
+        filters: Query[query_schema],  # type: ignore[valid-type]
+        cursor: str | None = None,
+        limit: Annotated[int, QueryField(ge=1, le=500)] = 50,
+        sort: SortKey | None = None,  # type: ignore[valid-type]
     ) -> Any:
         qs = model._default_manager.restrict(request.user, "view")  # type: ignore[attr-defined]
-        qs = filter_queryset(spec.filterset, filters, qs.select_related(*spec.select_related),
-                             request)
-        order = sort if sort in sort_values else spec.order
-        return page_of(qs, order=order, cursor=cursor, limit=limit)
+        qs = filter_queryset(
+            spec.filterset, filters, qs.select_related(*spec.select_related), request
+        )
+        return page_of(qs, order=sort or spec.order, cursor=cursor, limit=limit)
 
-    def get_item(request: HttpRequest, id: int) -> Any:  # noqa: A002
+    def get_item(request: HttpRequest, id: int) -> Any:
         return get_or_404(model, request, "view", id)
 
     def create_item(request: HttpRequest, payload: spec.create_in) -> Any:  # type: ignore[name-defined]
         data = _resolve_foreign_keys(model, payload.dict(), request)
         m2m_names = {f.name for f in model._meta.many_to_many}
         m2m = {k: data.pop(k) for k in list(data) if k in m2m_names}
-        return 201, spec.create(actor=request.user, instance=model(**data), m2m=m2m)
+        obj = spec.create(actor=request.user, instance=model(**data), m2m=m2m)
+        obj.refresh_from_db()  # answer with the stored values (2 decimals), not the input
+        return Status(201, obj)
 
-    def update_item(request: HttpRequest, id: int, payload: spec.update_in) -> Any:  # type: ignore[name-defined]  # noqa: A002
+    def update_item(request: HttpRequest, id: int, payload: spec.update_in) -> Any:  # type: ignore[name-defined]
         obj = get_or_404(model, request, "change", id)
         data = _resolve_foreign_keys(model, payload.dict(exclude_unset=True), request)
-        return spec.update(actor=request.user, instance=obj, data=data)
+        obj = spec.update(actor=request.user, instance=obj, data=data)
+        obj.refresh_from_db()
+        return obj
 
-    def delete_item(request: HttpRequest, id: int) -> Any:  # noqa: A002
+    def delete_item(request: HttpRequest, id: int) -> Any:
         obj = get_or_404(model, request, "delete", id)
         spec.delete(actor=request.user, instance=obj)
-        return 204, None
+        return Status(204, None)
 
     page = page_schema(spec.out)
     router.add_api_operation(
-        path, ["GET"], list_items, response={200: page, **ERRORS},
-        summary=f"List {label}", operation_id=f"{name}_list",
-        openapi_extra=api_operation(model, "view"), auth=gate(model, "view"),
+        path,
+        ["GET"],
+        list_items,
+        response={200: page, **ERRORS},
+        summary=f"List {label}",
+        operation_id=f"{name}_list",
+        openapi_extra=api_operation(model, "view"),
+        auth=gate(model, "view"),
     )
     router.add_api_operation(
-        path, ["POST"], create_item, response={201: spec.out, **ERRORS},
-        summary=f"Create {label}", operation_id=f"{name}_create",
-        openapi_extra=api_operation(model, "add"), auth=gate(model, "add"),
+        path,
+        ["POST"],
+        create_item,
+        response={201: spec.out, **ERRORS},
+        summary=f"Create {label}",
+        operation_id=f"{name}_create",
+        openapi_extra=api_operation(model, "add"),
+        auth=gate(model, "add"),
     )
     router.add_api_operation(
-        f"{path}{{id}}", ["GET"], get_item, response={200: spec.out, **ERRORS},
-        summary=f"Get {label}", operation_id=f"{name}_get",
-        openapi_extra=api_operation(model, "view"), auth=gate(model, "view"),
+        f"{path}{{id}}",
+        ["GET"],
+        get_item,
+        response={200: spec.out, **ERRORS},
+        summary=f"Get {label}",
+        operation_id=f"{name}_get",
+        openapi_extra=api_operation(model, "view"),
+        auth=gate(model, "view"),
     )
     router.add_api_operation(
-        f"{path}{{id}}", ["PATCH"], update_item, response={200: spec.out, **ERRORS},
-        summary=f"Update {label}", operation_id=f"{name}_update",
-        openapi_extra=api_operation(model, "change"), auth=gate(model, "change"),
+        f"{path}{{id}}",
+        ["PATCH"],
+        update_item,
+        response={200: spec.out, **ERRORS},
+        summary=f"Update {label}",
+        operation_id=f"{name}_update",
+        openapi_extra=api_operation(model, "change"),
+        auth=gate(model, "change"),
     )
     router.add_api_operation(
-        f"{path}{{id}}", ["DELETE"], delete_item, response={204: None, **ERRORS},
-        summary=f"Delete {label}", operation_id=f"{name}_delete",
-        openapi_extra=api_operation(model, "delete"), auth=gate(model, "delete"),
+        f"{path}{{id}}",
+        ["DELETE"],
+        delete_item,
+        response={204: None, **ERRORS},
+        summary=f"Delete {label}",
+        operation_id=f"{name}_delete",
+        openapi_extra=api_operation(model, "delete"),
+        auth=gate(model, "delete"),
     )

@@ -39,7 +39,9 @@ class AuditOut(Schema):
 def me(request: HttpRequest) -> Any:
     user: Any = request.user
     return {
-        "username": user.username, "display_name": str(user), "role": user.role,
+        "username": user.username,
+        "display_name": str(user),
+        "role": user.role,
         "operator": user.operator.code if user.operator_id else None,
         "jurisdiction": user.jurisdiction.code if user.jurisdiction_id else None,
         "enterprise_id": user.enterprise_id,
@@ -60,7 +62,12 @@ def record_history(request: HttpRequest, app_label: str, model_name: str, object
         raise Http404
     obj = get_restricted_or_404(model, request.user, "view", pk=object_id)
     return [
-        {"at": e.at, "actor": str(e.actor) if e.actor else None, "action": e.action,
-         "changes": e.changes, "comment": e.comment}
+        {
+            "at": e.at,
+            "actor": str(e.actor) if e.actor else None,
+            "action": e.action,
+            "changes": e.changes,
+            "comment": e.comment,
+        }
         for e in audit.entries_for(obj)[:500]
     ]

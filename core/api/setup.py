@@ -65,18 +65,18 @@ def build_api() -> NinjaAPI:
         urls_namespace="api",
     )
 
-    def respond(request: HttpRequest, status: int, detail: str,
-                errors: dict[str, list[str]] | None = None) -> HttpResponse:
-        return api.create_response(request, {"detail": detail, "errors": errors or {}},
-                                   status=status)
+    def respond(
+        request: HttpRequest, status: int, detail: str, errors: dict[str, list[str]] | None = None
+    ) -> HttpResponse:
+        return api.create_response(
+            request, {"detail": detail, "errors": errors or {}}, status=status
+        )
 
     @api.exception_handler(NinjaValidationError)
     def ninja_invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
         errors: dict[str, list[str]] = {}
         for error in exc.errors:
-            errors.setdefault(_loc_name(list(error.get("loc", []))), []).append(
-                _message(error)
-            )
+            errors.setdefault(_loc_name(list(error.get("loc", []))), []).append(_message(error))
         return respond(request, 422, _("The request has invalid fields."), errors)
 
     @api.exception_handler(DjangoValidationError)

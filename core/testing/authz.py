@@ -41,8 +41,9 @@ class ApiCase:
     needs_object: bool
 
 
-def _walk(patterns: list[Any], prefix: str = "", namespace: str = "") -> Iterator[
-        tuple[str, str, URLPattern]]:
+def _walk(
+    patterns: list[Any], prefix: str = "", namespace: str = ""
+) -> Iterator[tuple[str, str, URLPattern]]:
     for entry in patterns:
         if isinstance(entry, URLResolver):
             ns = entry.namespace or namespace
@@ -72,7 +73,8 @@ def unscoped_pages() -> list[str]:
     for name, _route, pattern in _walk(get_resolver().url_patterns):
         view = getattr(pattern.callback, "view_class", None)
         if name.split(":")[0] in settings.PARKOPS_APPS and not (
-                view is not None and issubclass(view, ScopedView)):
+            view is not None and issubclass(view, ScopedView)
+        ):
             names.append(name)
     return names
 
@@ -84,8 +86,15 @@ def api_cases(openapi: dict[str, Any]) -> list[ApiCase]:
             label = op.get("x-parkops-model")
             if label is None:
                 continue
-            cases.append(ApiCase(method.upper(), path, apps.get_model(label),
-                                 op["x-parkops-action"], "{id}" in path))
+            cases.append(
+                ApiCase(
+                    method.upper(),
+                    path,
+                    apps.get_model(label),
+                    op["x-parkops-action"],
+                    "{id}" in path,
+                )
+            )
     return cases
 
 
@@ -104,6 +113,9 @@ def expected_allowed(user: Any, model: type[models.Model], action: str, side: st
 
 def state() -> tuple[int, dict[str, int]]:
     """What a refused request must leave as it was: the audit log and every table's size."""
-    counts = {m._meta.label: m._default_manager.count() for m in apps.get_models()
-              if m._meta.app_label in settings.PARKOPS_APPS}
+    counts = {
+        m._meta.label: m._default_manager.count()
+        for m in apps.get_models()
+        if m._meta.app_label in settings.PARKOPS_APPS
+    }
     return AuditEntry.objects.count(), counts

@@ -46,8 +46,7 @@ def build_world() -> World:
     world = World()
     for side in ("A", "B"):
         world.operators[side] = Operator.objects.create(code=f"OP{side}", name=f"运营方{side}")
-        world.jurisdictions[side] = Jurisdiction.objects.create(code=f"J{side}",
-                                                                name=f"辖区{side}")
+        world.jurisdictions[side] = Jurisdiction.objects.create(code=f"J{side}", name=f"辖区{side}")
     admin = user_create(actor=None, username="admin", password=PASSWORD, role=Role.ADMIN)
     world.users["admin"] = admin
     world.extra["admin"] = admin
@@ -67,5 +66,6 @@ def make_role_users(world: World, enterprise: Any) -> None:
         "tenant": (Role.TENANT, {"enterprise": enterprise}),
     }
     for name, (role, scope) in scopes.items():
-        world.users[name] = user_create(actor=admin, username=name, password=PASSWORD,
-                                        role=role, **scope)
+        world.users[name] = user_create(
+            actor=admin, username=name, password=PASSWORD, role=role, **scope
+        )

@@ -24,11 +24,17 @@ def _page_url(case, world, side):
 
 
 def test_discovery_finds_pages_and_operations(client):
-    assert {c.name for c in page_cases()} >= {"spaces:unit_list", "spaces:unit_detail",
-                                              "spaces:unit_edit", "spaces:park_delete"}
+    assert {c.name for c in page_cases()} >= {
+        "spaces:unit_list",
+        "spaces:unit_detail",
+        "spaces:unit_edit",
+        "spaces:park_delete",
+    }
     openapi = json.loads(client.get("/api/v1/openapi.json").content)
     assert {(c.method, c.path) for c in api_cases(openapi)} >= {
-        ("GET", "/api/v1/spaces/units/"), ("DELETE", "/api/v1/spaces/parks/{id}")}
+        ("GET", "/api/v1/spaces/units/"),
+        ("DELETE", "/api/v1/spaces/parks/{id}"),
+    }
 
 
 def test_pages(world, client_for):
@@ -61,8 +67,13 @@ def test_pages(world, client_for):
 def test_unscoped_pages_need_login(world, client_for):
     """Pages without a model (home, tokens) need a login and open for every role."""
     for name in unscoped_pages():
-        if name in {"core:login", "core:logout", "core:switch_park", "core:token_revoke",
-                    "core:job_detail"}:
+        if name in {
+            "core:login",
+            "core:logout",
+            "core:switch_park",
+            "core:token_revoke",
+            "core:job_detail",
+        }:
             continue  # POST-only or per-object pages, tested in core/tests/test_views.py
         url = reverse(name)
         assert client_for("anonymous").get(url).status_code == 302, url
@@ -76,7 +87,7 @@ def test_api_operations(world, client_for):
     for case in api_cases(openapi):
         if case.model not in world.samples:
             pytest.fail(f"No test sample for {case.model._meta.label}")
-        for side in (("A", "B") if case.needs_object else (None,)):
+        for side in ("A", "B") if case.needs_object else (None,):
             path = case.path
             if case.needs_object:
                 path = path.replace("{id}", str(world.sample(case.model, side).pk))

@@ -28,20 +28,32 @@ def test_compiled_catalogue_matches_source():
     assert source <= compiled, "run `make messages` to recompile django.mo"
 
 
-@pytest.mark.skipif(shutil.which("xgettext") is None,
-                    reason="xgettext (Debian package gettext) is not installed; .ci/run installs it")
+@pytest.mark.skipif(
+    shutil.which("xgettext") is None,
+    reason="xgettext (Debian package gettext) is not installed; .ci/run installs it",
+)
 def test_every_string_in_the_code_is_in_the_catalogue(tmp_path):
     base = Path(settings.BASE_DIR)
     for app in [*settings.PARKOPS_APPS, "config", "templates"]:
         if (base / app).exists():
-            shutil.copytree(base / app, tmp_path / app,
-                            ignore=shutil.ignore_patterns("__pycache__", "tests"))
+            shutil.copytree(
+                base / app, tmp_path / app, ignore=shutil.ignore_patterns("__pycache__", "tests")
+            )
     shutil.copy(base / "manage.py", tmp_path / "manage.py")
     shutil.copytree(base / "locale", tmp_path / "locale")
     subprocess.run(
-        [sys.executable, "manage.py", "makemessages", "-l", "zh_Hans", "--no-obsolete",
-         "--settings=config.settings.test"],
-        cwd=tmp_path, check=True, capture_output=True,
+        [
+            sys.executable,
+            "manage.py",
+            "makemessages",
+            "-l",
+            "zh_Hans",
+            "--no-obsolete",
+            "--settings=config.settings.test",
+        ],
+        cwd=tmp_path,
+        check=True,
+        capture_output=True,
         env={"PATH": "/usr/bin:/bin", "PARKOPS_VAR_DIR": str(tmp_path / "var")},
     )
     fresh = polib.pofile(str(tmp_path / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"))

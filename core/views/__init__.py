@@ -8,5 +8,10 @@ from core.views.generic import (
 )
 
 __all__ = [
-    "ObjectDeleteView", "ObjectDetailView", "ObjectEditView", "ObjectListView", "Tab", "object_urls",
+    "ObjectDeleteView",
+    "ObjectDetailView",
+    "ObjectEditView",
+    "ObjectListView",
+    "Tab",
+    "object_urls",
 ]

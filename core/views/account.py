@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -15,10 +15,14 @@ from django.views.decorators.http import require_POST
 
 from core import tokens
 from core.forms_account import LoginForm, TokenForm
-from core.models import ApiToken, BackgroundJob
+from core.models import ApiToken, BackgroundJob, User
 from core.selectors import switchable_parks
 
 __all__ = ["LoginView", "home", "job_detail", "switch_park", "token_revoke", "tokens_page"]
+
+
+def _user(request: HttpRequest) -> User:
+    return cast(User, request.user)  # the views below are all behind login_required
 
 
 class LoginView(auth_views.LoginView):
@@ -35,7 +39,7 @@ def home(request: HttpRequest) -> HttpResponse:
     for config in apps.get_app_configs():
         provider = getattr(config, "home_cards", None)
         if provider is not None:
-            cards.extend(provider(request.user, request.session.get("park") or None))
+            cards.extend(provider(_user(request), request.session.get("park") or None))
     return render(request, "core/home.html", {"cards": cards})
 
 
@@ -43,7 +47,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def switch_park(request: HttpRequest) -> HttpResponse:
     code = request.POST.get("park", "")
-    if code and code not in {c for c, _name in switchable_parks(request.user)}:
+    if code and code not in {c for c, _name in switchable_parks(_user(request))}:
         raise Http404
     request.session["park"] = code
     target = request.POST.get("next", "/")
@@ -57,28 +61,36 @@ def tokens_page(request: HttpRequest) -> HttpResponse:
     new_key = None
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        token, new_key = tokens.token_create(actor=request.user, name=form.cleaned_data["name"])
-        messages.success(request, _("Token “%(name)s” created. Copy it now: it is shown only once.")
-                         % {"name": token.name})
+        token, new_key = tokens.token_create(actor=_user(request), name=form.cleaned_data["name"])
+        messages.success(
+            request,
+            _("Token “%(name)s” created. Copy it now: it is shown only once.")
+            % {"name": token.name},
+        )
         form = TokenForm()
-    return render(request, "core/tokens.html", {
-        "form": form, "new_key": new_key,
-        "tokens": ApiToken.objects.filter(user=request.user),
-    })
+    return render(
+        request,
+        "core/tokens.html",
+        {
+            "form": form,
+            "new_key": new_key,
+            "tokens": ApiToken.objects.filter(user=_user(request)),
+        },
+    )
 
 
 @require_POST
 @login_required
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
-    tokens.token_revoke(actor=request.user, token=token)
+    token = get_object_or_404(ApiToken, pk=pk, user=_user(request))
+    tokens.token_revoke(actor=_user(request), token=token)
     messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})
     return redirect("core:tokens")
 
 
 @login_required
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    job = get_object_or_404(BackgroundJob, pk=pk, user=request.user)
+    job = get_object_or_404(BackgroundJob, pk=pk, user=_user(request))
     context: dict[str, Any] = {"job": job}
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "core/partials/job_progress.html", context)

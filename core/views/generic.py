@@ -28,7 +28,12 @@ from core.permissions import can, get_restricted_or_404
 from core.tables import Column
 
 __all__ = [
-    "ObjectDeleteView", "ObjectDetailView", "ObjectEditView", "ObjectListView", "Tab", "object_urls",
+    "ObjectDeleteView",
+    "ObjectDetailView",
+    "ObjectEditView",
+    "ObjectListView",
+    "Tab",
+    "object_urls",
 ]
 
 
@@ -58,8 +63,11 @@ class ScopedView(LoginRequiredMixin, View):
 
     def base_context(self) -> dict[str, Any]:
         meta = self.model._meta
-        return {"model_meta": meta, "verbose_name": meta.verbose_name,
-                "verbose_name_plural": meta.verbose_name_plural}
+        return {
+            "model_meta": meta,
+            "verbose_name": meta.verbose_name,
+            "verbose_name_plural": meta.verbose_name_plural,
+        }
 
 
 class ObjectListView(ScopedView):
@@ -71,7 +79,7 @@ class ObjectListView(ScopedView):
     default_order: ClassVar[str] = "pk"
     page_size: ClassVar[int] = 25
     select_related: ClassVar[tuple[str, ...]] = ()
-    extra_actions: ClassVar[list[tuple[str, str]]] = []  # (label, url name) buttons
+    extra_actions: ClassVar[list[tuple[Any, str]]] = []  # (label, url name) buttons
 
     def get_queryset(self, request: HttpRequest) -> models.QuerySet:
         qs = self.model._default_manager.restrict(request.user, "view")  # type: ignore[attr-defined]
@@ -80,8 +88,12 @@ class ObjectListView(ScopedView):
     def filter_data(self, request: HttpRequest) -> Any:
         data = request.GET.copy()
         park = request.session.get("park")
-        if park and "park" not in data and self.filterset_class is not None \
-                and "park" in self.filterset_class.base_filters:
+        if (
+            park
+            and "park" not in data
+            and self.filterset_class is not None
+            and "park" in self.filterset_class.base_filters
+        ):
             data["park"] = park
         return data
 
@@ -89,16 +101,18 @@ class ObjectListView(ScopedView):
         qs = self.get_queryset(request)
         filterset = None
         if self.filterset_class is not None:
-            filterset = self.filterset_class(self.filter_data(request), queryset=qs,
-                                             request=request)
+            filterset = self.filterset_class(
+                self.filter_data(request), queryset=qs, request=request
+            )
             qs = filterset.qs if filterset.is_valid() else qs.none()
         sortable = {c.sort_key() for c in self.columns if c.sortable} | {"pk"}
         order = request.GET.get("sort") or self.default_order
         if order.lstrip("-") not in sortable:
             order = self.default_order
         try:
-            page = keyset_page(qs, order=order, cursor=request.GET.get("cursor"),
-                               size=self.page_size)
+            page = keyset_page(
+                qs, order=order, cursor=request.GET.get("cursor"), size=self.page_size
+            )
         except InvalidCursor:
             page = keyset_page(qs, order=order, cursor=None, size=self.page_size)
         context = {
@@ -138,6 +152,7 @@ class ObjectDetailView(ScopedView):
     template_name = "core/object_detail.html"
     fields: ClassVar[list[str]] = []
     tabs: ClassVar[list[Tab]] = []
+    default_tab: ClassVar[str] = "overview"
 
     def get_object(self, request: HttpRequest, pk: int) -> Any:
         return get_restricted_or_404(self.model, request.user, "view", pk=pk)
@@ -151,15 +166,18 @@ class ObjectDetailView(ScopedView):
             field = self.model._meta.get_field(name)
             display = getattr(obj, f"get_{name}_display", None)
             value = display() if display else getattr(obj, name)
-            rows.append((field.verbose_name, value))
+            rows.append((getattr(field, "verbose_name", name), value))
         return rows
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         obj = self.get_object(request, pk)
         user = request.user
-        tabs = [Tab("overview", _("Overview"), "core/partials/tab_fields.html"), *self.tabs,
-                Tab("history", _("History"), "core/partials/tab_history.html")]
-        active = request.GET.get("tab", "overview")
+        tabs = [
+            Tab("overview", _("Overview"), "core/partials/tab_fields.html"),
+            *self.tabs,
+            Tab("history", _("History"), "core/partials/tab_history.html"),
+        ]
+        active = request.GET.get("tab", self.default_tab)
         if active not in {t.key for t in tabs}:
             active = "overview"
         context = {
@@ -206,10 +224,16 @@ class ObjectEditView(ScopedView):
         return get_restricted_or_404(self.model, request.user, "change", pk=pk)
 
     def _render(self, request: HttpRequest, form: forms.ModelForm, obj: Any) -> HttpResponse:
-        return render(request, self.template_name, {
-            **self.base_context(), "form": form, "object": obj if obj.pk else None,
-            "cancel_url": self.url("detail", obj.pk) if obj.pk else self.url("list"),
-        })
+        return render(
+            request,
+            self.template_name,
+            {
+                **self.base_context(),
+                "form": form,
+                "object": obj if obj.pk else None,
+                "cancel_url": self.url("detail", obj.pk) if obj.pk else self.url("list"),
+            },
+        )
 
     def get(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
         obj = self._instance(request, pk)
@@ -224,8 +248,9 @@ class ObjectEditView(ScopedView):
                     obj = type(self).create(actor=request.user, instance=form.save(commit=False))
                     messages.success(request, _("%(name)s created.") % {"name": obj})
                 else:
-                    data = {n: form.cleaned_data[n] for n in form.changed_data
-                            if n in form.cleaned_data}
+                    data = {
+                        n: form.cleaned_data[n] for n in form.changed_data if n in form.cleaned_data
+                    }
                     fresh = self._instance(request, pk)  # form.is_valid() mutated obj
                     obj = type(self).update(actor=request.user, instance=fresh, data=data)
                     messages.success(request, _("%(name)s saved.") % {"name": obj})
@@ -254,8 +279,11 @@ class ObjectDeleteView(ScopedView):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         obj = get_restricted_or_404(self.model, request.user, "delete", pk=pk)
-        return render(request, self.template_name, {
-            **self.base_context(), "object": obj, "cancel_url": self.url("detail", pk)})
+        return render(
+            request,
+            self.template_name,
+            {**self.base_context(), "object": obj, "cancel_url": self.url("detail", pk)},
+        )
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         obj = get_restricted_or_404(self.model, request.user, "delete", pk=pk)
@@ -268,8 +296,9 @@ class ObjectDeleteView(ScopedView):
         return redirect(self.url("list"))
 
 
-def object_urls(prefix: str, name: str, *, list_view: Any, detail: Any, edit: Any,
-                delete: Any) -> list[Any]:
+def object_urls(
+    prefix: str, name: str, *, list_view: Any, detail: Any, edit: Any, delete: Any
+) -> list[Any]:
     """The five URLs of one model: list, add, detail, edit, delete."""
     from django.urls import path
 

@@ -24,6 +24,7 @@ GOOD = [
 def workbook(rows, headers=HEADERS) -> bytes:
     wb = Workbook()
     sheet = wb.active
+    assert sheet is not None
     sheet.append(headers)
     for row in rows:
         sheet.append(row)
@@ -67,7 +68,20 @@ def test_reimport_with_a_change_updates_only_that_unit(world):
 
 
 def test_full_width_digits_and_units_are_normalised_with_a_note(world):
-    row = ["ＰＡ", "B1", "１", "A-203", "办公", "３２０㎡", "6.5米", "3.5", "60kVA", "4.8", "空置", None]
+    row = [
+        "ＰＡ",
+        "B1",
+        "１",
+        "A-203",
+        "办公",
+        "３２０㎡",
+        "6.5米",
+        "3.5",
+        "60kVA",
+        "4.8",
+        "空置",
+        None,
+    ]
     plan = plan_import(workbook([row]), user=world.users["operator"])
     assert plan.ok, plan.rows[0].errors
     values = plan.rows[0].values
@@ -78,14 +92,14 @@ def test_full_width_digits_and_units_are_normalised_with_a_note(world):
 
 def test_file_with_bad_rows_imports_nothing_and_reports_each_problem(world):
     rows = [
-        GOOD[0],                                                                  # row 2 fine
-        ["PA", "B1", 1, "A-301", "办公", "abc", 4, 3.5, 60, 4.8, None, None],        # 3 type
+        GOOD[0],  # row 2 fine
+        ["PA", "B1", 1, "A-301", "办公", "abc", 4, 3.5, 60, 4.8, None, None],  # 3 type
         ["PA", "B1", 1, "A-302", "办公", 100, "6.5 feet", 3.5, 60, 4.8, None, None],  # 4 unit
-        ["PA", "B1", 1, "A-201", "办公", 100, 4, 3.5, 60, 4.8, None, None],          # 5 dup
-        ["PA", "B1", 1, "A-303", "食堂", 100, 1.5, 3.5, 60, 4.8, None, None],         # 6 use+height
-        ["PA", "B1", 9, "A-304", "办公", 100, 4, 3.5, 60, 4.8, None, None],          # 7 floor
-        ["PB", "B1", 1, "B-1", "办公", 100, 4, 3.5, 60, 4.8, None, None],            # 8 scope
-        ["PA", "B1", 1, "", "办公", 100, 4, 3.5, 60, 4.8, None, "2026-13-01"],        # 9 empty+date
+        ["PA", "B1", 1, "A-201", "办公", 100, 4, 3.5, 60, 4.8, None, None],  # 5 dup
+        ["PA", "B1", 1, "A-303", "食堂", 100, 1.5, 3.5, 60, 4.8, None, None],  # 6 use+height
+        ["PA", "B1", 9, "A-304", "办公", 100, 4, 3.5, 60, 4.8, None, None],  # 7 floor
+        ["PB", "B1", 1, "B-1", "办公", 100, 4, 3.5, 60, 4.8, None, None],  # 8 scope
+        ["PA", "B1", 1, "", "办公", 100, 4, 3.5, 60, 4.8, None, "2026-13-01"],  # 9 empty+date
     ]
     before = (Unit.objects.count(), AuditEntry.objects.count())
     plan = apply_import(workbook(rows), actor=world.users["operator"])
@@ -93,8 +107,15 @@ def test_file_with_bad_rows_imports_nothing_and_reports_each_problem(world):
     assert (Unit.objects.count(), AuditEntry.objects.count()) == before
     problems = {(r.row, col) for r in plan.rows for col, _ in r.errors}
     assert problems == {
-        (3, "建筑面积(㎡)"), (4, "净高(m)"), (5, "单元编码"), (6, "用途"), (6, "净高(m)"),
-        (7, "楼层"), (8, "园区编码"), (9, "单元编码"), (9, "可租日期"),
+        (3, "建筑面积(㎡)"),
+        (4, "净高(m)"),
+        (5, "单元编码"),
+        (6, "用途"),
+        (6, "净高(m)"),
+        (7, "楼层"),
+        (8, "园区编码"),
+        (9, "单元编码"),
+        (9, "可租日期"),
     }
     duplicate = next(reason for r in plan.rows if r.row == 5 for _, reason in r.errors)
     assert "2" in duplicate  # names the first row
@@ -114,8 +135,9 @@ def test_not_an_xlsx_file(world):
 def test_template_and_export_round_trip(world):
     template = load_workbook(io.BytesIO(template_workbook()))
     assert [c.value for c in template.active[1]] == HEADERS
-    exported = export_units(Unit.objects.filter(park__code="PA").select_related(
-        "park", "building", "floor"))
+    exported = export_units(
+        Unit.objects.filter(park__code="PA").select_related("park", "building", "floor")
+    )
     plan = plan_import(exported, user=world.users["operator"])
     assert plan.ok and [r.action for r in plan.rows] == ["unchanged"]
 
@@ -145,7 +167,8 @@ def test_import_page_with_errors_offers_no_confirmation(world, client_for):
 
     bad = [["PA", "B1", 1, "A-1", "办公", "x", 4, 3.5, 60, 4.8, None, None]]
     response = client_for("operator").post(
-        reverse("spaces:unit_import"), {"file": SimpleUploadedFile("u.xlsx", workbook(bad))})
+        reverse("spaces:unit_import"), {"file": SimpleUploadedFile("u.xlsx", workbook(bad))}
+    )
     assert response.context["job"] is None
     assert "建筑面积(㎡)".encode() in response.content
     assert not BackgroundJob.objects.exists()

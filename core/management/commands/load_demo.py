@@ -23,6 +23,9 @@ class Command(BaseCommand):
                 if find_spec(f"{app}.demo") is not None:
                     import_module(f"{app}.demo").load(ctx)
                     self.stdout.write(f"  demo: {app}")
-        self.stdout.write(self.style.SUCCESS(
-            "Demo loaded. Log in as admin / operator / gov / fund / tenant, "
-            f"password {DEMO_PASSWORD}"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                "Demo loaded. Log in as admin / operator / gov / fund / tenant, "
+                f"password {DEMO_PASSWORD}"
+            )
+        )

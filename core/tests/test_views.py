@@ -1,0 +1,89 @@
+"""The shell: login and its throttle, language, park switcher, API tokens, job pages."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from core.models import ApiToken, AuditEntry
+from core.testing.world import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def test_login_then_home(world):
+    client = Client()
+    response = client.post(reverse("core:login"), {"username": "operator", "password": PASSWORD})
+    assert response.status_code == 302 and response.url == reverse("core:home")
+    home = client.get(reverse("core:home"))
+    assert home.status_code == 200
+    assert "园区".encode() in home.content  # Chinese first
+
+
+def test_wrong_password_shows_inline_error_and_locks_after_limit(world, settings):
+    client = Client()
+    url = reverse("core:login")
+    first = client.post(url, {"username": "operator", "password": "wrong"})
+    assert first.status_code == 200 and "用户名".encode() in first.content
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        client.post(url, {"username": "operator", "password": "wrong"})
+    locked = client.post(url, {"username": "operator", "password": PASSWORD})
+    assert locked.status_code == 429
+    assert "锁定".encode() in locked.content
+    assert settings.AXES_COOLOFF_TIME  # a lock that never ends would be a denial of service
+
+
+def test_english_on_request(world, client_for):
+    client = client_for("operator")
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = client.get(reverse("spaces:unit_list"))
+    assert b"Units" in page.content and "房源单元".encode() not in page.content
+
+
+def test_park_switcher_filters_lists_and_refuses_foreign_parks(world, client_for):
+    client = client_for("admin")
+    assert client.post(reverse("core:switch_park"), {"park": "PB", "next": "/"}).status_code == 302
+    page = client.get(reverse("spaces:unit_list"))
+    codes = [u.code for u in page.context["page"].items]
+    assert codes == ["B-101"]
+    operator = client_for("operator")
+    assert operator.post(reverse("core:switch_park"), {"park": "PB"}).status_code == 404
+
+
+def test_token_create_shows_key_once_and_revoke(world, client_for):
+    client = client_for("fund")
+    response = client.post(reverse("core:tokens"), {"name": "导出脚本"})
+    key = response.context["new_key"]
+    assert key and key.encode() in response.content
+    token = ApiToken.objects.get(user=world.users["fund"])
+    assert token.key_hash != key and key not in token.key_hash
+    again = client.get(reverse("core:tokens"))
+    assert key.encode() not in again.content
+    assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {key}").json()["role"] == "fund"
+    # another user cannot revoke it
+    assert (
+        client_for("operator").post(reverse("core:token_revoke", args=[token.pk])).status_code
+        == 404
+    )
+    client.post(reverse("core:token_revoke", args=[token.pk]))
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    assert AuditEntry.objects.filter(object_id=str(token.pk), action="update").exists()
+
+
+def test_create_api_token_command(world):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("create_api_token", "gov", stdout=out)
+    key = out.getvalue().strip()
+    response = Client().get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert response.json()["username"] == "gov"
+
+
+def test_favicon_is_served(world):
+    response = Client().get("/favicon.ico", follow=True)
+    assert response.status_code == 200
