@@ -7,8 +7,9 @@ from typing import Any, cast
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,7 +19,15 @@ from core.forms_account import LoginForm, TokenForm
 from core.models import ApiToken, BackgroundJob, User
 from core.selectors import switchable_parks
 
-__all__ = ["LoginView", "home", "job_detail", "switch_park", "token_revoke", "tokens_page"]
+__all__ = [
+    "LoginView",
+    "favicon",
+    "home",
+    "job_detail",
+    "switch_park",
+    "token_revoke",
+    "tokens_page",
+]
 
 
 def _user(request: HttpRequest) -> User:
@@ -29,6 +38,12 @@ class LoginView(auth_views.LoginView):
     template_name = "core/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever the page says; point them at the static file
+    (resolved per request: the manifest of hashed names exists only after collectstatic)."""
+    return HttpResponsePermanentRedirect(static("core/favicon.svg"))
 
 
 @login_required
