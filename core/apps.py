@@ -5,3 +5,4 @@ from django.utils.translation import gettext_lazy as _
 class CoreConfig(AppConfig):
     name = "core"
     verbose_name = _("Platform")
+    nav = [{"label": _("Users"), "url": "core:user_list", "model": "core.User"}]

@@ -10,7 +10,8 @@ import hashlib
 import secrets
 from typing import Any, ClassVar
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as AuthUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -74,6 +75,10 @@ class Operator(TimeStampedModel):
         return self.name
 
 
+class UserManager(AuthUserManager.from_queryset(RestrictedQuerySet)):  # type: ignore[misc]
+    """Django's user manager with the permission layer's ``restrict``."""
+
+
 class User(AbstractUser):
     """A person with exactly one role; the scope fields that role needs are set, others empty."""
 
@@ -104,7 +109,10 @@ class User(AbstractUser):
         related_name="users",
     )
 
-    objects: ClassVar[UserManager[User]] = UserManager()  # type: ignore[assignment]
+    objects: ClassVar[UserManager] = UserManager()
+    policy = Policy()  # users are the platform admin's to manage
+    # the password hash and login times are not business data for the change log
+    audit_exclude: ClassVar[tuple[str, ...]] = ("password", "last_login", "date_joined")
 
     class Meta:
         verbose_name = _("user")

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from core.views import account
+from core.views import account, users
 
 app_name = "core"
 
@@ -13,4 +13,5 @@ urlpatterns = [
     path("account/tokens/", account.tokens_page, name="tokens"),
     path("account/tokens/<int:pk>/revoke/", account.token_revoke, name="token_revoke"),
     path("jobs/<int:pk>/", account.job_detail, name="job_detail"),
+    *users.urlpatterns,
 ]

@@ -30,6 +30,13 @@ def filter_park_code(queryset: QuerySet, name: str, value: str) -> QuerySet:
     return queryset.filter(**{f"{name}__in": ids})
 
 
+def buildings_in_scope(request: Any) -> QuerySet[Building]:
+    """Choices for the building filter: the buildings the user may see."""
+    if request is None:
+        return Building.objects.none()
+    return Building.objects.restrict(request.user).select_related("park")
+
+
 class ParkFilter(df.FilterSet):
     q = df.CharFilter(label=_("Search"), method="search")
     kind = df.ChoiceFilter(label=_("Kind"), choices=ParkKind.choices)
@@ -58,7 +65,7 @@ class FloorFilter(df.FilterSet):
     park = df.CharFilter(
         label=_("Park code"), field_name="building__park_id", method=filter_park_code
     )
-    building = df.NumberFilter(label=_("Building id"), field_name="building_id")
+    building = df.ModelChoiceFilter(label=_("Building"), queryset=buildings_in_scope)
 
     class Meta:
         model = Floor
@@ -69,7 +76,7 @@ class UnitFilter(df.FilterSet):
     """Unit search: the filters a tenant's space requirements translate into."""
 
     park = df.CharFilter(label=_("Park code"), field_name="park_id", method=filter_park_code)
-    building = df.NumberFilter(label=_("Building id"), field_name="building_id")
+    building = df.ModelChoiceFilter(label=_("Building"), queryset=buildings_in_scope)
     q = df.CharFilter(label=_("Unit code"), field_name="code", lookup_expr="icontains")
     use = df.ChoiceFilter(label=_("Use"), choices=UnitUse.choices)
     status = df.ChoiceFilter(label=_("Status"), choices=UnitStatus.choices)

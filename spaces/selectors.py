@@ -9,10 +9,10 @@ from typing import Any
 from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
-from spaces.choices import UnitStatus
+from spaces.choices import UnitStatus, UnitUse
 from spaces.models import HIGH_CLEAR_HEIGHT_M, Building, Floor, Unit
 
-__all__ = ["AreaFigures", "area_figures", "stacking_plan"]
+__all__ = ["AreaFigures", "Slice", "area_breakdown", "area_figures", "stacking_plan"]
 
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=14, decimal_places=2))
 
@@ -50,3 +50,46 @@ def stacking_plan(building: Building) -> list[dict[str, Any]]:
     for unit in Unit.objects.filter(building=building).order_by("code"):
         by_floor[unit.floor_id].append(unit)
     return [{"floor": f, "units": by_floor[f.pk]} for f in floors]
+
+
+@dataclass(frozen=True)
+class Slice:
+    label: Any
+    area_m2: Decimal
+    share: Decimal
+
+
+HEIGHT_BANDS: list[tuple[Any, Decimal | None, Decimal | None]] = [
+    ("< 4 m", None, Decimal("4")),
+    ("4 – 6.5 m", Decimal("4"), HIGH_CLEAR_HEIGHT_M),
+    ("6.5 – 10 m", HIGH_CLEAR_HEIGHT_M, Decimal("10")),
+    ("> 10 m", Decimal("10"), None),
+]
+
+
+def area_breakdown(units: QuerySet[Unit]) -> dict[str, list[Slice]]:
+    """Area by use and by clear-height band, for the park page's bars (two queries)."""
+    total = units.aggregate(t=Coalesce(Sum("area_m2"), ZERO))["t"] or Decimal("0")
+
+    def share(area: Decimal) -> Decimal:
+        return (area / total).quantize(Decimal("0.0001")) if total else Decimal("0")
+
+    labels = dict(UnitUse.choices)
+    by_use = [
+        Slice(labels.get(row["use"], row["use"]), row["area"], share(row["area"]))
+        for row in units.values("use").annotate(area=Sum("area_m2")).order_by("-area")
+    ]
+    sums = {}
+    for i, (_label, low, high) in enumerate(HEIGHT_BANDS):
+        condition = Q()
+        if low is not None:
+            condition &= Q(clear_height_m__gt=low) if i > 0 else Q(clear_height_m__gte=low)
+        if high is not None:
+            condition &= Q(clear_height_m__lte=high)
+        sums[f"b{i}"] = Coalesce(Sum("area_m2", filter=condition), ZERO)
+    row = units.aggregate(**sums)
+    by_height = [
+        Slice(label, row[f"b{i}"], share(row[f"b{i}"]))
+        for i, (label, _low, _high) in enumerate(HEIGHT_BANDS)
+    ]
+    return {"by_use": by_use, "by_height": by_height}

@@ -14,7 +14,7 @@ from core.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, Objec
 from spaces import filters, forms, services
 from spaces.choices import UnitStatus
 from spaces.models import Building, Floor, Park, Unit
-from spaces.selectors import area_figures, stacking_plan
+from spaces.selectors import area_breakdown, area_figures, stacking_plan
 
 
 def _crumbs(*pairs: tuple[Any, str | None]) -> list[tuple[Any, str | None]]:
@@ -45,6 +45,7 @@ class ParkDetail(ObjectDetailView):
     def extra_context(self, request: HttpRequest, obj: Park) -> dict[str, Any]:
         return {
             "figures": area_figures(obj.units.all()),
+            "breakdown": area_breakdown(obj.units.all()),
             "buildings": obj.buildings.all(),
             "breadcrumbs": _crumbs((_("Parks"), reverse("spaces:park_list")), (obj, None)),
         }

@@ -81,6 +81,7 @@ _FILTER_TYPES: list[tuple[type, Any]] = [
     (django_filters.NumberFilter, Decimal),
     (django_filters.DateFilter, IsoDate),
     (django_filters.BooleanFilter, bool),
+    (django_filters.ModelChoiceFilter, int),
 ]
 
 

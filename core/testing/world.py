@@ -53,6 +53,14 @@ def build_world() -> World:
     for app in settings.PARKOPS_APPS:
         if app != "core" and find_spec(f"{app}.testing") is not None:
             import_module(f"{app}.testing").build(world)
+    other = user_create(
+        actor=admin,
+        username="operator_b",
+        password=PASSWORD,
+        role=Role.OPERATOR,
+        operator=world.operators["B"],
+    )
+    world.add(world.users["operator"], other)
     return world
 
 

@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -60,6 +60,13 @@ class ScopedView(LoginRequiredMixin, View):
     def url(self, verb: str, *args: Any) -> str:
         meta = self.model._meta
         return reverse(f"{meta.app_label}:{meta.model_name}_{verb}", args=args)
+
+    def optional_url(self, verb: str, *args: Any) -> str | None:
+        """The URL of a page this model may not have (users have no delete page)."""
+        try:
+            return self.url(verb, *args)
+        except NoReverseMatch:
+            return None
 
     def base_context(self) -> dict[str, Any]:
         meta = self.model._meta
@@ -123,18 +130,12 @@ class ObjectListView(ScopedView):
             "filterset": filterset,
             "order": order,
             "can_add": self.model.policy.allows_role(request.user, "add"),  # type: ignore[attr-defined]
-            "add_url": self._optional_url("add"),
+            "add_url": self.optional_url("add"),
             "extra_actions": [(label, reverse(name)) for label, name in self.extra_actions],
             "detail_url_name": f"{self.model._meta.app_label}:{self.model._meta.model_name}_detail",
         }
         template = "core/partials/table.html" if request.htmx else self.template_name  # type: ignore[attr-defined]
         return render(request, template, context)
-
-    def _optional_url(self, verb: str) -> str | None:
-        try:
-            return self.url(verb)
-        except Exception:
-            return None
 
 
 @dataclass(frozen=True)
@@ -190,7 +191,7 @@ class ObjectDetailView(ScopedView):
             "can_change": can(user, "change", obj),
             "can_delete": can(user, "delete", obj),
             "edit_url": self.url("edit", obj.pk),
-            "delete_url": self.url("delete", obj.pk),
+            "delete_url": self.optional_url("delete", obj.pk),
             "list_url": self.url("list"),
             **self.extra_context(request, obj),
         }
@@ -217,6 +218,11 @@ class ObjectEditView(ScopedView):
 
     def initial_instance(self, request: HttpRequest) -> Any:
         return self.model()
+
+    def changed_data(self, form: forms.ModelForm) -> dict[str, Any]:
+        """The model fields the user changed, for the update service."""
+        names = {f.name for f in self.model._meta.get_fields()}
+        return {n: form.cleaned_data[n] for n in form.changed_data if n in names}
 
     def _instance(self, request: HttpRequest, pk: int | None) -> Any:
         if pk is None:
@@ -245,12 +251,18 @@ class ObjectEditView(ScopedView):
         if form.is_valid():
             try:
                 if pk is None:
-                    obj = type(self).create(actor=request.user, instance=form.save(commit=False))
+                    m2m = {
+                        f.name: form.cleaned_data[f.name]
+                        for f in self.model._meta.many_to_many
+                        if f.name in form.cleaned_data
+                    }
+                    obj = type(self).create(
+                        actor=request.user, instance=form.save(commit=False), m2m=m2m
+                    )
                     messages.success(request, _("%(name)s created.") % {"name": obj})
                 else:
-                    data = {
-                        n: form.cleaned_data[n] for n in form.changed_data if n in form.cleaned_data
-                    }
+                    form.save(commit=False)  # lets a form derive values (a password hash)
+                    data = self.changed_data(form)
                     fresh = self._instance(request, pk)  # form.is_valid() mutated obj
                     obj = type(self).update(actor=request.user, instance=fresh, data=data)
                     messages.success(request, _("%(name)s saved.") % {"name": obj})

@@ -1,0 +1,71 @@
+"""Platform admins manage users: role and scope, password, deactivation; audited."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from core.audit import entries_for
+from core.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+def test_admin_creates_a_government_reviewer(world, client_for):
+    response = client_for("admin").post(
+        reverse("core:user_add"),
+        {
+            "username": "reviewer2",
+            "display_name": "周审核",
+            "role": "gov",
+            "jurisdiction": world.jurisdictions["B"].pk,
+            "new_password": "Zq8!long-pass",
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302
+    user = User.objects.get(username="reviewer2")
+    assert user.role == "gov" and user.jurisdiction == world.jurisdictions["B"]
+    assert user.check_password("Zq8!long-pass")
+    entry = entries_for(user).get()
+    assert entry.actor == world.users["admin"]
+    assert "password" not in entry.changes and entry.changes["role"] == [None, "gov"]
+    login = Client().post(
+        reverse("core:login"), {"username": "reviewer2", "password": "Zq8!long-pass"}
+    )
+    assert login.status_code == 302
+
+
+def test_role_without_its_scope_is_refused_inline(world, client_for):
+    response = client_for("admin").post(
+        reverse("core:user_add"),
+        {"username": "t2", "role": "tenant", "new_password": "Zq8!long-pass"},
+    )
+    assert response.status_code == 200
+    assert "enterprise" in response.context["form"].errors
+    assert not User.objects.filter(username="t2").exists()
+
+
+def test_weak_password_is_refused(world, client_for):
+    response = client_for("admin").post(
+        reverse("core:user_add"), {"username": "x", "role": "admin", "new_password": "123"}
+    )
+    assert "new_password" in response.context["form"].errors
+
+
+def test_deactivate_and_reset_password(world, client_for):
+    user = world.users["fund"]
+    client_for("admin").post(
+        reverse("core:user_edit", args=[user.pk]),
+        {
+            "username": "fund",
+            "role": "fund",
+            "operator": world.operators["A"].pk,
+            "new_password": "New!pass-2026",
+        },
+    )
+    user.refresh_from_db()
+    assert user.is_active is False and user.check_password("New!pass-2026")
+    entry = entries_for(user).first()
+    assert entry.changes == {"is_active": [True, False]}  # the hash is never logged
