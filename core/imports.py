@@ -1,0 +1,344 @@
+"""Spreadsheet import engine shared by every app: Chinese .xlsx templates, dry runs,
+all-or-nothing writes.
+
+An app describes its template as :class:`Col` objects and supplies two functions: one that
+checks a read row against the records (``plan_row``) and one that writes it (``write_row``).
+This module reads the workbook, turns each cell into a value (full-width digits and a unit
+typed after a number are accepted, with a note), collects every problem with its row, column
+and reason, and writes nothing unless every row is valid, in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import re
+import unicodedata
+import zipfile
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.worksheet import Worksheet
+
+__all__ = [
+    "Col",
+    "ImportPlan",
+    "RowPlan",
+    "Template",
+    "add_model_errors",
+    "apply_import",
+    "export_workbook",
+    "plan_import",
+    "template_workbook",
+]
+
+_NUMBER = re.compile(r"^([+-]?\d+(?:\.\d+)?)\s*(.*)$")
+
+
+@dataclass(frozen=True)
+class Col:
+    header: str  # the Chinese header in the template
+    field: str  # model field, or a key that locates the row (park, building…)
+    kind: str  # text, upper, decimal, int, choice, date
+    required: bool = True
+    units: tuple[str, ...] = ()  # suffixes people type after numbers: stripped, with a note
+    choices: Mapping[str, str] | None = None  # Chinese label → stored value
+    hint: str = ""
+
+
+@dataclass
+class RowPlan:
+    row: int  # spreadsheet row number (header is row 1)
+    key: str = ""
+    action: str = ""  # create / update / unchanged / error
+    values: dict[str, Any] = field(default_factory=dict)
+    changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (column, reason)
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (column, what was normalised)
+    context: dict[str, Any] = field(default_factory=dict)  # what plan_row found, for write_row
+
+
+@dataclass
+class ImportPlan:
+    rows: list[RowPlan] = field(default_factory=list)
+    file_errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.file_errors and bool(self.rows) and all(not r.errors for r in self.rows)
+
+    def count(self, action: str) -> int:
+        return sum(1 for r in self.rows if r.action == action)
+
+    def summary(self) -> dict[str, int]:
+        return {a: self.count(a) for a in ("create", "update", "unchanged", "error")}
+
+
+@dataclass(frozen=True)
+class Template:
+    """What one app's import needs: its columns and how to check and write a row.
+
+    ``prepare(user)`` loads what the checks need once (records in the user's scope) and
+    returns it as the state ``plan_row(row, state)`` and ``write_row(row, actor)`` receive.
+    """
+
+    columns: Sequence[Col]
+    prepare: Callable[[Any], Any]
+    plan_row: Callable[[RowPlan, Any], None]
+    write_row: Callable[[RowPlan, Any], None]
+    sheet_title: str
+    guide: str
+
+    @property
+    def headers(self) -> list[str]:
+        return [c.header for c in self.columns]
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return unicodedata.normalize("NFKC", str(value)).strip()
+
+
+def parse_cell(col: Col, raw: Any, row: RowPlan) -> Any:
+    """One cell to a Python value; problems and normalisations are recorded on the row."""
+    if isinstance(raw, datetime.datetime) and col.kind == "date":
+        return raw.date()
+    if isinstance(raw, datetime.date) and col.kind == "date":
+        return raw
+    text = _text(raw)
+    if text == "":
+        if col.required:
+            row.errors.append(
+                (col.header, _("is empty; fill it in (%(hint)s).") % {"hint": col.hint})
+            )
+        return None
+    if str(raw).strip() != text and not isinstance(raw, int | float):
+        row.notes.append(
+            (col.header, _("full-width characters read as “%(text)s”") % {"text": text})
+        )
+    if col.kind == "text":
+        return text
+    if col.kind == "upper":
+        return text.upper()
+    if col.kind in ("decimal", "int"):
+        return _number(col, text, row)
+    if col.kind == "choice":
+        labels = col.choices or {}
+        if text in labels:
+            return labels[text]
+        if text.lower() in labels.values():
+            return text.lower()
+        row.errors.append(
+            (
+                col.header,
+                _("“%(text)s” is not one of %(allowed)s.")
+                % {"text": text, "allowed": "、".join(labels)},
+            )
+        )
+        return None
+    if col.kind == "date":
+        try:
+            return datetime.date.fromisoformat(text.replace("/", "-"))
+        except ValueError:
+            row.errors.append(
+                (
+                    col.header,
+                    _("“%(text)s” is not a date; write it as 2026-12-01.") % {"text": text},
+                )
+            )
+            return None
+    raise AssertionError(col.kind)
+
+
+def _number(col: Col, text: str, row: RowPlan) -> Any:
+    match = _NUMBER.match(text.replace(",", ""))
+    suffix = match.group(2).strip() if match else ""
+    if match and suffix and suffix.lower() in {u.lower() for u in col.units}:
+        row.notes.append((col.header, _("unit “%(unit)s” removed") % {"unit": suffix}))
+        suffix = ""
+    if not match or suffix:
+        row.errors.append(
+            (
+                col.header,
+                _("“%(text)s” is not a number; write digits only, e.g. %(hint)s.")
+                % {"text": text, "hint": col.hint},
+            )
+        )
+        return None
+    try:
+        number = Decimal(match.group(1))
+    except InvalidOperation:
+        row.errors.append((col.header, _("“%(text)s” is not a number.") % {"text": text}))
+        return None
+    if col.kind == "int":
+        if number != number.to_integral():
+            row.errors.append(
+                (col.header, _("“%(text)s” must be a whole number.") % {"text": text})
+            )
+            return None
+        return int(number)
+    return number
+
+
+def _read_rows(
+    content: bytes, headers: list[str], plan: ImportPlan
+) -> list[tuple[int, dict[str, Any]]]:
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (InvalidFileException, KeyError, OSError, ValueError, TypeError, zipfile.BadZipFile):
+        plan.file_errors.append(
+            _(
+                "The file is not an .xlsx workbook. Download the template, "
+                "fill it in and save it as .xlsx."
+            )
+        )
+        return []
+    rows = workbook.worksheets[0].iter_rows(values_only=True)
+    # compare headers in NFKC form: it reads ㎡ as m2, and full-width letters as half-width
+    found = [_text(h) for h in next(rows, ())]
+    missing = [h for h in headers if _text(h) not in found]
+    if missing:
+        plan.file_errors.append(
+            _("Columns missing from the first row: %(cols)s. Use the template's header row.")
+            % {"cols": "、".join(missing)}
+        )
+        return []
+    index = {h: found.index(_text(h)) for h in headers}
+    out = []
+    for number, values in enumerate(rows, start=2):
+        if values is None or all(v in (None, "") for v in values):
+            continue
+        padded = list(values) + [None] * len(found)
+        out.append((number, {h: padded[i] for h, i in index.items()}))
+    workbook.close()
+    return out
+
+
+def plan_import(
+    template: Template,
+    content: bytes,
+    *,
+    user: Any,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportPlan:
+    """Read the workbook and decide every row's fate without writing anything."""
+    plan = ImportPlan()
+    raw_rows = _read_rows(content, template.headers, plan)
+    if plan.file_errors:
+        return plan
+    if not raw_rows:
+        plan.file_errors.append(_("The file has no data rows under the header."))
+        return plan
+    state = template.prepare(user)
+    for done, (number, cells) in enumerate(raw_rows, start=1):
+        row = RowPlan(row=number)
+        row.values = {c.field: parse_cell(c, cells[c.header], row) for c in template.columns}
+        template.plan_row(row, state)
+        if row.errors:
+            row.action = "error"
+        plan.rows.append(row)
+        if progress is not None and (done % 200 == 0 or done == len(raw_rows)):
+            progress(done, len(raw_rows))
+    return plan
+
+
+@transaction.atomic
+def apply_import(
+    template: Template,
+    content: bytes,
+    *,
+    actor: Any,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportPlan:
+    """Plan again (the records may have changed since the dry run), then write every row or
+    none. Returns the plan; nothing is written unless ``plan.ok``."""
+    plan = plan_import(template, content, user=actor, progress=progress)
+    if not plan.ok:
+        return plan
+    for row in plan.rows:
+        if row.action in ("create", "update"):
+            template.write_row(row, actor)
+    return plan
+
+
+def add_model_errors(row: RowPlan, exc: ValidationError, columns: Sequence[Col]) -> None:
+    """Report a model's validation errors under the template's column headers."""
+    for name, messages in exc.message_dict.items():
+        header = next((c.header for c in columns if c.field == name), name)
+        row.errors.extend((header, m) for m in messages)
+
+
+def changed_fields(existing: Any, data: Mapping[str, Any]) -> dict[str, tuple[Any, Any]]:
+    return {
+        name: (getattr(existing, name), value)
+        for name, value in data.items()
+        if getattr(existing, name) != value
+    }
+
+
+# Template and export ----------------------------------------------------------------------
+_HEADER_FILL = PatternFill("solid", fgColor="1677FF")
+
+
+def _sheet_with_header(workbook: Workbook, template: Template) -> Worksheet:
+    sheet: Worksheet = workbook.active  # type: ignore[assignment]  # a new workbook has one
+    sheet.title = template.sheet_title
+    sheet.append(template.headers)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = _HEADER_FILL
+    for i in range(len(template.columns)):
+        sheet.column_dimensions[get_column_letter(i + 1)].width = 18
+    sheet.freeze_panes = "A2"
+    return sheet
+
+
+def template_workbook(template: Template) -> bytes:
+    """The empty template, with a second sheet explaining every column."""
+    workbook = Workbook()
+    _sheet_with_header(workbook, template)
+    guide = workbook.create_sheet("填写说明")
+    guide.append(["列", "是否必填", "说明"])
+    for col in template.columns:
+        allowed = f"（可选：{'、'.join(col.choices)}）" if col.choices else ""
+        guide.append([col.header, "必填" if col.required else "选填", col.hint + allowed])
+    guide.append([])
+    guide.append(["说明", "", template.guide + "任何一行有错误时整个文件不导入。"])
+    guide.column_dimensions["A"].width = 22
+    guide.column_dimensions["C"].width = 80
+    return _save(workbook)
+
+
+def export_workbook(template: Template, rows: Iterable[Sequence[Any]]) -> bytes:
+    """The template filled with ``rows`` (one value per column, in column order)."""
+    workbook = Workbook()
+    sheet = _sheet_with_header(workbook, template)
+    for values in rows:
+        sheet.append(list(values))
+    return _save(workbook)
+
+
+def label_of(col: Col, value: Any) -> Any:
+    """A stored choice value as the template's Chinese label (for export)."""
+    for label, stored in (col.choices or {}).items():
+        if stored == value:
+            return label
+    return value
+
+
+def _save(workbook: Workbook) -> bytes:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
