@@ -2,8 +2,10 @@
 
 from core.api.routes import router as core_router
 from core.api.setup import build_api
+from enterprises.api import router as enterprises_router
 from spaces.api import router as spaces_router
 
 api = build_api()
 api.add_router("/", core_router)
 api.add_router("/spaces/", spaces_router)
+api.add_router("/enterprises/", enterprises_router)

@@ -8,5 +8,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("spaces/", include("spaces.urls")),
+    path("enterprises/", include("enterprises.urls")),
     path("", include("core.urls")),
 ]

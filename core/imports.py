@@ -38,6 +38,8 @@ __all__ = [
     "apply_import",
     "export_workbook",
     "plan_import",
+    "register",
+    "template_for",
     "template_workbook",
 ]
 
@@ -97,10 +99,25 @@ class Template:
     write_row: Callable[[RowPlan, Any], None]
     sheet_title: str
     guide: str
+    # the current records as template rows, for the export (user -> rows)
+    export_rows: Callable[[Any, str | None], Iterable[Sequence[Any]]] | None = None
 
     @property
     def headers(self) -> list[str]:
         return [c.header for c in self.columns]
+
+
+_TEMPLATES: dict[str, Template] = {}
+
+
+def register(kind: str, template: Template) -> Template:
+    """Make a template known to the background import task by its kind ("spaces.unit")."""
+    _TEMPLATES[kind] = template
+    return template
+
+
+def template_for(kind: str) -> Template:
+    return _TEMPLATES[kind]
 
 
 def _text(value: Any) -> str:

@@ -50,6 +50,8 @@ def keyset_page(queryset: models.QuerySet, *, order: str, cursor: str | None, si
     """One page of ``queryset`` ordered by ``order`` ("field" or "-field") then primary key."""
     descending = order.startswith("-")
     name = order.lstrip("-")
+    if name == "pk":
+        name = queryset.model._meta.pk.name
     field = queryset.model._meta.get_field(name)
     attname = getattr(field, "attname", name)
     qs = queryset.order_by(f"-{attname}", "-pk") if descending else queryset.order_by(attname, "pk")

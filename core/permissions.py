@@ -117,7 +117,8 @@ class Policy:
                     return None
                 if target is None:
                     return None
-            return Policy(**{kind: ""}), target  # type: ignore[arg-type]
+            root = Policy(unscoped_roles=self.unscoped_roles, **{kind: ""})  # type: ignore[arg-type]
+            return root, target
         return None
 
 
@@ -150,7 +151,7 @@ def can_add(user: User | AnonymousUser, instance: models.Model, action: str = "a
     policy: Policy = type(instance).policy  # type: ignore[attr-defined]
     if not policy.allows_role(user, action):
         return False
-    if user.is_platform_admin:  # type: ignore[union-attr]
+    if user.is_platform_admin or user.role in policy.unscoped_roles:  # type: ignore[union-attr]
         return True
     root = policy.root_of(instance)
     if root is None:

@@ -1,18 +1,81 @@
-"""The enterprise registry, shared by every operator: one record per credit code."""
+"""The enterprise registry, shared by every operator: one record per credit code.
+
+Industries (GB/T 4754-2017) and park catalog tags are catalogs; qualifications and contacts
+belong to one enterprise. What an operator notes about a company lives with that operator
+(see the admissions app's risk records), never on the shared record.
+"""
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Collection
+from decimal import Decimal
+from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import Role
 from core.models import TimeStampedModel
-from core.permissions import READ, Policy, RestrictedQuerySet
-from enterprises.validators import normalize_credit_code, validate_credit_code
+from core.permissions import ALL_ACTIONS, READ, Policy, RestrictedQuerySet
+from enterprises.choices import LEVELS_BY_KIND, GrowthStage, QualificationKind, QualificationLevel
+from enterprises.validators import (
+    normalize_credit_code,
+    normalize_phone,
+    validate_credit_code,
+    validate_phone,
+)
 
-__all__ = ["Enterprise"]
+__all__ = ["CatalogTag", "Contact", "Enterprise", "Industry", "Qualification"]
+
+EXPIRY_WARNING_DAYS = 90
+_EVERYONE_READS = Policy(
+    grants={Role.OPERATOR: READ, Role.GOV: READ, Role.FUND: READ, Role.TENANT: READ},
+    unscoped_roles=frozenset({Role.OPERATOR, Role.GOV, Role.FUND, Role.TENANT}),
+)
+
+
+class Industry(models.Model):
+    """国民经济行业分类 GB/T 4754-2017: sections (A–T) and two-digit divisions (01–97)."""
+
+    code = models.CharField(_("code"), max_length=4, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    section = models.CharField(_("section"), max_length=1, db_index=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    policy = _EVERYONE_READS
+
+    class Meta:
+        verbose_name = _("industry")
+        verbose_name_plural = _("industries")
+        ordering = ["section", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @property
+    def is_section(self) -> bool:
+        return len(self.code) == 1
+
+
+class CatalogTag(models.Model):
+    """A park catalog tag (新一代信息技术, 智能制造…) that thresholds and reports group by."""
+
+    name = models.CharField(_("name"), max_length=50, unique=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    policy = _EVERYONE_READS
+
+    class Meta:
+        verbose_name = _("catalog tag")
+        verbose_name_plural = _("catalog tags")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Enterprise(TimeStampedModel):
@@ -24,15 +87,51 @@ class Enterprise(TimeStampedModel):
         max_length=18,
         unique=True,
         validators=[validate_credit_code],
+        help_text=_("18 characters; spaces, dashes and full-width input are accepted."),
     )
+    industry = models.ForeignKey(
+        Industry,
+        verbose_name=_("industry"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="enterprises",
+        limit_choices_to={"code__regex": r"^\d{2}$"},
+    )
+    tags = models.ManyToManyField(
+        CatalogTag, verbose_name=_("catalog tags"), blank=True, related_name="enterprises"
+    )
+    stage = models.CharField(
+        _("growth stage"), max_length=20, choices=GrowthStage.choices, default=GrowthStage.STARTUP
+    )
+    established_on = models.DateField(_("established on"), null=True, blank=True)
+    registered_capital_wan = models.DecimalField(
+        _("registered capital (万元)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    paid_in_capital_wan = models.DecimalField(
+        _("paid-in capital (万元)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    legal_representative = models.CharField(_("legal representative"), max_length=50, blank=True)
+    address = models.CharField(_("registered address"), max_length=200, blank=True)
+    description = models.TextField(_("business description"), blank=True)
 
     objects = RestrictedQuerySet.as_manager()
-    # Staff of every operator may read and add to the shared registry; a tenant user sees
-    # only their own company. (Admission and leasing will narrow and widen this.)
+    # The registry is shared: staff of every operator, reviewers and fund managers read it and
+    # may add a company (a reviewer recommends one); a tenant user edits only their own.
     policy = Policy(
         grants={
             Role.OPERATOR: frozenset({"view", "add", "change"}),
-            Role.GOV: READ,
+            Role.GOV: frozenset({"view", "add"}),
             Role.FUND: READ,
             Role.TENANT: frozenset({"view", "change"}),
         },
@@ -44,6 +143,14 @@ class Enterprise(TimeStampedModel):
         verbose_name = _("enterprise")
         verbose_name_plural = _("enterprises")
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(paid_in_capital_wan__isnull=True)
+                | models.Q(registered_capital_wan__isnull=True)
+                | models.Q(paid_in_capital_wan__lte=models.F("registered_capital_wan")),
+                name="enterprise_paid_in_not_above_registered",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -53,3 +160,136 @@ class Enterprise(TimeStampedModel):
         # is judged on its 18 characters.
         self.credit_code = normalize_credit_code(self.credit_code)
         super().clean_fields(exclude=exclude)
+
+    def clean(self) -> None:
+        if (
+            self.paid_in_capital_wan is not None
+            and self.registered_capital_wan is not None
+            and self.paid_in_capital_wan > self.registered_capital_wan
+        ):
+            raise ValidationError(
+                {
+                    "paid_in_capital_wan": _(
+                        "Paid-in capital cannot exceed registered capital (%(cap)s 万元)."
+                    )
+                    % {"cap": self.registered_capital_wan}
+                }
+            )
+        if self.established_on and self.established_on > timezone.localdate():
+            raise ValidationError(
+                {"established_on": _("The date of establishment is in the future.")}
+            )
+
+    def years_in_operation(self, on: datetime.date | None = None) -> Decimal | None:
+        if self.established_on is None:
+            return None
+        days = ((on or timezone.localdate()) - self.established_on).days
+        return (Decimal(days) / Decimal("365.25")).quantize(Decimal("0.1"))
+
+
+_OWN_ENTERPRISE = Policy(
+    grants={Role.OPERATOR: ALL_ACTIONS, Role.GOV: READ, Role.FUND: READ, Role.TENANT: ALL_ACTIONS},
+    enterprise="enterprise",
+    unscoped_roles=frozenset({Role.OPERATOR, Role.GOV, Role.FUND}),
+)
+
+
+class Qualification(TimeStampedModel):
+    """A recognised status with its certificate: 高新技术企业, 专精特新 (with level), 瞪羚…"""
+
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("enterprise"),
+        on_delete=models.CASCADE,
+        related_name="qualifications",
+    )
+    kind = models.CharField(_("qualification"), max_length=20, choices=QualificationKind.choices)
+    level = models.CharField(
+        _("level"), max_length=20, choices=QualificationLevel.choices, blank=True
+    )
+    certificate_no = models.CharField(_("certificate number"), max_length=50, blank=True)
+    issued_on = models.DateField(_("issued on"), null=True, blank=True)
+    expires_on = models.DateField(_("expires on"), null=True, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    policy = _OWN_ENTERPRISE
+
+    class Meta:
+        verbose_name = _("qualification")
+        verbose_name_plural = _("qualifications")
+        ordering = ["enterprise_id", "kind"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expires_on__isnull=True)
+                | models.Q(issued_on__isnull=True)
+                | models.Q(expires_on__gt=models.F("issued_on")),
+                name="qualification_expires_after_issue",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        label = self.get_kind_display()
+        return f"{label}（{self.get_level_display()}）" if self.level else str(label)
+
+    def clean(self) -> None:
+        allowed = LEVELS_BY_KIND.get(self.kind)
+        if allowed and self.level not in allowed:
+            raise ValidationError({"level": _("Choose the level of this qualification.")})
+        if not allowed and self.level:
+            raise ValidationError({"level": _("This qualification has no level; leave it empty.")})
+        if self.issued_on and self.expires_on and self.expires_on <= self.issued_on:
+            raise ValidationError(
+                {"expires_on": _("The expiry date must be after the date of issue.")}
+            )
+
+    def status(self, today: datetime.date | None = None) -> str:
+        """valid / expiring (within 90 days) / expired."""
+        if self.expires_on is None:
+            return "valid"
+        today = today or timezone.localdate()
+        if self.expires_on < today:
+            return "expired"
+        if (self.expires_on - today).days <= EXPIRY_WARNING_DAYS:
+            return "expiring"
+        return "valid"
+
+
+class Contact(TimeStampedModel):
+    """A person at the company; phone numbers are shown masked to roles that need not call."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="contacts"
+    )
+    name = models.CharField(_("name"), max_length=50)
+    title = models.CharField(_("job title"), max_length=50, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, validators=[validate_phone])
+    email = models.EmailField(_("email"), blank=True)
+    is_primary = models.BooleanField(_("primary contact"), default=False)
+
+    objects = RestrictedQuerySet.as_manager()
+    # Government reviewers never see a tenant's contacts (DESIGN.md); fund managers see masked.
+    policy = Policy(
+        grants={Role.OPERATOR: ALL_ACTIONS, Role.FUND: READ, Role.TENANT: ALL_ACTIONS},
+        enterprise="enterprise",
+        unscoped_roles=frozenset({Role.OPERATOR, Role.FUND}),
+    )
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        ordering = ["-is_primary", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean_fields(self, exclude: Collection[str] | None = None) -> None:
+        super().clean_fields(exclude=exclude)
+        self.phone = normalize_phone(self.phone)
+
+    def phone_for(self, user: Any) -> str:
+        """The number as this user may see it: whole for the operator and the company."""
+        from enterprises.validators import mask_phone
+
+        if user.is_platform_admin or user.role in (Role.OPERATOR, Role.TENANT):
+            return self.phone
+        return mask_phone(self.phone)

@@ -2,19 +2,41 @@
 
 from __future__ import annotations
 
+import datetime
+
 from core.testing.world import World, make_role_users
+from enterprises.catalogs import ensure_catalogs
+from enterprises.choices import QualificationKind
 from enterprises.demo import credit_code
-from enterprises.models import Enterprise
+from enterprises.models import CatalogTag, Contact, Enterprise, Industry, Qualification
 
 __all__ = ["build"]
 
 
 def build(world: World) -> None:
-    a = Enterprise.objects.create(
-        name="甲科技有限公司", credit_code=credit_code("91110108MA00AAAA1")
-    )
-    b = Enterprise.objects.create(
-        name="乙科技有限公司", credit_code=credit_code("91110108MA00BBBB2")
-    )
-    world.add(a, b)
-    make_role_users(world, a)
+    ensure_catalogs(Industry, CatalogTag)  # a flushed test database has lost them
+    industry = Industry.objects.get(code="39")
+    enterprises = {}
+    for side, name, body in (
+        ("A", "甲科技有限公司", "91110108MA00AAAA1"),
+        ("B", "乙科技有限公司", "91110108MA00BBBB2"),
+    ):
+        enterprise = Enterprise.objects.create(
+            name=name,
+            credit_code=credit_code(body),
+            industry=industry,
+            established_on=datetime.date(2018, 5, 20),
+        )
+        enterprises[side] = enterprise
+        Qualification.objects.create(
+            enterprise=enterprise,
+            kind=QualificationKind.HIGH_TECH,
+            certificate_no=f"GR2024110{side}",
+            issued_on=datetime.date(2024, 12, 1),
+            expires_on=datetime.date(2027, 12, 1),
+        )
+        Contact.objects.create(enterprise=enterprise, name=f"联系人{side}", phone="13812345678")
+    world.add(enterprises["A"], enterprises["B"])
+    world.add(*(Qualification.objects.get(enterprise=enterprises[s]) for s in "AB"))
+    world.add(*(Contact.objects.get(enterprise=enterprises[s]) for s in "AB"))
+    make_role_users(world, enterprises["A"])

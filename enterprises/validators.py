@@ -1,15 +1,23 @@
-"""统一社会信用代码 (GB 32100-2015): normalisation and check-digit validation via python-stdnum."""
+"""统一社会信用代码 (GB 32100-2015, via python-stdnum) and phone numbers (via phonenumbers)."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
+import phonenumbers
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from stdnum.cn import uscc
 from stdnum.exceptions import InvalidChecksum, InvalidLength
 
-__all__ = ["normalize_credit_code", "validate_credit_code"]
+__all__ = [
+    "mask_phone",
+    "normalize_credit_code",
+    "normalize_phone",
+    "validate_credit_code",
+    "validate_phone",
+]
 
 _ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 
@@ -51,3 +59,40 @@ def validate_credit_code(value: str) -> None:
             _("The first 8 characters of the unified social credit code must be digits."),
             code="format",
         ) from None
+
+
+def normalize_phone(value: str) -> str:
+    """Digits as people dial them in China: 13812345678, 010-62345678 (via phonenumbers)."""
+    text = unicodedata.normalize("NFKC", value or "").strip()
+    try:
+        number = phonenumbers.parse(text, "CN")
+    except phonenumbers.NumberParseException:
+        return text
+    if not phonenumbers.is_valid_number(number):
+        return text
+    national = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return national.replace(" ", "")
+
+
+def validate_phone(value: str) -> None:
+    """A valid mainland mobile or landline number (Google's libphonenumber rules)."""
+    text = unicodedata.normalize("NFKC", value or "").strip()
+    try:
+        valid = phonenumbers.is_valid_number(phonenumbers.parse(text, "CN"))
+    except phonenumbers.NumberParseException:
+        valid = False
+    if not valid:
+        raise ValidationError(
+            _(
+                "“%(value)s” is not a phone number: write a mobile number such as 13812345678 or "
+                "a landline with area code such as 010-62345678."
+            )
+            % {"value": value},
+            code="phone",
+        )
+
+
+def mask_phone(value: str) -> str:
+    """138****5678: enough to recognise, not to call."""
+    digits = re.sub(r"\D", "", value or "")
+    return digits[:3] + "****" + digits[-4:] if len(digits) >= 8 else "****"

@@ -15,6 +15,9 @@ class SpacesConfig(AppConfig):
         {"label": _("Units"), "url": "spaces:unit_list", "model": "spaces.Unit"},
     ]
 
+    def ready(self) -> None:
+        from spaces import imports  # noqa: F401  (registers the unit template for the worker)
+
     @staticmethod
     def home_cards(user: Any, park_code: str | None) -> list[dict[str, Any]]:
         """Dashboard cards: area figures of the parks the user may see."""

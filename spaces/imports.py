@@ -6,7 +6,7 @@ nothing. Buildings must exist; a floor the building has room for is created when
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -24,6 +24,7 @@ __all__ = [
     "COLUMNS",
     "HEADERS",
     "TEMPLATE",
+    "TEMPLATE_KIND",
     "apply_import",
     "export_units",
     "plan_import",
@@ -198,13 +199,44 @@ def _write_row(row: RowPlan, actor: Any) -> None:
         services.unit_update(actor=actor, instance=unit, data={**data, "floor": floor})
 
 
-TEMPLATE = imports.Template(
-    columns=COLUMNS,
-    prepare=_prepare,
-    plan_row=_plan_row,
-    write_row=_write_row,
-    sheet_title="单元",
-    guide="按 园区编码+楼宇编码+单元编码 匹配：已有单元更新，新单元新增；同一文件重复导入不会产生变化。",
+def _rows(units: Iterable[Unit]) -> Iterator[list[Any]]:
+    use, status = COLUMNS[4], COLUMNS[10]
+    for u in units:
+        yield [
+            u.park.code,
+            u.building.code,
+            u.floor.number,
+            u.code,
+            imports.label_of(use, u.use),
+            u.area_m2,
+            u.clear_height_m,
+            u.floor_load_kn_m2,
+            u.power_kva,
+            u.list_rent,
+            imports.label_of(status, u.status),
+            u.available_from,
+        ]
+
+
+def _export_rows(user: Any, park_code: str | None) -> Iterator[list[Any]]:
+    units = Unit.objects.restrict(user).select_related("park", "building", "floor")
+    if park_code:
+        units = units.filter(park__code=park_code)
+    return _rows(units.order_by("park__code", "building__code", "code").iterator(2000))
+
+
+TEMPLATE_KIND = "spaces.unit"
+TEMPLATE = imports.register(
+    TEMPLATE_KIND,
+    imports.Template(
+        columns=COLUMNS,
+        prepare=_prepare,
+        plan_row=_plan_row,
+        write_row=_write_row,
+        sheet_title="单元",
+        guide="按 园区编码+楼宇编码+单元编码 匹配：已有单元更新，新单元新增；同一文件重复导入不会产生变化。",
+        export_rows=_export_rows,
+    ),
 )
 plan_import = partial(imports.plan_import, TEMPLATE)
 apply_import = partial(imports.apply_import, TEMPLATE)
@@ -213,24 +245,4 @@ template_workbook = partial(imports.template_workbook, TEMPLATE)
 
 def export_units(units: Iterable[Unit]) -> bytes:
     """The template filled with ``units`` (select_related park, building, floor)."""
-    use, status = COLUMNS[4], COLUMNS[10]
-    return imports.export_workbook(
-        TEMPLATE,
-        (
-            [
-                u.park.code,
-                u.building.code,
-                u.floor.number,
-                u.code,
-                imports.label_of(use, u.use),
-                u.area_m2,
-                u.clear_height_m,
-                u.floor_load_kn_m2,
-                u.power_kva,
-                u.list_rent,
-                imports.label_of(status, u.status),
-                u.available_from,
-            ]
-            for u in units
-        ),
-    )
+    return imports.export_workbook(TEMPLATE, _rows(units))

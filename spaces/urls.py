@@ -1,7 +1,7 @@
-from django.urls import path
-
 from core.views import object_urls
-from spaces import views, views_import
+from core.views.imports import import_urls
+from spaces import imports, views
+from spaces.models import Unit
 
 app_name = "spaces"
 
@@ -38,11 +38,5 @@ urlpatterns = [
         edit=views.UnitEdit,
         delete=views.UnitDelete,
     ),
-    path("units/import/", views_import.UnitImport.as_view(), name="unit_import"),
-    path(
-        "units/import/template.xlsx",
-        views_import.UnitTemplate.as_view(),
-        name="unit_import_template",
-    ),
-    path("units/export.xlsx", views_import.UnitExport.as_view(), name="unit_export"),
+    *import_urls("units", Unit, imports.TEMPLATE_KIND),
 ]

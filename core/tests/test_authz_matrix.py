@@ -85,7 +85,7 @@ def test_api_operations(world, client_for):
     openapi = json.loads(client_for("admin").get("/api/v1/openapi.json").content)
     checked = 0
     for case in api_cases(openapi):
-        if case.model not in world.samples:
+        if case.needs_object and case.model not in world.samples:
             pytest.fail(f"No test sample for {case.model._meta.label}")
         for side in ("A", "B") if case.needs_object else (None,):
             path = case.path

@@ -5,6 +5,7 @@ from core.views.generic import (
     ObjectListView,
     Tab,
     object_urls,
+    register_tab,
 )
 
 __all__ = [
@@ -14,4 +15,5 @@ __all__ = [
     "ObjectListView",
     "Tab",
     "object_urls",
+    "register_tab",
 ]

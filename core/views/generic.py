@@ -34,6 +34,7 @@ __all__ = [
     "ObjectListView",
     "Tab",
     "object_urls",
+    "register_tab",
 ]
 
 
@@ -140,11 +141,28 @@ class ObjectListView(ScopedView):
 
 @dataclass(frozen=True)
 class Tab:
-    """A tab of a detail page: a label and a template fragment rendered with the page context."""
+    """A tab of a detail page: a label and a template fragment rendered with the page context.
+
+    ``context`` (request, obj) -> dict adds what the fragment needs; it runs only when the tab
+    is open. ``visible`` (user) -> bool hides a tab from roles it means nothing to.
+    """
 
     key: str
     label: Any
     template: str
+    context: Callable[[HttpRequest, Any], dict[str, Any]] | None = None
+    visible: Callable[[Any], bool] | None = None
+
+
+# Tabs that higher apps add to a lower app's detail page (the enterprise page shows its
+# applications once admissions is installed), keyed by model label: registered in ready().
+_EXTRA_TABS: dict[str, list[Tab]] = {}
+
+
+def register_tab(model_label: str, tab: Tab) -> None:
+    tabs = _EXTRA_TABS.setdefault(model_label.lower(), [])
+    if all(t.key != tab.key for t in tabs):
+        tabs.append(tab)
 
 
 class ObjectDetailView(ScopedView):
@@ -176,8 +194,10 @@ class ObjectDetailView(ScopedView):
         tabs = [
             Tab("overview", _("Overview"), "core/partials/tab_fields.html"),
             *self.tabs,
+            *_EXTRA_TABS.get(self.model._meta.label_lower, []),
             Tab("history", _("History"), "core/partials/tab_history.html"),
         ]
+        tabs = [t for t in tabs if t.visible is None or t.visible(user)]
         active = request.GET.get("tab", self.default_tab)
         if active not in {t.key for t in tabs}:
             active = "overview"
@@ -195,8 +215,10 @@ class ObjectDetailView(ScopedView):
             "list_url": self.url("list"),
             **self.extra_context(request, obj),
         }
+        tab = next(t for t in tabs if t.key == active)
+        if tab.context is not None:
+            context.update(tab.context(request, obj))
         if request.htmx and request.GET.get("tab"):  # type: ignore[attr-defined]
-            tab = next(t for t in tabs if t.key == active)
             return render(request, tab.template, context)
         return render(request, self.template_name, context)
 

@@ -1,4 +1,4 @@
-"""Background tasks of the spaces module (run by `make worker`)."""
+"""Background tasks of the platform (run by `make worker`)."""
 
 from __future__ import annotations
 
@@ -6,20 +6,22 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from core import imports
 from core.jobs import JobOutcome, job_run
 from core.models import BackgroundJob
-from spaces.imports import apply_import
 
-__all__ = ["import_units"]
+__all__ = ["run_import"]
 
 
 @task()
-def import_units(job_id: int) -> None:
-    job_run(job_id, _import_units)
+def run_import(job_id: int) -> None:
+    """Write a checked spreadsheet; the job's kind names the template ("spaces.unit")."""
+    job_run(job_id, _import)
 
 
-def _import_units(job: BackgroundJob) -> JobOutcome:
-    plan = apply_import(bytes(job.payload), actor=job.user, progress=job.advance)
+def _import(job: BackgroundJob) -> JobOutcome:
+    template = imports.template_for(job.kind)
+    plan = imports.apply_import(template, bytes(job.payload), actor=job.user, progress=job.advance)
     if not plan.ok:
         problems = [
             f"{_('Row')} {r.row} {col}: {reason}" for r in plan.rows for col, reason in r.errors
@@ -32,8 +34,13 @@ def _import_units(job: BackgroundJob) -> JobOutcome:
             {},
         )
     summary = plan.summary()
+    app_label, model_name = job.kind.split(".")
     return (
         True,
         _("Imported: %(create)d created, %(update)d updated, %(unchanged)d unchanged.") % summary,
-        {"summary": summary, "url": reverse("spaces:unit_list"), "url_label": _("Open units")},
+        {
+            "summary": summary,
+            "url": reverse(f"{app_label}:{model_name}_list"),
+            "url_label": _("Open the list"),
+        },
     )

@@ -1,0 +1,213 @@
+"""REST endpoints of the enterprise registry (``/api/v1/enterprises/``)."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Annotated, Any
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+
+from core.api.base import ERRORS, IsoDate, api_operation
+from core.api.crud import Crud, register_crud
+from enterprises import filters, services
+from enterprises.choices import GrowthStage, QualificationKind, QualificationLevel
+from enterprises.models import CatalogTag, Contact, Enterprise, Industry, Qualification
+
+__all__ = ["router"]
+
+router = Router(tags=["enterprises"])
+
+Money = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
+Text = Annotated[str, Field(max_length=200)]
+# "" for kinds without a level (the model stores an empty string, not null)
+Level = Annotated[str, Field(pattern=f"^({'|'.join(QualificationLevel.values)})?$")]
+
+
+class EnterpriseOut(Schema):
+    id: int
+    name: str
+    credit_code: str
+    industry: str | None = Field(None, alias="industry.code")
+    tags: list[str]
+    stage: GrowthStage
+    established_on: datetime.date | None
+    registered_capital_wan: Decimal | None
+    paid_in_capital_wan: Decimal | None
+    legal_representative: str
+    address: str
+    description: str
+
+    @staticmethod
+    def resolve_tags(obj: Enterprise) -> list[str]:
+        return [t.name for t in obj.tags.all()]
+
+
+class EnterpriseIn(Schema):
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    credit_code: Annotated[str, Field(min_length=1, max_length=40)]
+    industry_id: int | None = None
+    tags: list[int] = []
+    stage: GrowthStage = GrowthStage.STARTUP
+    established_on: IsoDate | None = None
+    registered_capital_wan: Money | None = None
+    paid_in_capital_wan: Money | None = None
+    legal_representative: Annotated[str, Field(max_length=50)] = ""
+    address: Text = ""
+    description: Annotated[str, Field(max_length=5000)] = ""
+
+
+class EnterprisePatch(Schema):
+    name: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    industry_id: int | None = None
+    tags: list[int] | None = None
+    stage: GrowthStage | None = None
+    established_on: IsoDate | None = None
+    registered_capital_wan: Money | None = None
+    paid_in_capital_wan: Money | None = None
+    legal_representative: Annotated[str, Field(max_length=50)] | None = None
+    address: Text | None = None
+    description: Annotated[str, Field(max_length=5000)] | None = None
+
+
+class QualificationOut(Schema):
+    id: int
+    enterprise_id: int
+    kind: QualificationKind
+    level: str
+    certificate_no: str
+    issued_on: datetime.date | None
+    expires_on: datetime.date | None
+    status: str
+
+    @staticmethod
+    def resolve_status(obj: Qualification) -> str:
+        return obj.status()
+
+
+class QualificationIn(Schema):
+    enterprise_id: int
+    kind: QualificationKind
+    level: Level = ""
+    certificate_no: Annotated[str, Field(max_length=50)] = ""
+    issued_on: IsoDate | None = None
+    expires_on: IsoDate | None = None
+
+
+class QualificationPatch(Schema):
+    level: Level | None = None
+    certificate_no: Annotated[str, Field(max_length=50)] | None = None
+    issued_on: IsoDate | None = None
+    expires_on: IsoDate | None = None
+
+
+class ContactOut(Schema):
+    id: int
+    enterprise_id: int
+    name: str
+    title: str
+    phone: str
+    email: str
+    is_primary: bool
+
+    @staticmethod
+    def resolve_phone(obj: Contact, context: dict[str, Any]) -> str:
+        return obj.phone_for(context["request"].user)
+
+
+class ContactIn(Schema):
+    enterprise_id: int
+    name: Annotated[str, Field(min_length=1, max_length=50)]
+    title: Annotated[str, Field(max_length=50)] = ""
+    phone: Annotated[str, Field(min_length=1, max_length=20)]
+    email: Annotated[str, Field(max_length=254)] = ""
+    is_primary: bool = False
+
+
+class ContactPatch(Schema):
+    name: Annotated[str, Field(min_length=1, max_length=50)] | None = None
+    title: Annotated[str, Field(max_length=50)] | None = None
+    phone: Annotated[str, Field(min_length=1, max_length=20)] | None = None
+    email: Annotated[str, Field(max_length=254)] | None = None
+    is_primary: bool | None = None
+
+
+class CatalogItem(Schema):
+    code: str
+    name: str
+
+
+class CatalogPage(Schema):
+    items: list[CatalogItem]
+    next: str | None = None
+
+
+@router.get(
+    "/industries/",
+    response={200: CatalogPage, **ERRORS},
+    summary="GB/T 4754-2017 sections and divisions",
+    openapi_extra=api_operation(Industry, "view"),
+)
+def industries(request: HttpRequest) -> Any:
+    return {"items": [{"code": i.code, "name": i.name} for i in Industry.objects.all()]}
+
+
+@router.get(
+    "/tags/",
+    response={200: CatalogPage, **ERRORS},
+    summary="Park catalog tags",
+    openapi_extra=api_operation(CatalogTag, "view"),
+)
+def tags(request: HttpRequest) -> Any:
+    return {"items": [{"code": str(t.pk), "name": t.name} for t in CatalogTag.objects.all()]}
+
+
+register_crud(
+    router,
+    "/companies/",
+    Crud(
+        Enterprise,
+        EnterpriseOut,
+        EnterpriseIn,
+        EnterprisePatch,
+        filters.EnterpriseFilter,
+        services.enterprise_create,
+        services.enterprise_update,
+        services.enterprise_delete,
+        order="name",
+        sortable=("name", "credit_code", "established_on"),
+        select_related=("industry",),
+    ),
+)
+register_crud(
+    router,
+    "/qualifications/",
+    Crud(
+        Qualification,
+        QualificationOut,
+        QualificationIn,
+        QualificationPatch,
+        filters.QualificationFilter,
+        services.qualification_create,
+        services.qualification_update,
+        services.qualification_delete,
+        order="pk",
+        sortable=("expires_on",),
+    ),
+)
+register_crud(
+    router,
+    "/contacts/",
+    Crud(
+        Contact,
+        ContactOut,
+        ContactIn,
+        ContactPatch,
+        filters.ContactFilter,
+        services.contact_create,
+        services.contact_update,
+        services.contact_delete,
+        order="pk",
+    ),
+)

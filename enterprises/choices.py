@@ -1,0 +1,39 @@
+"""Growth stages, qualification kinds and levels of the enterprise registry."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+__all__ = ["GrowthStage", "QualificationKind", "QualificationLevel"]
+
+
+class GrowthStage(models.TextChoices):
+    STARTUP = "startup", _("Start-up")
+    GROWTH = "growth", _("Growth")
+    EXPANSION = "expansion", _("Expansion")
+    MATURE = "mature", _("Mature")
+
+
+class QualificationKind(models.TextChoices):
+    HIGH_TECH = "high_tech", _("High-tech enterprise")
+    SPECIALISED = "specialised", _("Specialised and sophisticated SME")
+    GAZELLE = "gazelle", _("Gazelle enterprise")
+    UNICORN = "unicorn", _("Unicorn")
+    STAR_CANDIDATE = "star_candidate", _("STAR Market IPO candidate")
+    KEY_LAB = "key_lab", _("Key laboratory")
+
+
+class QualificationLevel(models.TextChoices):
+    NATIONAL = "national", _("National")
+    PROVINCIAL = "provincial", _("Provincial / ministerial")
+    MUNICIPAL = "municipal", _("Municipal")
+
+
+# Which kinds carry a level, and which levels they accept (专精特新: 国家级小巨人 / 省级 / 市级).
+LEVELS_BY_KIND: dict[str, tuple[str, ...]] = {
+    QualificationKind.SPECIALISED: (
+        QualificationLevel.NATIONAL,
+        QualificationLevel.PROVINCIAL,
+        QualificationLevel.MUNICIPAL,
+    ),
+    QualificationKind.KEY_LAB: (QualificationLevel.NATIONAL, QualificationLevel.PROVINCIAL),
+}

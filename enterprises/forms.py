@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from typing import Any
+
+from core.forms import ScopedModelForm
+from enterprises.models import Contact, Enterprise, Qualification
+
+__all__ = ["ContactForm", "EnterpriseForm", "QualificationForm"]
+
+
+class EnterpriseForm(ScopedModelForm):
+    class Meta:
+        model = Enterprise
+        fields = [
+            "name",
+            "credit_code",
+            "industry",
+            "tags",
+            "stage",
+            "established_on",
+            "registered_capital_wan",
+            "paid_in_capital_wan",
+            "legal_representative",
+            "address",
+            "description",
+        ]
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        if self.instance.pk and not user.is_platform_admin:
+            # the credit code identifies the company; only an admin corrects it
+            self.fields["credit_code"].disabled = True
+
+
+class QualificationForm(ScopedModelForm):
+    class Meta:
+        model = Qualification
+        fields = ["enterprise", "kind", "level", "certificate_no", "issued_on", "expires_on"]
+
+
+class ContactForm(ScopedModelForm):
+    class Meta:
+        model = Contact
+        fields = ["enterprise", "name", "title", "phone", "email", "is_primary"]

@@ -1,0 +1,34 @@
+from core.views import object_urls
+from core.views.imports import import_urls
+from enterprises import imports, views
+from enterprises.models import Enterprise
+
+app_name = "enterprises"
+
+urlpatterns = [
+    *object_urls(
+        "companies",
+        "enterprise",
+        list_view=views.EnterpriseList,
+        detail=views.EnterpriseDetail,
+        edit=views.EnterpriseEdit,
+        delete=views.EnterpriseDelete,
+    ),
+    *object_urls(
+        "qualifications",
+        "qualification",
+        list_view=views.QualificationList,
+        detail=views.QualificationDetail,
+        edit=views.QualificationEdit,
+        delete=views.QualificationDelete,
+    ),
+    *object_urls(
+        "contacts",
+        "contact",
+        list_view=views.ContactList,
+        detail=views.ContactDetail,
+        edit=views.ContactEdit,
+        delete=views.ContactDelete,
+    ),
+    *import_urls("companies", Enterprise, imports.TEMPLATE_KIND),
+]

@@ -1,0 +1,183 @@
+"""Pages of the enterprise registry: list, the one-company page, qualifications, contacts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from core.tables import Column
+from core.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView, Tab
+from enterprises import filters, forms, services
+from enterprises.models import Contact, Enterprise, Qualification
+
+
+def _crumbs(*pairs: tuple[Any, str | None]) -> list[tuple[Any, str | None]]:
+    return [(_("Enterprises"), reverse("enterprises:enterprise_list")), *pairs]
+
+
+def _with_enterprise(model: type, request: HttpRequest) -> Any:
+    """A new qualification or contact for the enterprise named in ?enterprise=."""
+    enterprise = (
+        Enterprise.objects.restrict(request.user)
+        .filter(pk=request.GET.get("enterprise") or 0)
+        .first()
+    )
+    return model(enterprise=enterprise) if enterprise else model()
+
+
+class EnterpriseList(ObjectListView):
+    model = Enterprise
+    filterset_class = filters.EnterpriseFilter
+    default_order = "name"
+    select_related = ("industry",)
+    columns = [
+        Column("name", sortable=True, link=True),
+        Column("credit_code", sortable=True),
+        Column("industry"),
+        Column("stage"),
+        Column("established_on", sortable=True),
+    ]
+    extra_actions = [(_("Import / export"), "enterprises:enterprise_import")]
+
+
+def _qualifications(request: HttpRequest, obj: Enterprise) -> dict[str, Any]:
+    return {"qualifications": obj.qualifications.all()}
+
+
+def _contacts(request: HttpRequest, obj: Enterprise) -> dict[str, Any]:
+    return {"contacts": [(c, c.phone_for(request.user)) for c in obj.contacts.all()]}
+
+
+class EnterpriseDetail(ObjectDetailView):
+    model = Enterprise
+    template_name = "enterprises/enterprise_detail.html"
+    fields = [
+        "name",
+        "credit_code",
+        "industry",
+        "stage",
+        "established_on",
+        "registered_capital_wan",
+        "paid_in_capital_wan",
+        "legal_representative",
+        "address",
+        "description",
+    ]
+    tabs = [
+        Tab(
+            "qualifications",
+            _("Qualifications"),
+            "enterprises/partials/qualifications.html",
+            context=_qualifications,
+        ),
+        Tab(
+            "contacts",
+            _("Contacts"),
+            "enterprises/partials/contacts.html",
+            context=_contacts,
+            visible=lambda user: Contact.policy.allows_role(user, "view"),
+        ),
+    ]
+
+    def extra_context(self, request: HttpRequest, obj: Enterprise) -> dict[str, Any]:
+        return {
+            "badges": list(obj.qualifications.all()),
+            "tags": list(obj.tags.all()),
+            "can_add_detail": Qualification.policy.allows_role(request.user, "add")
+            and self.model.policy.allows_role(request.user, "view"),
+            "breadcrumbs": _crumbs((obj, None)),
+        }
+
+
+class EnterpriseEdit(ObjectEditView):
+    model = Enterprise
+    form_class = forms.EnterpriseForm
+    create = services.enterprise_create
+    update = services.enterprise_update
+
+
+class EnterpriseDelete(ObjectDeleteView):
+    model = Enterprise
+    delete = services.enterprise_delete
+
+
+class QualificationList(ObjectListView):
+    model = Qualification
+    filterset_class = filters.QualificationFilter
+    default_order = "expires_on"
+    select_related = ("enterprise",)
+    columns = [
+        Column("enterprise"),
+        Column("kind", link=True),
+        Column("level"),
+        Column("certificate_no"),
+        Column("expires_on", sortable=True),
+    ]
+
+
+class QualificationDetail(ObjectDetailView):
+    model = Qualification
+    fields = ["enterprise", "kind", "level", "certificate_no", "issued_on", "expires_on"]
+
+    def extra_context(self, request: HttpRequest, obj: Qualification) -> dict[str, Any]:
+        return {
+            "breadcrumbs": _crumbs(
+                (
+                    obj.enterprise,
+                    reverse("enterprises:enterprise_detail", args=[obj.enterprise_id]),
+                ),
+                (obj, None),
+            )
+        }
+
+
+class QualificationEdit(ObjectEditView):
+    model = Qualification
+    form_class = forms.QualificationForm
+    create = services.qualification_create
+    update = services.qualification_update
+
+    def initial_instance(self, request: HttpRequest) -> Qualification:
+        instance: Qualification = _with_enterprise(Qualification, request)
+        return instance
+
+
+class QualificationDelete(ObjectDeleteView):
+    model = Qualification
+    delete = services.qualification_delete
+
+
+class ContactList(ObjectListView):
+    model = Contact
+    filterset_class = filters.ContactFilter
+    default_order = "name"
+    select_related = ("enterprise",)
+    columns = [Column("enterprise"), Column("name", sortable=True, link=True), Column("title")]
+
+
+class ContactDetail(ObjectDetailView):
+    model = Contact
+    fields = ["enterprise", "name", "title", "email", "is_primary"]
+
+    def field_rows(self, obj: Contact) -> list[tuple[Any, Any]]:
+        rows = super().field_rows(obj)
+        return [*rows, (_("phone"), obj.phone_for(self.request.user))]
+
+
+class ContactEdit(ObjectEditView):
+    model = Contact
+    form_class = forms.ContactForm
+    create = services.contact_create
+    update = services.contact_update
+
+    def initial_instance(self, request: HttpRequest) -> Contact:
+        instance: Contact = _with_enterprise(Contact, request)
+        return instance
+
+
+class ContactDelete(ObjectDeleteView):
+    model = Contact
+    delete = services.contact_delete
