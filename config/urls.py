@@ -9,5 +9,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("spaces/", include("spaces.urls")),
     path("enterprises/", include("enterprises.urls")),
+    path("admissions/", include("admissions.urls")),
     path("", include("core.urls")),
 ]

@@ -223,3 +223,25 @@ class BackgroundJob(models.Model):
 from core.audit.models import AuditEntry  # noqa: E402  (registers the model with the app)
 
 __all__ += ["AuditEntry"]
+
+
+class Notification(models.Model):
+    """Something waiting for a user (an application to review), shown under the bell."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    message = models.CharField(_("message"), max_length=300)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.message
+
+
+__all__ += ["Notification"]

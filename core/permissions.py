@@ -97,19 +97,22 @@ class Policy:
             return NOTHING
         return self.scope_q(user)  # type: ignore[arg-type]
 
-    def root_of(self, instance: models.Model) -> tuple[Policy, models.Model] | None:
-        """For an unsaved row: the saved record its first scope path leads to, and its policy.
+    def root_of(self, instance: models.Model, role: str) -> tuple[Policy, models.Model] | None:
+        """For an unsaved or changed row: the saved record its scope path leads to (for this
+        role: a tenant's company, anyone else's park or operator), and the policy to check it.
 
         A new unit is in scope when the park it will belong to is; this follows
         ``floor__building__park`` on the instance to find that park.
         """
-        for kind in ("park", "operator", "enterprise"):
+        kinds = ("enterprise",) if role == Role.TENANT else ("park", "operator")
+        for kind in kinds:
             path = getattr(self, kind)
             if path is None:
                 continue
-            target: Any = instance
+            root = Policy(unscoped_roles=self.unscoped_roles, **{kind: ""})  # type: ignore[arg-type]
             if not path:  # the record is its own scope root: only a saved one can be in scope
-                return (self, instance) if instance.pk is not None else None
+                return (root, instance) if instance.pk is not None else None
+            target: Any = instance
             for attr in path.split("__"):
                 try:
                     target = getattr(target, attr, None)
@@ -117,7 +120,6 @@ class Policy:
                     return None
                 if target is None:
                     return None
-            root = Policy(unscoped_roles=self.unscoped_roles, **{kind: ""})  # type: ignore[arg-type]
             return root, target
         return None
 
@@ -153,7 +155,7 @@ def can_add(user: User | AnonymousUser, instance: models.Model, action: str = "a
         return False
     if user.is_platform_admin or user.role in policy.unscoped_roles:  # type: ignore[union-attr]
         return True
-    root = policy.root_of(instance)
+    root = policy.root_of(instance, user.role)  # type: ignore[union-attr]
     if root is None:
         return False
     root_policy, target = root

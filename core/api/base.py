@@ -40,12 +40,18 @@ class ErrorOut(Schema):
 ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
-def api_operation(model: type[models.Model], action: str) -> dict[str, Any]:
-    """OpenAPI extras naming the model and action an operation needs.
+def api_operation(
+    model: type[models.Model], action: str, path_model: type[models.Model] | None = None
+) -> dict[str, Any]:
+    """OpenAPI extras naming the model and action an operation needs, and the model of the
+    row its ``{id}`` names when that is another (a risk assessment of an application).
 
     The authorization matrix test reads them to know what each operation should allow.
     """
-    return {"x-parkops-model": model._meta.label_lower, "x-parkops-action": action}
+    extra = {"x-parkops-model": model._meta.label_lower, "x-parkops-action": action}
+    if path_model is not None:
+        extra["x-parkops-path-model"] = path_model._meta.label_lower
+    return extra
 
 
 def page_schema(item: type[Schema]) -> type[Schema]:

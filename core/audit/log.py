@@ -23,8 +23,8 @@ def _plain(value: Any) -> Any:
         return format(value.normalize(), "f")
     if isinstance(value, datetime.date | datetime.datetime):
         return value.isoformat()
-    if isinstance(value, list):
-        return ", ".join(value)
+    if isinstance(value, list | dict):  # JSON fields and many-to-many names, kept as they are
+        return value
     return str(value)
 
 

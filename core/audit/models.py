@@ -41,6 +41,14 @@ class AuditEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.object_repr}"
 
+    @staticmethod
+    def _shown(choices: dict[Any, Any], value: Any) -> Any:
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            return "、".join(value)
+        if isinstance(value, list | dict):
+            return "…"  # structured data (risk factors): see the record itself
+        return choices.get(value, value)
+
     def change_rows(self) -> list[tuple[str, Any, Any]]:
         """(field label, old, new) for display; labels from the model when it still exists."""
         model = self.content_type.model_class()
@@ -56,5 +64,5 @@ class AuditEntry(models.Model):
                 if field is not None:
                     label = getattr(field, "verbose_name", name)
                     choices = dict(getattr(field, "flatchoices", None) or ())
-            rows.append((label, choices.get(old, old), choices.get(new, new)))
+            rows.append((label, self._shown(choices, old), self._shown(choices, new)))
         return rows

@@ -36,9 +36,10 @@ class PageCase:
 class ApiCase:
     method: str
     path: str
-    model: type[models.Model]
+    model: type[models.Model]  # whose policy grants the action
     action: str
     needs_object: bool
+    path_model: type[models.Model]  # whose row the path's {id} names
 
 
 def _walk(
@@ -86,13 +87,12 @@ def api_cases(openapi: dict[str, Any]) -> list[ApiCase]:
             label = op.get("x-parkops-model")
             if label is None:
                 continue
+            model = apps.get_model(label)
+            path_label = op.get("x-parkops-path-model")
+            path_model = apps.get_model(path_label) if path_label else model
             cases.append(
                 ApiCase(
-                    method.upper(),
-                    path,
-                    apps.get_model(label),
-                    op["x-parkops-action"],
-                    "{id}" in path,
+                    method.upper(), path, model, op["x-parkops-action"], "{id}" in path, path_model
                 )
             )
     return cases

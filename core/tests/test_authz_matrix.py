@@ -46,7 +46,7 @@ def test_pages(world, client_for):
             before = state()
             anonymous = client_for("anonymous")
             writes = hasattr(case.view, "post")  # a GET-only page answers 405 to everyone
-            assert anonymous.get(url).status_code == 302, url
+            assert anonymous.get(url).status_code in (302, 405), url
             if writes:
                 assert anonymous.post(url, {}).status_code == 302, url
             assert state() == before, f"anonymous POST changed something at {url}"
@@ -55,7 +55,11 @@ def test_pages(world, client_for):
                 user = world.users[role]
                 allowed = expected_allowed(user, case.model, case.action, side)
                 status = client.get(url).status_code
-                assert status == (200 if allowed else 404), (role, url, status)
+                if hasattr(case.view, "get"):
+                    assert status == (200 if allowed else 404), (role, url, status)
+                else:  # POST-only: 405 for a role granted the action, whichever row
+                    granted = expected_allowed(user, case.model, case.action, None)
+                    assert status == (405 if granted else 404), (role, url, status)
                 if not allowed and writes:
                     before = state()
                     assert client.post(url, {}).status_code == 404, (role, url)
@@ -85,13 +89,13 @@ def test_api_operations(world, client_for):
     openapi = json.loads(client_for("admin").get("/api/v1/openapi.json").content)
     checked = 0
     for case in api_cases(openapi):
-        if case.needs_object and case.model not in world.samples:
-            pytest.fail(f"No test sample for {case.model._meta.label}")
+        if case.needs_object and case.path_model not in world.samples:
+            pytest.fail(f"No test sample for {case.path_model._meta.label}")
         for side in ("A", "B") if case.needs_object else (None,):
             path = case.path
             if case.needs_object:
-                path = path.replace("{id}", str(world.sample(case.model, side).pk))
-            body = "{}" if case.method in ("POST", "PATCH") else None
+                path = path.replace("{id}", str(world.sample(case.path_model, side).pk))
+            body = "{}" if case.method in ("POST", "PUT", "PATCH") else None
 
             def call(client, path=path, body=body, method=case.method):
                 kwargs = {"content_type": "application/json"} if body is not None else {}
@@ -104,14 +108,25 @@ def test_api_operations(world, client_for):
             for role in ROLES:
                 user = world.users[role]
                 allowed = expected_allowed(user, case.model, case.action, side)
-                if allowed and case.method in ("POST", "DELETE"):
+                if allowed and case.method in ("POST", "PUT", "DELETE"):
                     continue  # the permitted write itself is tested in the app's test_api.py
                 before = state()
                 response = call(client_for(role))
                 if allowed:
                     assert response.status_code == 200, (role, case.method, path, response.content)
                 else:
-                    assert response.status_code == 404, (role, case.method, path, response.content)
+                    expected = {404}
+                    if body is not None and expected_allowed(user, case.model, case.action, None):
+                        # granted the action but not this row: ninja checks the body before
+                        # the row is looked up, so an empty body may answer 422 first;
+                        # neither answer says whether the row exists
+                        expected.add(422)
+                    assert response.status_code in expected, (
+                        role,
+                        case.method,
+                        path,
+                        response.content,
+                    )
                     assert state() == before, f"refused {case.method} by {role} changed {path}"
                 checked += 1
     assert checked > 50

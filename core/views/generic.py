@@ -241,6 +241,15 @@ class ObjectEditView(ScopedView):
     def initial_instance(self, request: HttpRequest) -> Any:
         return self.model()
 
+    def create_kwargs(self, form: forms.ModelForm) -> dict[str, Any]:
+        """What the create service needs besides the instance: many-to-many values."""
+        m2m = {
+            f.name: form.cleaned_data[f.name]
+            for f in self.model._meta.many_to_many
+            if f.name in form.cleaned_data
+        }
+        return {"m2m": m2m}
+
     def changed_data(self, form: forms.ModelForm) -> dict[str, Any]:
         """The model fields the user changed, for the update service."""
         names = {f.name for f in self.model._meta.get_fields()}
@@ -273,13 +282,10 @@ class ObjectEditView(ScopedView):
         if form.is_valid():
             try:
                 if pk is None:
-                    m2m = {
-                        f.name: form.cleaned_data[f.name]
-                        for f in self.model._meta.many_to_many
-                        if f.name in form.cleaned_data
-                    }
                     obj = type(self).create(
-                        actor=request.user, instance=form.save(commit=False), m2m=m2m
+                        actor=request.user,
+                        instance=form.save(commit=False),
+                        **self.create_kwargs(form),
                     )
                     messages.success(request, _("%(name)s created.") % {"name": obj})
                 else:

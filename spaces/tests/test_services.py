@@ -198,4 +198,4 @@ def test_only_admin_creates_parks(world):
         actor=world.users["admin"], instance=park, m2m={"staff": [world.users["operator"]]}
     )
     assert list(created.staff.all()) == [world.users["operator"]]
-    assert entries_for(created).get().changes["staff"] == [None, str(world.users["operator"])]
+    assert entries_for(created).get().changes["staff"] == [None, [str(world.users["operator"])]]

@@ -1,0 +1,330 @@
+"""REST endpoints of the admission workflow (``/api/v1/admissions/``)."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Annotated, Any
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+
+from admissions import filters, services
+from admissions.choices import AppState, Channel, Decision, RuleKind
+from admissions.models import AdmissionSettings, Application, Review, RiskAssessment, ThresholdRule
+from admissions.selectors import match_units
+from core.api.auth import gate
+from core.api.base import ERRORS, IsoDate, api_operation, get_or_404
+from core.api.crud import Crud, register_crud
+from core.choices import Role
+
+__all__ = ["router"]
+
+router = Router(tags=["admissions"])
+
+Area = Annotated[Decimal, Field(ge=1, max_digits=10, decimal_places=2)]
+Num = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
+Pct = Annotated[Decimal, Field(ge=0, le=100, max_digits=5, decimal_places=2)]
+
+
+class ApplicationOut(Schema):
+    id: int
+    enterprise_id: int
+    enterprise: str = Field(alias="enterprise.name")
+    park: str = Field(alias="park.code")
+    channel: Channel
+    state: AppState
+    description: str
+    area_min_m2: Decimal
+    area_max_m2: Decimal | None
+    clear_height_min_m: Decimal | None
+    floor_load_min_kn_m2: Decimal | None
+    power_min_kva: Decimal | None
+    budget_rent: Decimal | None
+    move_in_on: datetime.date | None
+    rd_intensity_pct: Decimal | None
+    output_per_m2: Decimal | None
+    headcount: int | None
+    talent_share_pct: Decimal | None
+    submitted_at: datetime.datetime | None
+    decided_at: datetime.datetime | None
+
+    @staticmethod
+    def resolve_budget_rent(obj: Application, context: dict[str, Any]) -> Decimal | None:
+        # government reviewers never see what a company pays or would pay
+        return None if context["request"].user.role == Role.GOV else obj.budget_rent
+
+
+class ApplicationIn(Schema):
+    enterprise_id: int
+    park_id: int
+    description: Annotated[str, Field(max_length=5000)] = ""
+    area_min_m2: Area
+    area_max_m2: Area | None = None
+    clear_height_min_m: (
+        Annotated[Decimal, Field(ge=0, le=30, max_digits=5, decimal_places=2)] | None
+    ) = None
+    floor_load_min_kn_m2: Annotated[Decimal, Field(ge=0, max_digits=6, decimal_places=2)] | None = (
+        None
+    )
+    power_min_kva: Annotated[Decimal, Field(ge=0, max_digits=8, decimal_places=1)] | None = None
+    budget_rent: Annotated[Decimal, Field(ge=0, max_digits=8, decimal_places=2)] | None = None
+    move_in_on: IsoDate | None = None
+    rd_intensity_pct: Pct | None = None
+    output_per_m2: Num | None = None
+    headcount: Annotated[int, Field(ge=0, le=1000000)] | None = None
+    talent_share_pct: Pct | None = None
+
+
+class ApplicationPatch(Schema):
+    description: Annotated[str, Field(max_length=5000)] | None = None
+    area_min_m2: Area | None = None
+    area_max_m2: Area | None = None
+    budget_rent: Annotated[Decimal, Field(ge=0, max_digits=8, decimal_places=2)] | None = None
+    move_in_on: IsoDate | None = None
+    rd_intensity_pct: Pct | None = None
+    output_per_m2: Num | None = None
+    headcount: Annotated[int, Field(ge=0, le=1000000)] | None = None
+    talent_share_pct: Pct | None = None
+
+
+class TransitionIn(Schema):
+    action: Annotated[str, Field(min_length=1, max_length=30)]
+    comment: Annotated[str, Field(max_length=500)] = ""
+
+
+class RiskIn(Schema):
+    revenue_last_year: Num | None = None
+    revenue_prev_year: Num | None = None
+    debt_ratio_pct: Pct | None = None
+    litigation: bool = False
+    dishonest_debtor: bool = False
+    arrears_count: Annotated[int, Field(ge=0, le=1000)] = 0
+
+
+class FactorOut(Schema):
+    key: str
+    value: str
+    scale: str
+    weight: str
+    points: str
+
+
+class RiskOut(Schema):
+    score: Decimal
+    grade: str
+    factors: list[FactorOut]
+
+
+class ReviewIn(Schema):
+    decision: Decision
+    conditions: Annotated[str, Field(max_length=2000)] = ""
+    comment: Annotated[str, Field(max_length=2000)] = ""
+
+
+class ReviewOut(Schema):
+    id: int
+    side: str
+    reviewer: str
+    decision: Decision
+    conditions: str
+    comment: str
+
+    @staticmethod
+    def resolve_reviewer(obj: Review) -> str:
+        return str(obj.reviewer)
+
+
+class ScreeningOut(Schema):
+    rule: str = Field(alias="rule_label")
+    passed: bool
+    reason: str
+
+
+class ScreeningPage(Schema):
+    items: list[ScreeningOut]
+    next: str | None = None
+
+
+class MatchOut(Schema):
+    units: list[str]
+    park: str
+    area_m2: Decimal
+    rent: Decimal
+    reasons: list[str]
+
+
+class MatchPage(Schema):
+    items: list[MatchOut]
+    next: str | None = None
+
+
+class ThresholdOut(Schema):
+    id: int
+    park: str = Field(alias="park.code")
+    kind: RuleKind
+    items: str
+    value: Decimal | None
+    is_active: bool
+
+
+class ThresholdIn(Schema):
+    park_id: int
+    kind: RuleKind
+    items: Annotated[str, Field(max_length=500)] = ""
+    value: Num | None = None
+    is_active: bool = True
+
+
+class ThresholdPatch(Schema):
+    items: Annotated[str, Field(max_length=500)] | None = None
+    value: Num | None = None
+    is_active: bool | None = None
+
+
+class SettingsOut(Schema):
+    id: int
+    operator: str = Field(alias="operator.code")
+    weights: dict[str, float]
+    gov_approvals_required: int
+    operator_approvals_required: int
+    separation_of_duties: bool
+
+
+class SettingsIn(Schema):
+    operator_id: int
+    weights: dict[str, Annotated[float, Field(ge=0, le=1000)]] = {}
+    gov_approvals_required: Annotated[int, Field(ge=1, le=20)] = 1
+    operator_approvals_required: Annotated[int, Field(ge=1, le=20)] = 1
+    separation_of_duties: bool = True
+
+
+class SettingsPatch(Schema):
+    weights: dict[str, Annotated[float, Field(ge=0, le=1000)]] | None = None
+    gov_approvals_required: Annotated[int, Field(ge=1, le=20)] | None = None
+    operator_approvals_required: Annotated[int, Field(ge=1, le=20)] | None = None
+    separation_of_duties: bool | None = None
+
+
+register_crud(
+    router,
+    "/applications/",
+    Crud(
+        Application,
+        ApplicationOut,
+        ApplicationIn,
+        ApplicationPatch,
+        filters.ApplicationFilter,
+        services.application_create,
+        services.application_update,
+        services.application_delete,
+        order="-created_at",
+        sortable=("created_at", "updated_at"),
+        select_related=("enterprise", "park"),
+    ),
+)
+
+
+@router.post(
+    "/applications/{id}/transition",
+    response={200: ApplicationOut, **ERRORS},
+    summary="Move an application along the workflow",
+    openapi_extra=api_operation(Application, "change"),
+    auth=gate(Application, "change"),
+)
+def transition(request: HttpRequest, id: int, payload: TransitionIn) -> Any:
+    app = get_or_404(Application, request, "change", id)
+    return services.application_transition(
+        actor=request.user, application=app, action=payload.action, comment=payload.comment
+    )
+
+
+@router.put(
+    "/applications/{id}/risk",
+    response={200: RiskOut, **ERRORS},
+    summary="Assess customer risk",
+    openapi_extra=api_operation(RiskAssessment, "add", Application),
+    auth=gate(RiskAssessment, "add"),
+)
+def assess(request: HttpRequest, id: int, payload: RiskIn) -> Any:
+    app = get_or_404(Application, request, "view", id)
+    return services.risk_assess(actor=request.user, application=app, **payload.dict())
+
+
+@router.post(
+    "/applications/{id}/reviews",
+    response={200: ReviewOut, **ERRORS},
+    summary="Record a joint-review decision",
+    openapi_extra=api_operation(Review, "add", Application),
+    auth=gate(Review, "add"),
+)
+def review(request: HttpRequest, id: int, payload: ReviewIn) -> Any:
+    app = get_or_404(Application, request, "view", id)
+    return services.review_record(actor=request.user, application=app, **payload.dict())
+
+
+@router.get(
+    "/applications/{id}/screening",
+    response={200: ScreeningPage, **ERRORS},
+    summary="Threshold screening results",
+    openapi_extra=api_operation(Application, "view"),
+    auth=gate(Application, "view"),
+)
+def screening(request: HttpRequest, id: int) -> Any:
+    app = get_or_404(Application, request, "view", id)
+    return {"items": list(app.screening_results.all())}
+
+
+@router.get(
+    "/applications/{id}/matches",
+    response={200: MatchPage, **ERRORS},
+    summary="Units that meet the space requirements, best first",
+    openapi_extra=api_operation(Application, "view"),
+    auth=gate(Application, "view"),
+)
+def matches(request: HttpRequest, id: int) -> Any:
+    app = get_or_404(Application, request, "view", id)
+    return {
+        "items": [
+            {
+                "units": [u.code for u in m.units],
+                "park": m.park.code,
+                "area_m2": m.area_m2,
+                "rent": m.rent,
+                "reasons": [str(r) for r in m.reasons],
+            }
+            for m in match_units(app)
+        ]
+    }
+
+
+register_crud(
+    router,
+    "/thresholds/",
+    Crud(
+        ThresholdRule,
+        ThresholdOut,
+        ThresholdIn,
+        ThresholdPatch,
+        filters.ThresholdFilter,
+        services.threshold_create,
+        services.threshold_update,
+        services.threshold_delete,
+        select_related=("park",),
+    ),
+)
+register_crud(
+    router,
+    "/settings/",
+    Crud(
+        AdmissionSettings,
+        SettingsOut,
+        SettingsIn,
+        SettingsPatch,
+        filters.SettingsFilter,
+        services.threshold_create,
+        services.settings_update,
+        services.threshold_delete,
+        select_related=("operator",),
+    ),
+)

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AdmissionsConfig(AppConfig):
+    name = "admissions"
+    verbose_name = _("Admissions")
+    nav = [
+        {
+            "label": _("Admission pipeline"),
+            "url": "admissions:board",
+            "model": "admissions.Application",
+        },
+        {
+            "label": _("Waiting for me"),
+            "url": "admissions:inbox",
+            "model": "admissions.Application",
+        },
+        {
+            "label": _("Industry thresholds"),
+            "url": "admissions:thresholdrule_list",
+            "model": "admissions.ThresholdRule",
+        },
+        {
+            "label": _("Admission settings"),
+            "url": "admissions:admissionsettings_list",
+            "model": "admissions.AdmissionSettings",
+        },
+    ]
+
+    def ready(self) -> None:
+        from core.views import Tab, register_tab
+
+        # one company, all its roles: its applications on the enterprise page
+        register_tab(
+            "enterprises.enterprise",
+            Tab(
+                "applications",
+                _("Applications"),
+                "admissions/partials/enterprise_applications.html",
+                context=_enterprise_applications,
+            ),
+        )
+
+
+def _enterprise_applications(request: Any, enterprise: Any) -> dict[str, Any]:
+    from admissions.models import Application
+
+    return {
+        "applications": Application.objects.restrict(request.user)
+        .filter(enterprise=enterprise)
+        .select_related("park")
+    }

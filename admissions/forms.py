@@ -1,0 +1,132 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from admissions.choices import Decision
+from admissions.models import AdmissionSettings, Application, ThresholdRule
+from core.choices import Role
+from core.forms import ScopedModelForm
+from enterprises.models import Enterprise
+from enterprises.validators import validate_credit_code
+
+__all__ = ["ApplicationForm", "ReviewForm", "RiskForm", "SettingsForm", "ThresholdForm"]
+
+REQUIREMENTS = [
+    "area_min_m2",
+    "area_max_m2",
+    "clear_height_min_m",
+    "floor_load_min_kn_m2",
+    "power_min_kva",
+    "budget_rent",
+    "move_in_on",
+]
+COMMITMENTS = ["rd_intensity_pct", "output_per_m2", "headcount", "talent_share_pct"]
+
+
+class ApplicationForm(ScopedModelForm):
+    """An existing company from the registry, or a new one by name and credit code."""
+
+    new_name = forms.CharField(label=_("Or a new company: name"), required=False, max_length=200)
+    new_credit_code = forms.CharField(
+        label=_("New company: credit code"), required=False, max_length=40
+    )
+
+    class Meta:
+        model = Application
+        fields = ["enterprise", "park", "description", *REQUIREMENTS, *COMMITMENTS]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["enterprise"].required = False
+        if user.role == Role.TENANT or self.instance.pk:
+            for name in ("enterprise", "new_name", "new_credit_code"):
+                self.fields.pop(name)
+        if self.instance.pk:
+            self.fields.pop("park")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if "enterprise" not in self.fields:
+            return data
+        name, code = data.get("new_name"), data.get("new_credit_code")
+        if data.get("enterprise") is None and not (name and code):
+            raise forms.ValidationError(
+                _(
+                    "Choose a company from the registry, or give the new "
+                    "company's name and credit code."
+                )
+            )
+        if code and data.get("enterprise") is None:
+            try:
+                validate_credit_code(code)
+            except forms.ValidationError as exc:
+                self.add_error("new_credit_code", exc)
+        return data
+
+    def new_enterprise(self) -> Enterprise | None:
+        if "enterprise" not in self.fields or self.cleaned_data.get("enterprise") is not None:
+            return None
+        return Enterprise(
+            name=self.cleaned_data["new_name"], credit_code=self.cleaned_data["new_credit_code"]
+        )
+
+
+class RiskForm(forms.Form):
+    revenue_last_year = forms.DecimalField(
+        label=_("revenue last year (元)"),
+        required=False,
+        min_value=0,
+        max_digits=16,
+        decimal_places=2,
+    )
+    revenue_prev_year = forms.DecimalField(
+        label=_("revenue the year before (元)"),
+        required=False,
+        min_value=0,
+        max_digits=16,
+        decimal_places=2,
+    )
+    debt_ratio_pct = forms.DecimalField(
+        label=_("debt ratio (%)"),
+        required=False,
+        min_value=0,
+        max_value=100,
+        max_digits=5,
+        decimal_places=2,
+    )
+    litigation = forms.BooleanField(label=_("pending litigation"), required=False)
+    dishonest_debtor = forms.BooleanField(label=_("listed as dishonest debtor"), required=False)
+    arrears_count = forms.IntegerField(
+        label=_("rent arrears in our parks (times)"), min_value=0, initial=0
+    )
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(label=_("decision"), choices=Decision.choices)
+    conditions = forms.CharField(
+        label=_("conditions"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    comment = forms.CharField(
+        label=_("comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ThresholdForm(ScopedModelForm):
+    class Meta:
+        model = ThresholdRule
+        fields = ["park", "kind", "items", "value", "is_active"]
+
+
+class SettingsForm(ScopedModelForm):
+    class Meta:
+        model = AdmissionSettings
+        fields = [
+            "weights",
+            "gov_approvals_required",
+            "operator_approvals_required",
+            "separation_of_duties",
+        ]

@@ -1,0 +1,321 @@
+"""Every write of the admission workflow: applications and their transitions, screening,
+risk assessment, joint review, thresholds and settings. The UI, the API and the demo loader
+all call these; each refuses an illegal move with a ConflictError (409) saying why."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from admissions import risk
+from admissions.choices import (
+    CHANNEL_OF_ROLE,
+    TRANSITIONS,
+    AppState,
+    Decision,
+    Side,
+    Transition,
+)
+from admissions.models import (
+    AdmissionSettings,
+    Application,
+    Review,
+    RiskAssessment,
+    ScreeningResult,
+    ThresholdRule,
+)
+from admissions.rules import describe, evaluate
+from core import audit
+from core.choices import AuditAction, Role
+from core.errors import ConflictError
+from core.models import User
+from core.notifications import notify
+from core.permissions import require
+from core.services import create_record, delete_record, update_record
+from enterprises.models import Enterprise
+from enterprises.services import enterprise_create
+
+__all__ = [
+    "allowed_transitions",
+    "application_create",
+    "application_delete",
+    "application_transition",
+    "application_update",
+    "review_record",
+    "risk_assess",
+    "screening_run",
+    "settings_update",
+    "threshold_create",
+    "threshold_delete",
+    "threshold_update",
+]
+
+
+def application_delete(*, actor: Any, instance: Application) -> None:
+    if instance.state != AppState.DRAFT:
+        raise ConflictError(_("Only a draft can be deleted; withdraw a submitted application."))
+    delete_record(actor=actor, instance=instance)
+
+
+threshold_create = create_record
+threshold_update = update_record
+threshold_delete = delete_record
+settings_update = update_record
+
+
+def _is_creator_side(actor: Any, app: Application) -> bool:
+    return actor.pk == app.created_by_id or (
+        actor.role == Role.TENANT and actor.enterprise_id == app.enterprise_id
+    )
+
+
+def _may(actor: Any, app: Application, t: Transition) -> bool:
+    return (
+        actor.is_platform_admin
+        or actor.role in t.roles
+        or (t.creator and _is_creator_side(actor, app))
+    )
+
+
+def allowed_transitions(actor: Any, app: Application) -> list[Transition]:
+    """The moves this user may make now (for buttons); the services check again."""
+    return [t for t in TRANSITIONS.values() if app.state in t.sources and _may(actor, app, t)]
+
+
+@transaction.atomic
+def application_create(
+    *, actor: Any, instance: Application, new_enterprise: Enterprise | None = None, **_: Any
+) -> Application:
+    """A draft from the channel of the actor's role; a recommended company that is not in the
+    registry yet is added to it in the same transaction."""
+    if new_enterprise is not None:
+        instance.enterprise = enterprise_create(actor=actor, instance=new_enterprise)
+    if actor.role == Role.TENANT:
+        instance.enterprise_id = actor.enterprise_id  # a company applies for itself only
+    instance.channel = CHANNEL_OF_ROLE.get(actor.role, CHANNEL_OF_ROLE[Role.OPERATOR])
+    instance.created_by = actor
+    instance.state = AppState.DRAFT
+    return create_record(actor=actor, instance=instance)
+
+
+def application_update(
+    *, actor: Any, instance: Application, data: Mapping[str, Any]
+) -> Application:
+    if instance.state != AppState.DRAFT:
+        raise ConflictError(
+            _("Only a draft can be edited; this application is %(state)s.")
+            % {"state": instance.get_state_display()}
+        )
+    blocked = {"state", "channel", "created_by", "enterprise", "park"} & set(data)
+    if blocked and actor.role == Role.TENANT:
+        raise ConflictError(_("These fields cannot be changed: %(f)s.") % {"f": ", ".join(blocked)})
+    return update_record(actor=actor, instance=instance, data=data)
+
+
+@transaction.atomic
+def application_transition(
+    *, actor: Any, application: Application, action: str, comment: str = ""
+) -> Application:
+    app = Application.objects.select_for_update().get(pk=application.pk)
+    require(actor, "change", app)
+    t = TRANSITIONS.get(action)
+    if t is None:
+        raise ConflictError(
+            _("“%(action)s” is not a step of the admission workflow.") % {"action": action}
+        )
+    if not _may(actor, app, t):
+        raise ConflictError(
+            _("Your role may not “%(action)s” an application.") % {"action": t.label}
+        )
+    if app.state not in t.sources:
+        raise ConflictError(
+            _("An application that is %(state)s cannot be “%(action)s”.")
+            % {"state": app.get_state_display(), "action": t.label}
+        )
+    if t.action == "to_review" and not RiskAssessment.objects.filter(application=app).exists():
+        raise ConflictError(_("Assess the customer risk before sending to joint review."))
+    before = app.state
+    app.state = t.target
+    now = timezone.now()
+    if t.action == "submit":
+        app.submitted_at = now
+    if t.target in (AppState.REJECTED, AppState.WITHDRAWN):
+        app.decided_at = now
+    app.save(update_fields=["state", "submitted_at", "decided_at", "updated_at"])
+    audit.record(
+        actor=actor,
+        instance=app,
+        action=AuditAction.UPDATE,
+        changes={"state": [before, app.state]},
+        comment=comment or str(t.label),
+    )
+    if t.action in ("start_screening", "rescreen"):
+        screening_run(app)
+    _announce(app, t.target)
+    application.refresh_from_db()
+    return application
+
+
+def screening_run(app: Application) -> list[ScreeningResult]:
+    """Evaluate every active threshold of the park; store a pass/fail and reason for each."""
+    ScreeningResult.objects.filter(application=app).delete()
+    results = []
+    for rule in ThresholdRule.objects.filter(park=app.park, is_active=True):
+        passed, reason = evaluate(rule, app)
+        results.append(
+            ScreeningResult(
+                application=app, rule=rule, rule_label=describe(rule), passed=passed, reason=reason
+            )
+        )
+    return ScreeningResult.objects.bulk_create(results)
+
+
+@transaction.atomic
+def risk_assess(
+    *,
+    actor: Any,
+    application: Application,
+    revenue_last_year: Decimal | None,
+    revenue_prev_year: Decimal | None,
+    debt_ratio_pct: Decimal | None,
+    litigation: bool,
+    dishonest_debtor: bool,
+    arrears_count: int,
+) -> RiskAssessment:
+    """Score the application from the risk officer's inputs and the company's record."""
+    app = Application.objects.select_for_update().get(pk=application.pk)
+    require(actor, "view", app)
+    if not RiskAssessment.policy.allows_role(actor, "add"):
+        raise ConflictError(_("Only the operator's risk officers assess customer risk."))
+    if app.state != AppState.RISK:
+        raise ConflictError(
+            _("Risk is assessed while the application is in risk assessment; it is %(state)s.")
+            % {"state": app.get_state_display()}
+        )
+    settings = AdmissionSettings.for_operator(app.park.operator)
+    annual_rent = None
+    if app.budget_rent is not None:
+        annual_rent = app.area_min_m2 * app.budget_rent * 365
+    inputs = risk.RiskInputs(
+        years=app.enterprise.years_in_operation(),
+        paid_in_capital_wan=app.enterprise.paid_in_capital_wan,
+        revenue_last=revenue_last_year,
+        revenue_prev=revenue_prev_year,
+        debt_ratio_pct=debt_ratio_pct,
+        annual_rent=annual_rent,
+        litigation=litigation,
+        dishonest=dishonest_debtor,
+        arrears_count=arrears_count,
+    )
+    value, factors = risk.score(inputs, settings.weight_table())
+    data = {
+        "revenue_last_year": revenue_last_year,
+        "revenue_prev_year": revenue_prev_year,
+        "debt_ratio_pct": debt_ratio_pct,
+        "litigation": litigation,
+        "dishonest_debtor": dishonest_debtor,
+        "arrears_count": arrears_count,
+        "score": value,
+        "grade": risk.grade(value, dishonest=dishonest_debtor),
+        "factors": [f.as_dict() for f in factors],
+        "assessed_by": actor,
+    }
+    existing = RiskAssessment.objects.filter(application=app).first()
+    if existing is None:
+        return create_record(actor=actor, instance=RiskAssessment(application=app, **data))
+    return update_record(actor=actor, instance=existing, data=data)
+
+
+@transaction.atomic
+def review_record(
+    *, actor: Any, application: Application, decision: str, conditions: str = "", comment: str = ""
+) -> Review:
+    """One reviewer's decision; when the quorum of both sides approves, or anyone rejects,
+    the application is decided."""
+    app = (
+        Application.objects.select_for_update()
+        .select_related("park__operator")
+        .get(pk=application.pk)
+    )
+    require(actor, "view", app)
+    side = {Role.GOV: Side.GOV, Role.OPERATOR: Side.OPERATOR}.get(actor.role)
+    if side is None:
+        raise ConflictError(_("Only government reviewers and operator staff review applications."))
+    if app.state != AppState.REVIEW:
+        raise ConflictError(
+            _("An application that is %(state)s is not in joint review.")
+            % {"state": app.get_state_display()}
+        )
+    settings = AdmissionSettings.for_operator(app.park.operator)
+    if settings.separation_of_duties and app.created_by_id == actor.pk:
+        raise ConflictError(
+            _("You created this application, so you may not review it (separation of duties).")
+        )
+    if decision not in Decision.values:
+        raise ConflictError(_("Unknown decision “%(d)s”.") % {"d": decision})
+    existing = Review.objects.filter(application=app, reviewer=actor).first()
+    data = {"decision": decision, "conditions": conditions, "comment": comment}
+    if existing is None:
+        review = create_record(
+            actor=actor, instance=Review(application=app, side=side, reviewer=actor, **data)
+        )
+    else:
+        review = update_record(actor=actor, instance=existing, data=data)
+    _decide(actor, app, settings)
+    return review
+
+
+def _decide(actor: Any, app: Application, settings: AdmissionSettings) -> None:
+    reviews = list(app.reviews.all())
+    approvals = {
+        s: sum(1 for r in reviews if r.side == s and r.decision == Decision.APPROVE)
+        for s in Side.values
+    }
+    if any(r.decision == Decision.REJECT for r in reviews):
+        outcome = AppState.REJECTED
+    elif (
+        approvals[Side.GOV] >= settings.gov_approvals_required
+        and approvals[Side.OPERATOR] >= settings.operator_approvals_required
+    ):
+        outcome = AppState.APPROVED
+    else:
+        if any(r.decision == Decision.REQUEST_INFO for r in reviews):
+            _announce(app, "info")
+        return
+    app.state, app.decided_at = outcome, timezone.now()
+    app.save(update_fields=["state", "decided_at", "updated_at"])
+    audit.record(
+        actor=actor,
+        instance=app,
+        action=AuditAction.UPDATE,
+        changes={"state": [AppState.REVIEW, outcome]},
+        comment=_("Joint review decided"),
+    )
+    _announce(app, outcome)
+
+
+def _announce(app: Application, event: str) -> None:
+    """Tell the people the application now waits for (after commit)."""
+    url = reverse("admissions:application_detail", args=[app.pk])
+    name = str(app.enterprise)
+    staff = User.objects.filter(assigned_parks=app.park, is_active=True)
+    reviewers = User.objects.filter(
+        role=Role.GOV, jurisdiction=app.park.jurisdiction_id, is_active=True
+    )
+    applicants = [app.created_by, *User.objects.filter(enterprise=app.enterprise_id)]
+    messages = {
+        AppState.SUBMITTED: (staff, _("New application from %(name)s to screen.")),
+        AppState.REVIEW: ([*staff, *reviewers], _("%(name)s waits for your joint review.")),
+        AppState.APPROVED: ([*applicants, *staff], _("%(name)s was approved to enter the park.")),
+        AppState.REJECTED: (applicants, _("The application of %(name)s was rejected.")),
+        "info": (applicants, _("Reviewers asked for more information about %(name)s.")),
+    }
+    if event in messages:
+        users, text = messages[event]
+        notify(users, text % {"name": name}, url)

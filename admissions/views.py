@@ -1,0 +1,327 @@
+"""Pages of the admission workflow: board, inbox, application page with its panels,
+thresholds and settings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from admissions import filters, forms, services
+from admissions.choices import AppState, Side
+from admissions.models import AdmissionSettings, Application, ThresholdRule
+from admissions.risk import FACTOR_LABELS
+from admissions.selectors import board, inbox, match_units
+from core.choices import Role
+from core.errors import ConflictError
+from core.permissions import can, get_restricted_or_404
+from core.tables import Column
+from core.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView, Tab
+from core.views.generic import ScopedView
+
+
+def _operator_only(user: Any) -> bool:
+    return user.is_platform_admin or user.role == Role.OPERATOR
+
+
+def _screening(request: HttpRequest, app: Application) -> dict[str, Any]:
+    results = list(app.screening_results.all())
+    return {"results": results, "failed": sum(1 for r in results if not r.passed)}
+
+
+def _risk(request: HttpRequest, app: Application) -> dict[str, Any]:
+    assessment = getattr(app, "risk", None) if hasattr(app, "risk") else None
+    rows = []
+    if assessment is not None:
+        rows = [{**f, "label": FACTOR_LABELS.get(f["key"], f["key"])} for f in assessment.factors]
+    initial = {}
+    if assessment is not None:
+        initial = {k: getattr(assessment, k) for k in forms.RiskForm.base_fields}
+    return {
+        "assessment": assessment,
+        "factor_rows": rows,
+        "risk_details": _operator_only(request.user),
+        "risk_form": forms.RiskForm(initial=initial)
+        if app.state == AppState.RISK and _operator_only(request.user)
+        else None,
+    }
+
+
+def _reviews(request: HttpRequest, app: Application) -> dict[str, Any]:
+    user = request.user
+    may_review = app.state == AppState.REVIEW and user.role in (Role.GOV, Role.OPERATOR)
+    settings = AdmissionSettings.for_operator(app.park.operator)
+    return {
+        "reviews": app.reviews.select_related("reviewer"),
+        "review_form": forms.ReviewForm() if may_review else None,
+        "quorum": {
+            Side.GOV: settings.gov_approvals_required,
+            Side.OPERATOR: settings.operator_approvals_required,
+        },
+    }
+
+
+def _matches(request: HttpRequest, app: Application) -> dict[str, Any]:
+    return {"matches": match_units(app)}
+
+
+class ApplicationList(ObjectListView):
+    model = Application
+    filterset_class = filters.ApplicationFilter
+    default_order = "-created_at"
+    select_related = ("enterprise", "park")
+    columns = [
+        Column("enterprise", link=True),
+        Column("park"),
+        Column("channel"),
+        Column("state"),
+        Column("area_min_m2", numeric=True),
+        Column("created_at", sortable=True),
+        Column("updated_at", sortable=True),
+    ]
+
+
+class ApplicationDetail(ObjectDetailView):
+    model = Application
+    template_name = "admissions/application_detail.html"
+    fields = [
+        "enterprise",
+        "park",
+        "channel",
+        "state",
+        "created_by",
+        "description",
+        "area_min_m2",
+        "area_max_m2",
+        "clear_height_min_m",
+        "floor_load_min_kn_m2",
+        "power_min_kva",
+        "budget_rent",
+        "move_in_on",
+        "rd_intensity_pct",
+        "output_per_m2",
+        "headcount",
+        "talent_share_pct",
+        "submitted_at",
+        "decided_at",
+    ]
+    tabs = [
+        Tab(
+            "screening",
+            gettext_lazy("Threshold screening"),
+            "admissions/partials/screening.html",
+            context=_screening,
+        ),
+        Tab(
+            "risk",
+            gettext_lazy("Risk assessment"),
+            "admissions/partials/risk.html",
+            context=_risk,
+            visible=lambda u: u.role != Role.TENANT,
+        ),
+        Tab(
+            "reviews",
+            gettext_lazy("Joint review"),
+            "admissions/partials/reviews.html",
+            context=_reviews,
+        ),
+        Tab(
+            "matching",
+            gettext_lazy("Space matching"),
+            "admissions/partials/matching.html",
+            context=_matches,
+            visible=_operator_only,
+        ),
+    ]
+
+    def field_rows(self, obj: Application) -> list[tuple[Any, Any]]:
+        rows = super().field_rows(obj)
+        if self.request.user.role == Role.GOV:  # reviewers never see what a company pays
+            budget = Application._meta.get_field("budget_rent").verbose_name
+            rows = [r for r in rows if r[0] != budget]
+        return rows
+
+    def extra_context(self, request: HttpRequest, obj: Application) -> dict[str, Any]:
+        return {
+            "transitions": services.allowed_transitions(request.user, obj),
+            "states": [
+                (v, label)
+                for v, label in AppState.choices
+                if v not in (AppState.WITHDRAWN, AppState.REJECTED) or v == obj.state
+            ],
+            "can_change": obj.state == AppState.DRAFT and can(request.user, "change", obj),
+            "can_delete": obj.state == AppState.DRAFT and can(request.user, "change", obj),
+            "breadcrumbs": [(gettext_lazy("Admissions"), reverse("admissions:board")), (obj, None)],
+        }
+
+
+class ApplicationEdit(ObjectEditView):
+    model = Application
+    form_class = forms.ApplicationForm
+    create = services.application_create
+    update = services.application_update
+
+    def create_kwargs(self, form: Any) -> dict[str, Any]:
+        return {"new_enterprise": form.new_enterprise()}
+
+
+class ApplicationDelete(ObjectDeleteView):
+    model = Application
+    delete = services.application_delete
+
+
+class ApplicationAction(ScopedView):
+    """POST-only endpoints of the application page: a transition, a risk assessment, a
+    review. Each calls its service; a refusal comes back as a message on the page."""
+
+    model = Application
+    action = "view"
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        app = get_restricted_or_404(Application, request.user, "view", pk=pk)
+        tab = "overview"
+        try:
+            tab = self.perform(request, app) or tab
+        except ConflictError as exc:
+            messages.error(request, exc.message)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect(reverse("admissions:application_detail", args=[pk]) + f"?tab={tab}")
+
+    def perform(self, request: HttpRequest, app: Application) -> str | None:
+        raise NotImplementedError
+
+
+class TransitionView(ApplicationAction):
+    def perform(self, request: HttpRequest, app: Application) -> str | None:
+        services.application_transition(
+            actor=request.user,
+            application=app,
+            action=request.POST.get("action", ""),
+            comment=request.POST.get("comment", "")[:500],
+        )
+        messages.success(
+            request,
+            _("Done: the application is now %(state)s.")
+            % {"state": Application.objects.get(pk=app.pk).get_state_display()},
+        )
+        return (
+            "screening" if request.POST.get("action") in ("start_screening", "rescreen") else None
+        )
+
+
+class RiskView(ApplicationAction):
+    def perform(self, request: HttpRequest, app: Application) -> str | None:
+        form = forms.RiskForm(request.POST)
+        if not form.is_valid():
+            messages.error(
+                request,
+                "; ".join(f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items()),
+            )
+            return "risk"
+        result = services.risk_assess(actor=request.user, application=app, **form.cleaned_data)
+        messages.success(
+            request,
+            _("Risk assessed: %(score)s points, grade %(grade)s.")
+            % {"score": result.score, "grade": result.grade},
+        )
+        return "risk"
+
+
+class ReviewView(ApplicationAction):
+    def perform(self, request: HttpRequest, app: Application) -> str | None:
+        form = forms.ReviewForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Choose a decision."))
+            return "reviews"
+        services.review_record(actor=request.user, application=app, **form.cleaned_data)
+        messages.success(request, _("Your review is recorded."))
+        return "reviews"
+
+
+class BoardView(ScopedView):
+    model = Application
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return render(
+            request,
+            "admissions/board.html",
+            {
+                "columns": board(request.user),
+                "can_add": Application.policy.allows_role(request.user, "add"),
+            },
+        )
+
+
+class InboxView(ScopedView):
+    model = Application
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return render(request, "admissions/inbox.html", {"items": inbox(request.user)[:200]})
+
+
+class ThresholdList(ObjectListView):
+    model = ThresholdRule
+    filterset_class = filters.ThresholdFilter
+    default_order = "pk"
+    select_related = ("park",)
+    columns = [
+        Column("park"),
+        Column("kind", link=True),
+        Column("items"),
+        Column("value", numeric=True),
+        Column("is_active"),
+    ]
+
+
+class ThresholdDetail(ObjectDetailView):
+    model = ThresholdRule
+    fields = ["park", "kind", "items", "value", "is_active"]
+
+
+class ThresholdEdit(ObjectEditView):
+    model = ThresholdRule
+    form_class = forms.ThresholdForm
+    create = services.threshold_create
+    update = services.threshold_update
+
+
+class ThresholdDelete(ObjectDeleteView):
+    model = ThresholdRule
+    delete = services.threshold_delete
+
+
+class SettingsList(ObjectListView):
+    model = AdmissionSettings
+    filterset_class = filters.SettingsFilter
+    default_order = "pk"
+    select_related = ("operator",)
+    columns = [
+        Column("operator", link=True),
+        Column("gov_approvals_required", numeric=True),
+        Column("operator_approvals_required", numeric=True),
+        Column("separation_of_duties"),
+    ]
+
+
+class SettingsDetail(ObjectDetailView):
+    model = AdmissionSettings
+    fields = [
+        "operator",
+        "weights",
+        "gov_approvals_required",
+        "operator_approvals_required",
+        "separation_of_duties",
+    ]
+
+
+class SettingsEdit(ObjectEditView):
+    model = AdmissionSettings
+    form_class = forms.SettingsForm
+    update = services.settings_update
