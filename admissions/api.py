@@ -14,7 +14,7 @@ from admissions.choices import AppState, Channel, Decision, RuleKind
 from admissions.models import AdmissionSettings, Application, Review, RiskAssessment, ThresholdRule
 from admissions.selectors import match_units
 from core.api.auth import gate
-from core.api.base import ERRORS, IsoDate, api_operation, get_or_404
+from core.api.base import ERRORS, IsoDate, PathId, api_operation, get_or_404
 from core.api.crud import Crud, register_crud
 from core.choices import Role
 
@@ -232,7 +232,7 @@ register_crud(
     openapi_extra=api_operation(Application, "change"),
     auth=gate(Application, "change"),
 )
-def transition(request: HttpRequest, id: int, payload: TransitionIn) -> Any:
+def transition(request: HttpRequest, id: PathId, payload: TransitionIn) -> Any:
     app = get_or_404(Application, request, "change", id)
     return services.application_transition(
         actor=request.user, application=app, action=payload.action, comment=payload.comment
@@ -246,7 +246,7 @@ def transition(request: HttpRequest, id: int, payload: TransitionIn) -> Any:
     openapi_extra=api_operation(RiskAssessment, "add", Application),
     auth=gate(RiskAssessment, "add"),
 )
-def assess(request: HttpRequest, id: int, payload: RiskIn) -> Any:
+def assess(request: HttpRequest, id: PathId, payload: RiskIn) -> Any:
     app = get_or_404(Application, request, "view", id)
     return services.risk_assess(actor=request.user, application=app, **payload.dict())
 
@@ -258,7 +258,7 @@ def assess(request: HttpRequest, id: int, payload: RiskIn) -> Any:
     openapi_extra=api_operation(Review, "add", Application),
     auth=gate(Review, "add"),
 )
-def review(request: HttpRequest, id: int, payload: ReviewIn) -> Any:
+def review(request: HttpRequest, id: PathId, payload: ReviewIn) -> Any:
     app = get_or_404(Application, request, "view", id)
     return services.review_record(actor=request.user, application=app, **payload.dict())
 
@@ -270,7 +270,7 @@ def review(request: HttpRequest, id: int, payload: ReviewIn) -> Any:
     openapi_extra=api_operation(Application, "view"),
     auth=gate(Application, "view"),
 )
-def screening(request: HttpRequest, id: int) -> Any:
+def screening(request: HttpRequest, id: PathId) -> Any:
     app = get_or_404(Application, request, "view", id)
     return {"items": list(app.screening_results.all())}
 
@@ -282,7 +282,7 @@ def screening(request: HttpRequest, id: int) -> Any:
     openapi_extra=api_operation(Application, "view"),
     auth=gate(Application, "view"),
 )
-def matches(request: HttpRequest, id: int) -> Any:
+def matches(request: HttpRequest, id: PathId) -> Any:
     app = get_or_404(Application, request, "view", id)
     return {
         "items": [

@@ -40,8 +40,9 @@ class ThresholdFilter(df.FilterSet):
 
 
 class SettingsFilter(df.FilterSet):
-    operator = df.CharFilter(label=_("Operator code"), field_name="operator__code",
-                             lookup_expr="iexact")
+    operator = df.CharFilter(
+        label=_("Operator code"), field_name="operator__code", lookup_expr="iexact"
+    )
 
     class Meta:
         model = AdmissionSettings

@@ -39,6 +39,8 @@ class ApplicationForm(ScopedModelForm):
         fields = ["enterprise", "park", "description", *REQUIREMENTS, *COMMITMENTS]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
+    field_order = ["enterprise", "new_name", "new_credit_code", "park"]
+
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, user=user, **kwargs)
         self.fields["enterprise"].required = False

@@ -25,9 +25,10 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-__all__ = ["FACTOR_LABELS", "Factor", "RiskInputs", "grade", "score"]
+__all__ = ["FACTOR_LABELS", "YES_NO", "Factor", "RiskInputs", "grade", "score"]
 
 D = Decimal
+YES_NO = {"yes": _("yes"), "no": _("no")}
 FACTOR_LABELS = {
     "years": _("Years in operation"),
     "capital": _("Paid-in capital"),
@@ -153,7 +154,7 @@ def score(inputs: RiskInputs, weights: dict[str, Decimal]) -> tuple[Decimal, lis
         scale = scale.quantize(D("0.0001"), ROUND_HALF_UP)
         points = (D(100) * weights[key] * scale / total_weight).quantize(D("0.01"), ROUND_HALF_UP)
         factors.append(Factor(key, shown, scale, weights[key], points))
-    exact = sum(D(100) * f.weight * f.scale / total_weight for f in factors)
+    exact = sum((D(100) * f.weight * f.scale / total_weight for f in factors), D(0))
     return exact.quantize(D("0.1"), ROUND_HALF_UP), factors
 
 

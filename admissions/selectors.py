@@ -81,20 +81,19 @@ def match_units(app: Application, *, limit: int = 10) -> list[Match]:
     """
     low, high = app.area_range
     day = app.move_in_on or timezone.localdate()
-    candidates = (
-        available_on(Unit.objects.filter(park__operator=app.park.operator_id), day)
-        .select_related("park", "building", "floor")
-        .order_by("floor_id", "code")
-    )
+    units = Unit.objects.filter(park__operator=app.park.operator_id)
+    free = set(available_on(units, day).values_list("id", flat=True))
     by_floor: dict[int, list[Unit]] = {}
-    for unit in candidates:
-        if _unit_fits(app, unit):
-            by_floor.setdefault(unit.floor_id, []).append(unit)
+    for unit in units.select_related("park", "building", "floor").order_by("floor_id", "code"):
+        by_floor.setdefault(unit.floor_id, []).append(unit)
     matches = []
-    for units in by_floor.values():
+    for floor_units in by_floor.values():
+        usable = [u.pk in free and _unit_fits(app, u) for u in floor_units]
         for size in (1, 2, 3):
-            for start in range(len(units) - size + 1):
-                run = units[start : start + size]
+            for start in range(len(floor_units) - size + 1):
+                if not all(usable[start : start + size]):
+                    continue  # a run is of neighbours that all qualify
+                run = floor_units[start : start + size]
                 area = sum((u.area_m2 for u in run), Decimal(0))
                 power = sum((u.power_kva for u in run), Decimal(0))
                 if not (low <= area <= high):

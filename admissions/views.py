@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from admissions import filters, forms, services
 from admissions.choices import AppState, Side
 from admissions.models import AdmissionSettings, Application, ThresholdRule
-from admissions.risk import FACTOR_LABELS
+from admissions.risk import FACTOR_LABELS, YES_NO
 from admissions.selectors import board, inbox, match_units
 from core.choices import Role
 from core.errors import ConflictError
@@ -39,7 +39,14 @@ def _risk(request: HttpRequest, app: Application) -> dict[str, Any]:
     assessment = getattr(app, "risk", None) if hasattr(app, "risk") else None
     rows = []
     if assessment is not None:
-        rows = [{**f, "label": FACTOR_LABELS.get(f["key"], f["key"])} for f in assessment.factors]
+        rows = [
+            {
+                **f,
+                "label": FACTOR_LABELS.get(f["key"], f["key"]),
+                "value": YES_NO.get(f["value"], f["value"]),
+            }
+            for f in assessment.factors
+        ]
     initial = {}
     if assessment is not None:
         initial = {k: getattr(assessment, k) for k in forms.RiskForm.base_fields}
@@ -54,7 +61,7 @@ def _risk(request: HttpRequest, app: Application) -> dict[str, Any]:
 
 
 def _reviews(request: HttpRequest, app: Application) -> dict[str, Any]:
-    user = request.user
+    user: Any = request.user
     may_review = app.state == AppState.REVIEW and user.role in (Role.GOV, Role.OPERATOR)
     settings = AdmissionSettings.for_operator(app.park.operator)
     return {
@@ -142,7 +149,8 @@ class ApplicationDetail(ObjectDetailView):
 
     def field_rows(self, obj: Application) -> list[tuple[Any, Any]]:
         rows = super().field_rows(obj)
-        if self.request.user.role == Role.GOV:  # reviewers never see what a company pays
+        user: Any = self.request.user
+        if user.role == Role.GOV:  # reviewers never see what a company pays
             budget = Application._meta.get_field("budget_rent").verbose_name
             rows = [r for r in rows if r[0] != budget]
         return rows
@@ -222,7 +230,10 @@ class RiskView(ApplicationAction):
         if not form.is_valid():
             messages.error(
                 request,
-                "; ".join(f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items()),
+                "; ".join(
+                    f"{form.fields[f].label}: {' '.join(str(m) for m in e)}"
+                    for f, e in form.errors.items()
+                ),
             )
             return "risk"
         result = services.risk_assess(actor=request.user, application=app, **form.cleaned_data)

@@ -13,5 +13,6 @@ urlpatterns = [
     path("account/tokens/", account.tokens_page, name="tokens"),
     path("account/tokens/<int:pk>/revoke/", account.token_revoke, name="token_revoke"),
     path("jobs/<int:pk>/", account.job_detail, name="job_detail"),
+    path("notifications/", account.notifications_page, name="notifications"),
     *users.urlpatterns,
 ]

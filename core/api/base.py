@@ -9,7 +9,7 @@ import django_filters
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest
-from ninja import Schema
+from ninja import Field, Path, Schema
 from ninja.errors import HttpError
 from pydantic import BeforeValidator, create_model
 from pydantic_core import PydanticCustomError
@@ -22,6 +22,8 @@ __all__ = [
     "ErrorOut",
     "FilterQuery",
     "IsoDate",
+    "PathId",
+    "RowId",
     "api_operation",
     "filter_queryset",
     "get_or_404",
@@ -82,12 +84,18 @@ def _iso_date_only(value: Any) -> Any:
 
 
 IsoDate = Annotated[datetime.date, BeforeValidator(_iso_date_only)]
+# A row id as the databases can hold it: a larger number is a 422, not a driver overflow.
+MAX_ID = 2**63 - 1
+RowId = Annotated[int, Field(ge=1, le=MAX_ID)]
+PathId = Path[RowId]
 
+# Bounds keep absurd numbers out of the database drivers (a 422, not an overflow).
+Amount = Annotated[Decimal, Field(ge=-(10**15), le=10**15)]
 _FILTER_TYPES: list[tuple[type, Any]] = [
-    (django_filters.NumberFilter, Decimal),
+    (django_filters.NumberFilter, Amount),
     (django_filters.DateFilter, IsoDate),
     (django_filters.BooleanFilter, bool),
-    (django_filters.ModelChoiceFilter, int),
+    (django_filters.ModelChoiceFilter, RowId),
 ]
 
 
@@ -99,6 +107,8 @@ def FilterQuery(filterset_class: type[django_filters.FilterSet]) -> type[Schema]
         for filter_class, python_type in _FILTER_TYPES:
             if isinstance(flt, filter_class):
                 kind = python_type
+        if isinstance(flt, django_filters.NumberFilter) and flt.field_name.endswith("_id"):
+            kind = RowId
         fields[name] = (kind | None, None)
     return create_model(  # type: ignore[call-overload,no-any-return]
         f"{filterset_class.__name__}Query", __base__=Schema, **fields

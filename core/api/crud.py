@@ -22,7 +22,9 @@ from ninja import Query, Router, Schema, Status
 from core.api.auth import gate
 from core.api.base import (
     ERRORS,
+    MAX_ID,
     FilterQuery,
+    PathId,
     api_operation,
     filter_queryset,
     get_or_404,
@@ -48,19 +50,45 @@ class Crud:
     select_related: tuple[str, ...] = ()
 
 
+def _refuse_nulls(model: type[models.Model], data: dict[str, Any]) -> dict[str, Any]:
+    """A PATCH may leave a field out, but not set a required one to null."""
+    errors = {}
+    for name, value in data.items():
+        if value is not None:
+            continue
+        field = next((f for f in model._meta.concrete_fields if name in (f.name, f.attname)), None)
+        if field is not None and not field.null:
+            errors[name] = [_("This field cannot be empty; leave it out to keep its value.")]
+    if errors:
+        raise ValidationError(errors)
+    return data
+
+
 def _resolve_foreign_keys(
     model: type[models.Model], data: dict[str, Any], request: HttpRequest
 ) -> dict[str, Any]:
+    """Every id the payload names (``<fk>_id`` and many-to-many lists) must be a row the
+    caller may see; anything else is a field error, never a database error."""
     errors: dict[str, list[str]] = {}
-    for field in model._meta.concrete_fields:
-        if not field.is_relation or field.attname not in data or data[field.attname] is None:
-            continue
-        related = field.related_model
+    references = [
+        (f.attname, f.related_model, [data[f.attname]])
+        for f in model._meta.concrete_fields
+        if f.is_relation and data.get(f.attname) is not None
+    ]
+    references += [
+        (f.name, f.related_model, list(data[f.name]))
+        for f in model._meta.many_to_many
+        if data.get(f.name)
+    ]
+    for name, related, ids in references:
         visible = related._default_manager.restrict(request.user, "view")  # type: ignore[union-attr]
-        if not visible.filter(pk=data[field.attname]).exists():
-            errors[field.attname] = [
+        wanted = {i for i in ids if isinstance(i, int) and 1 <= i <= MAX_ID}
+        found = set(visible.filter(pk__in=wanted).values_list("pk", flat=True))
+        missing = [i for i in ids if i not in found]
+        if missing:
+            errors[name] = [
                 _("No %(model)s with id %(id)s that you may use.")
-                % {"model": related._meta.verbose_name, "id": data[field.attname]}  # type: ignore[union-attr]
+                % {"model": related._meta.verbose_name, "id": missing[0]}  # type: ignore[union-attr]
             ]
     if errors:
         raise ValidationError(errors)
@@ -89,7 +117,7 @@ def register_crud(router: Router, path: str, spec: Crud) -> None:
         )
         return page_of(qs, order=sort or spec.order, cursor=cursor, limit=limit)
 
-    def get_item(request: HttpRequest, id: int) -> Any:
+    def get_item(request: HttpRequest, id: PathId) -> Any:
         return get_or_404(model, request, "view", id)
 
     def create_item(request: HttpRequest, payload: spec.create_in) -> Any:  # type: ignore[name-defined]
@@ -100,14 +128,15 @@ def register_crud(router: Router, path: str, spec: Crud) -> None:
         obj.refresh_from_db()  # answer with the stored values (2 decimals), not the input
         return Status(201, obj)
 
-    def update_item(request: HttpRequest, id: int, payload: spec.update_in) -> Any:  # type: ignore[name-defined]
+    def update_item(request: HttpRequest, id: PathId, payload: spec.update_in) -> Any:  # type: ignore[name-defined]
         obj = get_or_404(model, request, "change", id)
-        data = _resolve_foreign_keys(model, payload.dict(exclude_unset=True), request)
+        data = _refuse_nulls(model, payload.dict(exclude_unset=True))
+        data = _resolve_foreign_keys(model, data, request)
         obj = spec.update(actor=request.user, instance=obj, data=data)
         obj.refresh_from_db()
         return obj
 
-    def delete_item(request: HttpRequest, id: int) -> Any:
+    def delete_item(request: HttpRequest, id: PathId) -> Any:
         obj = get_or_404(model, request, "delete", id)
         spec.delete(actor=request.user, instance=obj)
         return Status(204, None)

@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest
 from ninja import Router, Schema
 
 from core import audit
-from core.api.base import ERRORS
+from core.api.base import ERRORS, PathId
 from core.permissions import get_restricted_or_404
 
 __all__ = ["router"]
@@ -53,7 +53,12 @@ def me(request: HttpRequest) -> Any:
     response={200: list[AuditOut], **ERRORS},
     summary="Change log of one record",
 )
-def record_history(request: HttpRequest, app_label: str, model_name: str, object_id: int) -> Any:
+def record_history(
+    request: HttpRequest,
+    app_label: str,
+    model_name: str,
+    object_id: PathId,
+) -> Any:
     try:
         model = apps.get_model(app_label, model_name)
     except (LookupError, ValueError) as exc:

@@ -43,12 +43,15 @@ def test_english_on_request(world, client_for):
 
 def test_park_switcher_filters_lists_and_refuses_foreign_parks(world, client_for):
     client = client_for("admin")
-    assert client.post(reverse("core:switch_park"), {"park": "PB", "next": "/"}).status_code == 302
+    assert (
+        client.post(reverse("core:switch_park"), {"switch_park": "PB", "next": "/"}).status_code
+        == 302
+    )
     page = client.get(reverse("spaces:unit_list"))
     codes = [u.code for u in page.context["page"].items]
     assert codes == ["B-101"]
     operator = client_for("operator")
-    assert operator.post(reverse("core:switch_park"), {"park": "PB"}).status_code == 404
+    assert operator.post(reverse("core:switch_park"), {"switch_park": "PB"}).status_code == 404
 
 
 def test_token_create_shows_key_once_and_revoke(world, client_for):

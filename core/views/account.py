@@ -24,6 +24,7 @@ __all__ = [
     "favicon",
     "home",
     "job_detail",
+    "notifications_page",
     "switch_park",
     "token_revoke",
     "tokens_page",
@@ -61,7 +62,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def switch_park(request: HttpRequest) -> HttpResponse:
-    code = request.POST.get("park", "")
+    code = request.POST.get("switch_park", "")
     if code and code not in {c for c, _name in switchable_parks(_user(request))}:
         raise Http404
     request.session["park"] = code
@@ -101,6 +102,16 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     tokens.token_revoke(actor=_user(request), token=token)
     messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})
     return redirect("core:tokens")
+
+
+@login_required
+def notifications_page(request: HttpRequest) -> HttpResponse:
+    """Everything that waited for the user, newest first; opening the page reads them."""
+    from core.notifications import mark_read
+
+    items = list(_user(request).notifications.all()[:100])
+    mark_read(_user(request))
+    return render(request, "core/notifications.html", {"items": items})
 
 
 @login_required

@@ -1,0 +1,441 @@
+"""The admission workflow: every transition allowed and refused per role, thresholds,
+risk arithmetic, the two-sided quorum, separation of duties, matching, notifications."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from decimal import Decimal
+
+import pytest
+from django.http import Http404
+
+from admissions import services
+from admissions.choices import TRANSITIONS, AppState, RuleKind
+from admissions.models import AdmissionSettings, Application, Review, ThresholdRule
+from admissions.risk import RiskInputs, grade, score
+from admissions.rules import evaluate
+from admissions.selectors import inbox, match_units
+from core.errors import ConflictError
+from core.models import AuditEntry, Notification
+from core.tokens import token_create
+from enterprises.models import CatalogTag, Industry
+from spaces.models import Floor, Park
+from spaces.testing import make_unit
+
+pytestmark = pytest.mark.django_db
+D = Decimal
+ROLES = ["admin", "operator", "gov", "fund", "tenant"]
+
+
+def walk(app, world, *actions):
+    for action in actions:
+        if action == "assess":
+            services.risk_assess(
+                actor=world.users["operator"],
+                application=app,
+                revenue_last_year=D(1000),
+                revenue_prev_year=D(900),
+                debt_ratio_pct=D(50),
+                litigation=False,
+                dishonest_debtor=False,
+                arrears_count=0,
+            )
+        else:
+            actor = (
+                world.users["gov"] if action in ("submit", "withdraw") else world.users["operator"]
+            )
+            services.application_transition(actor=actor, application=app, action=action)
+    app.refresh_from_db()
+    return app
+
+
+# Who may take each step, from a state where the step is legal (gov created the sample).
+ALLOWED = {
+    "submit": {"admin", "gov", "tenant"},  # creator's side: the gov creator, the company
+    "start_screening": {"admin", "operator"},
+    "rescreen": {"admin", "operator"},
+    "to_risk": {"admin", "operator"},
+    "to_review": {"admin", "operator"},
+    "reject": {"admin", "operator"},
+    "withdraw": {"admin", "gov", "tenant"},
+}
+SETUP = {
+    "submit": [],
+    "start_screening": ["submit"],
+    "rescreen": ["submit", "start_screening"],
+    "to_risk": ["submit", "start_screening"],
+    "to_review": ["submit", "start_screening", "to_risk", "assess"],
+    "reject": ["submit"],
+    "withdraw": ["submit"],
+}
+
+
+@pytest.mark.parametrize("action", list(TRANSITIONS))
+@pytest.mark.parametrize("role", ROLES)
+def test_each_transition_for_each_role(world, action, role):
+    app = walk(world.sample(Application), world, *SETUP[action])
+    before_state, before_audit = app.state, AuditEntry.objects.count()
+    user = world.users[role]
+    if role == "fund":  # no grant on applications at all
+        with pytest.raises(Http404):
+            services.application_transition(actor=user, application=app, action=action)
+    elif role in ALLOWED[action]:
+        services.application_transition(actor=user, application=app, action=action)
+        app.refresh_from_db()
+        assert app.state == TRANSITIONS[action].target
+        return
+    else:
+        with pytest.raises(ConflictError) as exc:
+            services.application_transition(actor=user, application=app, action=action)
+        assert "角色" in exc.value.message
+    app.refresh_from_db()
+    assert app.state == before_state and AuditEntry.objects.count() == before_audit
+
+
+@pytest.mark.parametrize("action", list(TRANSITIONS))
+def test_transitions_refused_from_wrong_states(world, action):
+    app = world.sample(Application)
+    wrong = [s for s in AppState.values if s not in TRANSITIONS[action].sources]
+    for state in wrong:
+        Application.objects.filter(pk=app.pk).update(state=state)
+        with pytest.raises(ConflictError) as exc:
+            services.application_transition(
+                actor=world.users["admin"], application=app, action=action
+            )
+        assert "不能" in exc.value.message
+        app.refresh_from_db()
+        assert app.state == state
+
+
+def test_out_of_scope_application_is_not_found(world):
+    with pytest.raises(Http404):
+        services.application_transition(
+            actor=world.users["operator"],
+            application=world.sample(Application, "B"),
+            action="start_screening",
+        )
+
+
+def test_review_needs_risk_assessment_first(world):
+    app = walk(world.sample(Application), world, "submit", "start_screening", "to_risk")
+    with pytest.raises(ConflictError):
+        services.application_transition(
+            actor=world.users["operator"], application=app, action="to_review"
+        )
+
+
+def test_api_transition_conflict_is_409_with_message(world, client):
+    _t, key = token_create(actor=world.users["operator"], name="t")
+    app = world.sample(Application)
+    response = client.post(
+        f"/api/v1/admissions/applications/{app.pk}/transition",
+        json.dumps({"action": "to_review"}),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {key}",
+    )
+    assert response.status_code == 409 and "草稿" in response.json()["detail"]
+
+
+# thresholds -----------------------------------------------------------------------------
+def rule(world, kind, items="", value=None):
+    return ThresholdRule(park=world.sample(Park), kind=kind, items=items, value=value)
+
+
+@pytest.mark.parametrize(
+    ("kind", "items", "value", "passes", "fails"),
+    [
+        (RuleKind.INDUSTRY_ALLOWED, "C、M", None, "39", "65"),  # section C covers 39
+        (RuleKind.INDUSTRY_EXCLUDED, "59", None, "39", "59"),
+        (RuleKind.MIN_RD_INTENSITY, "", D(5), D(6), D(4)),
+        (RuleKind.MIN_OUTPUT_PER_M2, "", D(10000), D(10000), D(9999)),
+        (RuleKind.MIN_TALENT_SHARE, "", D(20), D(25), D(10)),
+        (RuleKind.MIN_HEADCOUNT, "", D(10), 10, 9),
+    ],
+)
+def test_rule_kinds(world, kind, items, value, passes, fails):
+    app = world.sample(Application)
+    field = {
+        RuleKind.MIN_RD_INTENSITY: "rd_intensity_pct",
+        RuleKind.MIN_OUTPUT_PER_M2: "output_per_m2",
+        RuleKind.MIN_TALENT_SHARE: "talent_share_pct",
+        RuleKind.MIN_HEADCOUNT: "headcount",
+    }.get(kind)
+    r = rule(world, kind, items, value)
+    for given, expected in ((passes, True), (fails, False)):
+        if field:
+            setattr(app, field, given)
+        else:
+            app.enterprise.industry = Industry.objects.get(code=given)
+        passed, reason = evaluate(r, app)
+        assert passed is expected and reason
+
+
+def test_missing_commitment_fails_with_reason(world):
+    app = world.sample(Application)
+    app.headcount = None
+    passed, reason = evaluate(rule(world, RuleKind.MIN_HEADCOUNT, value=D(5)), app)
+    assert not passed and "5" in reason
+
+
+def test_tag_and_activity_rules(world):
+    app = world.sample(Application)
+    app.enterprise.tags.set([CatalogTag.objects.get(name="集成电路")])
+    assert evaluate(rule(world, RuleKind.TAG_REQUIRED, "集成电路、人工智能"), app)[0]
+    assert not evaluate(rule(world, RuleKind.TAG_REQUIRED, "生物医药"), app)[0]
+    app.description = "主要从事仓储物流"
+    passed, reason = evaluate(rule(world, RuleKind.ACTIVITY_EXCLUDED, "仓储物流、餐饮"), app)
+    assert not passed and "仓储物流" in reason
+
+
+def test_screening_stores_every_rule_and_keeps_failures_visible(world):
+    park = world.sample(Park)
+    ThresholdRule.objects.create(park=park, kind=RuleKind.MIN_HEADCOUNT, value=D(1000))
+    app = walk(world.sample(Application), world, "submit", "start_screening")
+    results = list(app.screening_results.order_by("id"))
+    assert sorted(r.passed for r in results) == [False, True]  # rd ≥ 3 passes, headcount fails
+    assert app.state == AppState.SCREENING  # a failure does not drop the application
+
+
+def test_threshold_validation(world):
+    with pytest.raises(Exception) as exc:
+        services.threshold_create(
+            actor=world.users["operator"], instance=rule(world, RuleKind.INDUSTRY_ALLOWED)
+        )
+    assert "items" in exc.value.message_dict
+    with pytest.raises(Exception) as exc:
+        services.threshold_create(
+            actor=world.users["operator"], instance=rule(world, RuleKind.MIN_HEADCOUNT)
+        )
+    assert "value" in exc.value.message_dict
+
+
+# risk -------------------------------------------------------------------------------------
+WEIGHTS = {k: D(v) for k, v in AdmissionSettings().weight_table().items()}
+
+
+def inputs(**over):
+    values = dict(
+        years=D(10),
+        paid_in_capital_wan=D(6000),
+        revenue_last=D(1200),
+        revenue_prev=D(1000),
+        debt_ratio_pct=D(30),
+        annual_rent=D(50),
+        litigation=False,
+        dishonest=False,
+        arrears_count=0,
+    )
+    values.update(over)
+    return RiskInputs(**values)
+
+
+def test_perfect_company_scores_100_grade_a():
+    value, factors = score(inputs(), WEIGHTS)
+    assert value == D("100.0") and grade(value, dishonest=False) == "A"
+    assert sum(f.points for f in factors) == D("100.00")
+
+
+def test_factor_points_follow_the_documented_scales():
+    value, factors = score(
+        inputs(
+            years=D("2.5"),
+            paid_in_capital_wan=D(600),
+            revenue_last=D(950),
+            debt_ratio_pct=D(70),
+            annual_rent=D(150),
+            litigation=True,
+            arrears_count=2,
+        ),
+        WEIGHTS,
+    )
+    points = {f.key: f.points for f in factors}
+    # years 2.5/5 = .5 × 10; capital ≥500 → .6 × 10; revenue −5 % → .4 × 15; debt 70 → .4 × 15;
+    # rent 150/950 = 15.8 % → .4 × 15; litigation .3 × 10; dishonest 1 × 15; arrears 2 → .5 × 10
+    assert points == {
+        "years": D("5.00"),
+        "capital": D("6.00"),
+        "revenue_trend": D("6.00"),
+        "debt_ratio": D("6.00"),
+        "rent_to_revenue": D("6.00"),
+        "litigation": D("3.00"),
+        "dishonest": D("15.00"),
+        "arrears": D("5.00"),
+    }
+    assert value == D("52.0") and grade(value, dishonest=False) == "C"
+
+
+def test_dishonest_debtor_is_always_grade_d():
+    value, _ = score(inputs(dishonest=True), WEIGHTS)
+    assert value == D("85.0") and grade(value, dishonest=True) == "D"
+
+
+def test_operator_weights_change_the_score(world):
+    settings = AdmissionSettings.for_operator(world.operators["A"])
+    settings.weights = {"litigation": 90}
+    base, _ = score(inputs(litigation=True), WEIGHTS)
+    heavy, _ = score(inputs(litigation=True), settings.weight_table())
+    assert heavy < base
+
+
+def test_risk_assess_uses_application_and_company(world):
+    app = walk(world.sample(Application), world, "submit", "start_screening", "to_risk", "assess")
+    assessment = app.risk
+    years = {f["key"]: f for f in assessment.factors}["years"]
+    assert D(years["scale"]) == D(1)  # founded 2018: over five years
+    with pytest.raises(ConflictError):
+        services.risk_assess(
+            actor=world.users["gov"],
+            application=app,
+            revenue_last_year=None,
+            revenue_prev_year=None,
+            debt_ratio_pct=None,
+            litigation=False,
+            dishonest_debtor=False,
+            arrears_count=0,
+        )
+
+
+# joint review ------------------------------------------------------------------------------
+def in_review(world):
+    return walk(
+        world.sample(Application),
+        world,
+        "submit",
+        "start_screening",
+        "to_risk",
+        "assess",
+        "to_review",
+    )
+
+
+def second_gov(world):
+    from core.choices import Role
+    from core.users import user_create
+
+    return user_create(
+        actor=world.users["admin"],
+        username="gov2",
+        password="x-Pass-123",
+        role=Role.GOV,
+        jurisdiction=world.jurisdictions["A"],
+    )
+
+
+def test_both_sides_must_approve(world):
+    app = in_review(world)
+    services.review_record(actor=world.users["operator"], application=app, decision="approve")
+    app.refresh_from_db()
+    assert app.state == AppState.REVIEW
+    services.review_record(actor=second_gov(world), application=app, decision="approve")
+    app.refresh_from_db()
+    assert app.state == AppState.APPROVED and app.decided_at is not None
+
+
+def test_any_rejection_rejects(world):
+    app = in_review(world)
+    services.review_record(actor=world.users["operator"], application=app, decision="approve")
+    services.review_record(
+        actor=second_gov(world), application=app, decision="reject", comment="不符合区产业导向"
+    )
+    app.refresh_from_db()
+    assert app.state == AppState.REJECTED
+
+
+def test_quorum_is_configurable(world):
+    settings = AdmissionSettings.for_operator(world.operators["A"])
+    settings.operator_approvals_required = 2
+    settings.save()
+    app = in_review(world)
+    services.review_record(actor=world.users["operator"], application=app, decision="approve")
+    services.review_record(actor=second_gov(world), application=app, decision="approve")
+    app.refresh_from_db()
+    assert app.state == AppState.REVIEW  # one more operator approval needed
+
+
+def test_separation_of_duties(world):
+    app = in_review(world)  # created by gov
+    with pytest.raises(ConflictError):
+        services.review_record(actor=world.users["gov"], application=app, decision="approve")
+    settings = AdmissionSettings.for_operator(world.operators["A"])
+    settings.separation_of_duties = False
+    settings.save()
+    services.review_record(actor=world.users["gov"], application=app, decision="approve")
+    assert Review.objects.filter(application=app, reviewer=world.users["gov"]).exists()
+
+
+def test_review_refused_outside_review_and_for_other_roles(world):
+    app = world.sample(Application)
+    with pytest.raises(ConflictError):
+        services.review_record(actor=world.users["operator"], application=app, decision="approve")
+    app = in_review(world)
+    with pytest.raises(ConflictError):
+        services.review_record(actor=world.users["tenant"], application=app, decision="approve")
+    assert not Review.objects.exists()
+
+
+def test_notifications_reach_the_people_waiting(world, django_capture_on_commit_callbacks):
+    app = world.sample(Application)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.application_transition(actor=world.users["gov"], application=app, action="submit")
+    note = Notification.objects.get(user=world.users["operator"])
+    assert "甲科技有限公司" in note.message and note.url.endswith(f"/{app.pk}/")
+    assert not Notification.objects.filter(user=world.users["fund"]).exists()
+
+
+def test_no_notification_when_the_transition_fails(world, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(ConflictError):
+        services.application_transition(
+            actor=world.users["gov"], application=world.sample(Application), action="to_risk"
+        )
+    assert not Notification.objects.exists()
+
+
+def test_inbox_per_role(world):
+    app = walk(world.sample(Application), world, "submit")
+    assert list(inbox(world.users["operator"])) == [app]
+    assert list(inbox(world.users["gov"])) == []
+    walk(app, world, "start_screening", "to_risk", "assess", "to_review")
+    assert list(inbox(world.users["gov"])) == [app]
+
+
+# matching -------------------------------------------------------------------------------------
+def test_matching_ranks_single_units_and_neighbour_runs(world):
+    floor = world.sample(Floor)  # holds A-101: 1,000 m², 8 m, 3.50 元
+    make_unit(floor, "A-102", area_m2=D(450), clear_height_m=D(9), list_rent=D("3.2"))
+    make_unit(floor, "A-103", area_m2=D(400), clear_height_m=D(9), list_rent=D("3.0"))
+    make_unit(floor, "A-104", area_m2=D(500), clear_height_m=D(5), list_rent=D("3.0"))  # low
+    make_unit(floor, "A-105", area_m2=D(540), clear_height_m=D(9), list_rent=D("3.0"))
+    make_unit(floor, "A-106", area_m2=D(820), clear_height_m=D(9), list_rent=D("4.5"))  # dear
+    make_unit(
+        floor,
+        "A-107",
+        area_m2=D(900),
+        clear_height_m=D(9),
+        status="leased",
+        available_from=datetime.date(2030, 1, 1),
+    )  # not free in time
+    app = world.sample(Application)  # 800–1,040 m², ≥ 6 m, ≤ 4 元, move in now
+    matches = match_units(app)
+    # the single unit first; A-103 + A-105 are not neighbours (A-104 stands between them)
+    assert [m.codes for m in matches] == ["A-101", "A-102 + A-103"]
+    assert matches[1].area_m2 == D(850) and any("850" in r for r in matches[1].reasons)
+
+
+def test_matching_looks_in_other_parks_of_the_operator_only(world):
+    app = world.sample(Application)
+    other = Park.objects.create(
+        code="PA2",
+        name="园区A2",
+        kind="incubator",
+        operator=world.operators["A"],
+        jurisdiction=world.jurisdictions["A"],
+    )
+    from spaces.models import Building
+
+    floor = Floor.objects.create(
+        building=Building.objects.create(park=other, code="X", name="X", floors_above=1), number=1
+    )
+    make_unit(floor, "X-1", area_m2=D(800))
+    codes = [m.codes for m in match_units(app)]
+    assert codes == ["A-101", "X-1"]  # target park first; park B (other operator) never
