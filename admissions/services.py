@@ -47,6 +47,7 @@ __all__ = [
     "application_delete",
     "application_transition",
     "application_update",
+    "may_edit",
     "review_record",
     "risk_assess",
     "screening_run",
@@ -57,7 +58,14 @@ __all__ = [
 ]
 
 
+def _require_draft_owner(actor: Any, app: Application) -> None:
+    """A draft belongs to whoever started it (or the company it is for) until submitted."""
+    if not (actor.is_platform_admin or _is_creator_side(actor, app)):
+        raise ConflictError(_("Only whoever started this draft may change or delete it."))
+
+
 def application_delete(*, actor: Any, instance: Application) -> None:
+    _require_draft_owner(actor, instance)
     if instance.state != AppState.DRAFT:
         raise ConflictError(_("Only a draft can be deleted; withdraw a submitted application."))
     delete_record(actor=actor, instance=instance)
@@ -81,6 +89,10 @@ def _may(actor: Any, app: Application, t: Transition) -> bool:
         or actor.role in t.roles
         or (t.creator and _is_creator_side(actor, app))
     )
+
+
+def may_edit(actor: Any, app: Application) -> bool:
+    return app.state == AppState.DRAFT and (actor.is_platform_admin or _is_creator_side(actor, app))
 
 
 def allowed_transitions(actor: Any, app: Application) -> list[Transition]:
@@ -107,6 +119,7 @@ def application_create(
 def application_update(
     *, actor: Any, instance: Application, data: Mapping[str, Any]
 ) -> Application:
+    _require_draft_owner(actor, instance)
     if instance.state != AppState.DRAFT:
         raise ConflictError(
             _("Only a draft can be edited; this application is %(state)s.")

@@ -20,7 +20,7 @@ from admissions.risk import FACTOR_LABELS, YES_NO
 from admissions.selectors import board, inbox, match_units
 from core.choices import Role
 from core.errors import ConflictError
-from core.permissions import can, get_restricted_or_404
+from core.permissions import get_restricted_or_404
 from core.tables import Column
 from core.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView, Tab
 from core.views.generic import ScopedView
@@ -163,8 +163,8 @@ class ApplicationDetail(ObjectDetailView):
                 for v, label in AppState.choices
                 if v not in (AppState.WITHDRAWN, AppState.REJECTED) or v == obj.state
             ],
-            "can_change": obj.state == AppState.DRAFT and can(request.user, "change", obj),
-            "can_delete": obj.state == AppState.DRAFT and can(request.user, "change", obj),
+            "can_change": services.may_edit(request.user, obj),
+            "can_delete": services.may_edit(request.user, obj),
             "breadcrumbs": [(gettext_lazy("Admissions"), reverse("admissions:board")), (obj, None)],
         }
 

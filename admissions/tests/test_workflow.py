@@ -19,7 +19,7 @@ from admissions.selectors import inbox, match_units
 from core.errors import ConflictError
 from core.models import AuditEntry, Notification
 from core.tokens import token_create
-from enterprises.models import CatalogTag, Industry
+from enterprises.models import CatalogTag, Enterprise, Industry
 from spaces.models import Floor, Park
 from spaces.testing import make_unit
 
@@ -439,3 +439,27 @@ def test_matching_looks_in_other_parks_of_the_operator_only(world):
     make_unit(floor, "X-1", area_m2=D(800))
     codes = [m.codes for m in match_units(app)]
     assert codes == ["A-101", "X-1"]  # target park first; park B (other operator) never
+
+
+def test_only_the_draft_owner_edits_or_deletes_it(world):
+    app = world.sample(Application)  # a draft the government reviewer started
+    with pytest.raises(ConflictError):
+        services.application_update(
+            actor=world.users["operator"], instance=app, data={"headcount": 1}
+        )
+    with pytest.raises(ConflictError):
+        services.application_delete(actor=world.users["operator"], instance=app)
+    services.application_update(actor=world.users["gov"], instance=app, data={"headcount": 99})
+    app.refresh_from_db()
+    assert app.headcount == 99
+
+
+def test_tenant_applies_for_its_own_company_only(world):
+    tenant = world.users["tenant"]
+    app = services.application_create(
+        actor=tenant,
+        instance=Application(
+            enterprise=world.sample(Enterprise, "B"), park=world.sample(Park), area_min_m2=D(100)
+        ),
+    )
+    assert app.enterprise == world.sample(Enterprise) and app.channel == "self"
