@@ -9,6 +9,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("spaces/", include("spaces.urls")),
     path("enterprises/", include("enterprises.urls")),
+    path("leasing/", include("leasing.views")),
     path("admissions/", include("admissions.urls")),
     path("", include("core.urls")),
 ]

@@ -39,7 +39,7 @@ CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").sp
 
 # The project's own apps, lowest layer first (CONVENTIONS.md); the demo loader, the test
 # harnesses and the navigation walk them in this order.
-PARKOPS_APPS = ["core", "enterprises", "spaces", "admissions"]
+PARKOPS_APPS = ["core", "enterprises", "spaces", "leasing", "admissions"]
 
 INSTALLED_APPS = [
     "django.contrib.auth",

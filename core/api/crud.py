@@ -42,12 +42,13 @@ class Crud:
     create_in: type[Schema]
     update_in: type[Schema]
     filterset: Any
-    create: Callable[..., Any]
-    update: Callable[..., Any]
-    delete: Callable[..., Any]
+    create: Callable[..., Any] | None
+    update: Callable[..., Any] | None
+    delete: Callable[..., Any] | None
     order: str = "pk"
     sortable: tuple[str, ...] = ()
     select_related: tuple[str, ...] = ()
+    read_only: bool = False  # list and detail only; writes go through dedicated endpoints
 
 
 def _refuse_nulls(model: type[models.Model], data: dict[str, Any]) -> dict[str, Any]:
@@ -124,6 +125,7 @@ def register_crud(router: Router, path: str, spec: Crud) -> None:
         data = _resolve_foreign_keys(model, payload.dict(), request)
         m2m_names = {f.name for f in model._meta.many_to_many}
         m2m = {k: data.pop(k) for k in list(data) if k in m2m_names}
+        assert spec.create is not None  # read-only specs register no write operation
         obj = spec.create(actor=request.user, instance=model(**data), m2m=m2m)
         obj.refresh_from_db()  # answer with the stored values (2 decimals), not the input
         return Status(201, obj)
@@ -132,63 +134,35 @@ def register_crud(router: Router, path: str, spec: Crud) -> None:
         obj = get_or_404(model, request, "change", id)
         data = _refuse_nulls(model, payload.dict(exclude_unset=True))
         data = _resolve_foreign_keys(model, data, request)
+        assert spec.update is not None
         obj = spec.update(actor=request.user, instance=obj, data=data)
         obj.refresh_from_db()
         return obj
 
     def delete_item(request: HttpRequest, id: PathId) -> Any:
         obj = get_or_404(model, request, "delete", id)
+        assert spec.delete is not None
         spec.delete(actor=request.user, instance=obj)
         return Status(204, None)
 
-    page = page_schema(spec.out)
-    router.add_api_operation(
-        path,
-        ["GET"],
-        list_items,
-        response={200: page, **ERRORS},
-        summary=f"List {label}",
-        operation_id=f"{name}_list",
-        openapi_extra=api_operation(model, "view"),
-        auth=gate(model, "view"),
-    )
-    router.add_api_operation(
-        path,
-        ["POST"],
-        create_item,
-        response={201: spec.out, **ERRORS},
-        summary=f"Create {label}",
-        operation_id=f"{name}_create",
-        openapi_extra=api_operation(model, "add"),
-        auth=gate(model, "add"),
-    )
-    router.add_api_operation(
-        f"{path}{{id}}",
-        ["GET"],
-        get_item,
-        response={200: spec.out, **ERRORS},
-        summary=f"Get {label}",
-        operation_id=f"{name}_get",
-        openapi_extra=api_operation(model, "view"),
-        auth=gate(model, "view"),
-    )
-    router.add_api_operation(
-        f"{path}{{id}}",
-        ["PATCH"],
-        update_item,
-        response={200: spec.out, **ERRORS},
-        summary=f"Update {label}",
-        operation_id=f"{name}_update",
-        openapi_extra=api_operation(model, "change"),
-        auth=gate(model, "change"),
-    )
-    router.add_api_operation(
-        f"{path}{{id}}",
-        ["DELETE"],
-        delete_item,
-        response={204: None, **ERRORS},
-        summary=f"Delete {label}",
-        operation_id=f"{name}_delete",
-        openapi_extra=api_operation(model, "delete"),
-        auth=gate(model, "delete"),
-    )
+    one = f"{path}{{id}}"
+    operations: list[tuple[str, str, Any, dict[int, Any], str, str, str]] = [
+        (path, "GET", list_items, {200: page_schema(spec.out)}, "List", "list", "view"),
+        (path, "POST", create_item, {201: spec.out}, "Create", "create", "add"),
+        (one, "GET", get_item, {200: spec.out}, "Get", "get", "view"),
+        (one, "PATCH", update_item, {200: spec.out}, "Update", "update", "change"),
+        (one, "DELETE", delete_item, {204: None}, "Delete", "delete", "delete"),
+    ]
+    for url, method, view, ok, verb, suffix, action in operations:
+        if spec.read_only and method != "GET":
+            continue
+        router.add_api_operation(
+            url,
+            [method],
+            view,
+            response={**ok, **ERRORS},
+            summary=f"{verb} {label}",
+            operation_id=f"{name}_{suffix}",
+            openapi_extra=api_operation(model, action),
+            auth=gate(model, action),
+        )

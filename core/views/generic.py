@@ -210,7 +210,7 @@ class ObjectDetailView(ScopedView):
             "history": audit.entries_for(obj)[:200] if active == "history" else None,
             "can_change": can(user, "change", obj),
             "can_delete": can(user, "delete", obj),
-            "edit_url": self.url("edit", obj.pk),
+            "edit_url": self.optional_url("edit", obj.pk),
             "delete_url": self.optional_url("delete", obj.pk),
             "list_url": self.url("list"),
             **self.extra_context(request, obj),

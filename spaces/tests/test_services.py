@@ -57,12 +57,14 @@ def test_update_records_only_changed_fields(world):
 
 
 def test_delete_records_old_values(world):
-    unit = world.sample(Unit)
+    from spaces.testing import make_unit
+
+    unit = make_unit(world.sample(Floor), "A-199")  # the sample unit is leased, so kept
     pk = unit.pk
     services.unit_delete(actor=world.users["operator"], instance=unit)
     assert not Unit.objects.filter(pk=pk).exists()
     entry = AuditEntry.objects.get(object_id=str(pk), action="delete")
-    assert entry.changes["code"] == ["A-101", None]
+    assert entry.changes["code"] == ["A-199", None]
 
 
 def test_delete_with_dependents_is_refused_and_changes_nothing(world):

@@ -1,0 +1,160 @@
+"""Every write to leases: create with units, activate, terminate early, renew. A unit is
+never in two overlapping leases: the database refuses it, and that refusal becomes a 409."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.utils import OperationalError
+from django.utils.translation import gettext as _
+
+from core import audit
+from core.choices import AuditAction
+from core.errors import ConflictError
+from core.permissions import require
+from core.services import create_record
+from leasing.choices import LEASE_TRANSITIONS
+from leasing.models import Lease, LeaseUnit, RentFree
+from leasing.schedule import Schedule, Terms, build_schedule
+from spaces.choices import UnitStatus
+from spaces.models import Unit
+from spaces.services import unit_update
+
+__all__ = ["lease_create", "lease_schedule", "lease_terminate", "lease_transition", "terms_of"]
+
+DAY = datetime.timedelta(days=1)
+
+
+def _overlap_message(units: Sequence[Unit]) -> str:
+    return _(
+        "A unit of this lease (%(units)s) is already leased for some of these dates; "
+        "choose other units or dates."
+    ) % {"units": "、".join(u.code for u in units)}
+
+
+@transaction.atomic
+def lease_create(
+    *,
+    actor: Any,
+    lease: Lease,
+    units: Sequence[Unit],
+    rent_free: Sequence[tuple[datetime.date, datetime.date]] = (),
+) -> Lease:
+    """A draft lease of ``units`` (each for the whole term, on its building area)."""
+    if not units:
+        raise ConflictError(_("A lease needs at least one unit."))
+    if any(u.park_id != lease.park_id for u in units):
+        raise ConflictError(_("All units of a lease must be in the lease's park."))
+    # Lock the units in id order, so two operators leasing the same units queue up instead
+    # of deadlocking (PostgreSQL); on SQLite the IMMEDIATE transaction already serialises.
+    locked = list(
+        Unit.objects.select_for_update().filter(pk__in=[u.pk for u in units]).order_by("pk")
+    )
+    lease = create_record(actor=actor, instance=lease)
+    try:
+        with transaction.atomic():
+            LeaseUnit.objects.bulk_create(
+                [
+                    LeaseUnit(
+                        lease=lease,
+                        unit=u,
+                        area_m2=u.area_m2,
+                        start_on=lease.start_on,
+                        end_on=lease.end_on,
+                    )
+                    for u in locked
+                ]
+            )
+    except (IntegrityError, OperationalError) as exc:
+        text = str(exc).lower()
+        if "lease_unit_no_overlap" in text:
+            raise ConflictError(_overlap_message(locked)) from exc
+        if "deadlock" in text:
+            raise ConflictError(
+                _("Someone else is leasing these units right now; try again.")
+            ) from exc
+        raise
+    RentFree.objects.bulk_create(
+        [RentFree(lease=lease, start_on=a, end_on=b) for a, b in rent_free]
+    )
+    return lease
+
+
+@transaction.atomic
+def lease_transition(*, actor: Any, lease: Lease, action: str, comment: str = "") -> Lease:
+    require(actor, "change", lease)
+    sources, target = LEASE_TRANSITIONS.get(action, ((), ""))
+    if lease.state not in sources:
+        raise ConflictError(
+            _("A lease that is %(state)s cannot be “%(action)s”.")
+            % {"state": lease.get_state_display(), "action": action}
+        )
+    before = lease.state
+    lease.state = target
+    lease.save(update_fields=["state", "updated_at"])
+    audit.record(
+        actor=actor,
+        instance=lease,
+        action=AuditAction.UPDATE,
+        changes={"state": [before, target]},
+        comment=comment,
+    )
+    if action == "activate":
+        _mark_units(actor, lease, leased=True)
+    return lease
+
+
+def _mark_units(actor: Any, lease: Lease, *, leased: bool) -> None:
+    """Keep the units' status (the stacking plan's colours) in step with the lease."""
+    for span in lease.lease_units.select_related("unit"):
+        data: dict[str, Any] = (
+            {"status": UnitStatus.LEASED, "available_from": span.end_on + DAY}
+            if leased
+            else {"status": UnitStatus.VACANT, "available_from": None}
+        )
+        unit_update(actor=actor, instance=span.unit, data=data)
+
+
+@transaction.atomic
+def lease_terminate(*, actor: Any, lease: Lease, on: datetime.date, reason: str) -> Lease:
+    """End an active lease early: from ``on`` the units are free and no rent runs."""
+    if not (lease.start_on < on <= lease.end_on):
+        raise ConflictError(_("The termination date must fall within the lease term."))
+    lease_transition(actor=actor, lease=lease, action="terminate", comment=reason)
+    lease.terminated_on, lease.termination_reason = on, reason
+    lease.save(update_fields=["terminated_on", "termination_reason", "updated_at"])
+    lease.lease_units.filter(end_on__gte=on).update(end_on=on - DAY)
+    _mark_units(actor, lease, leased=False)
+    audit.record(
+        actor=actor,
+        instance=lease,
+        action=AuditAction.UPDATE,
+        changes={"terminated_on": [None, on.isoformat()]},
+        comment=reason,
+    )
+    return lease
+
+
+def terms_of(lease: Lease) -> Terms:
+    return Terms(
+        start=lease.start_on,
+        last_day=lease.last_day,
+        price=lease.rent_per_m2_day,
+        fee=lease.fee_per_m2_month,
+        convention=lease.convention,
+        escalation_pct=lease.escalation_pct,
+        escalation_from_year=lease.escalation_from_year,
+        cycle_months=lease.payment_cycle_months,
+        deposit_months=lease.deposit_months,
+        bill_days_ahead=lease.bill_days_ahead,
+        spans=[(lu.start_on, lu.end_on, Decimal(lu.area_m2)) for lu in lease.lease_units.all()],
+        free=[(f.start_on, f.end_on) for f in lease.rent_free.all()],
+    )
+
+
+def lease_schedule(lease: Lease) -> Schedule:
+    return build_schedule(terms_of(lease))

@@ -1,0 +1,37 @@
+"""Test records of leasing: an active lease of each side's unit (core.testing.world)."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from core.testing.world import World
+from enterprises.models import Enterprise
+from leasing.models import Lease, LeaseUnit
+from spaces.models import Park, Unit
+
+__all__ = ["build"]
+
+
+def build(world: World) -> None:
+    leases = {}
+    for side in "AB":
+        lease = Lease.objects.create(
+            contract_no=f"T-{side}",
+            enterprise=world.sample(Enterprise, side),
+            park=world.sample(Park, side),
+            state="active",
+            start_on=datetime.date(2026, 1, 1),
+            end_on=datetime.date(2028, 12, 31),
+            rent_per_m2_day=Decimal("3.50"),
+        )
+        unit = world.sample(Unit, side)
+        LeaseUnit.objects.create(
+            lease=lease,
+            unit=unit,
+            area_m2=unit.area_m2,
+            start_on=lease.start_on,
+            end_on=lease.end_on,
+        )
+        leases[side] = lease
+    world.add(leases["A"], leases["B"])
