@@ -31,3 +31,61 @@ class LeasingConfig(AppConfig):
         return [
             {"label": _("Occupancy today (by area)"), "value": percent(figures.rate), "url": url}
         ]
+
+    def ready(self) -> None:
+        from core.views import Tab, register_tab
+
+        # a lower app's pages show leasing facts through tabs the higher app adds
+        register_tab(
+            "spaces.park",
+            Tab(
+                "leases",
+                _("Leases"),
+                "leasing/partials/park_leases.html",
+                context=_park_leases,
+                visible=lambda user: _lease_policy().allows_role(user, "view"),
+            ),
+        )
+        register_tab(
+            "enterprises.enterprise",
+            Tab(
+                "leases",
+                _("Leases"),
+                "leasing/partials/park_leases.html",
+                context=_enterprise_leases,
+                visible=lambda user: _lease_policy().allows_role(user, "view"),
+            ),
+        )
+
+
+def _lease_policy() -> Any:
+    from leasing.models import Lease
+
+    return Lease.policy
+
+
+def _park_leases(request: Any, park: Any) -> dict[str, Any]:
+    from django.utils import timezone
+
+    from leasing.models import Lease
+    from leasing.selectors import occupancy
+    from spaces.models import Unit
+
+    return {
+        "occupancy": occupancy(Unit.objects.filter(park=park), timezone.localdate()),
+        "leases": Lease.objects.restrict(request.user)
+        .filter(park=park)
+        .select_related("enterprise")
+        .order_by("end_on"),
+    }
+
+
+def _enterprise_leases(request: Any, enterprise: Any) -> dict[str, Any]:
+    from leasing.models import Lease
+
+    return {
+        "leases": Lease.objects.restrict(request.user)
+        .filter(enterprise=enterprise)
+        .select_related("park")
+        .order_by("end_on")
+    }

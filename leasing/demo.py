@@ -85,7 +85,7 @@ def load(ctx: dict[str, Any]) -> None:
         )
         services.lease_transition(actor=admin, lease=lease, action="activate")
         leases.append(lease)
-    # the biotech company left the innovation centre early; its units are free again
+    # one innovation-centre tenant left early; its units are free again
     services.lease_terminate(
         actor=admin, lease=leases[-1], on=today - datetime.timedelta(days=20), reason="企业迁往外区"
     )

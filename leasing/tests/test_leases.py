@@ -175,3 +175,17 @@ def test_government_never_sees_a_lease(world, client):
         f"/api/v1/leasing/leases/{lease.pk}/schedule", HTTP_AUTHORIZATION=f"Bearer {key}"
     )
     assert response.status_code == 404
+
+
+@pytest.mark.django_db
+def test_park_and_company_pages_show_their_leases(world, client_for):
+    from django.urls import reverse
+
+    park_url = reverse("spaces:park_detail", args=[world.sample(Park).pk]) + "?tab=leases"
+    page = client_for("operator").get(park_url)
+    assert b"T-A" in page.content and b"100.0%" in page.content
+    gov_page = client_for("gov").get(park_url)
+    assert "leases" not in [t.key for t in gov_page.context["tabs"]]  # no rents for reviewers
+    company_url = reverse("enterprises:enterprise_detail", args=[world.sample(Enterprise).pk])
+    tenant_page = client_for("tenant").get(company_url + "?tab=leases")
+    assert b"T-A" in tenant_page.content and b"T-B" not in tenant_page.content
