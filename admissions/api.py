@@ -6,7 +6,9 @@ import datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
 from admissions import filters, services
@@ -14,9 +16,11 @@ from admissions.choices import AppState, Channel, Decision, RuleKind
 from admissions.models import AdmissionSettings, Application, Review, RiskAssessment, ThresholdRule
 from admissions.selectors import match_units
 from core.api.auth import gate
-from core.api.base import ERRORS, IsoDate, PathId, api_operation, get_or_404
+from core.api.base import ERRORS, IsoDate, PathId, RowId, api_operation, get_or_404
 from core.api.crud import Crud, register_crud
 from core.choices import Role
+from leasing.models import Lease
+from spaces.models import Unit
 
 __all__ = ["router"]
 
@@ -328,3 +332,34 @@ register_crud(
         select_related=("operator",),
     ),
 )
+
+
+class ConvertIn(Schema):
+    unit_ids: list[RowId] = Field(..., min_length=1, max_length=20)
+    start_on: IsoDate
+    end_on: IsoDate
+    rent_per_m2_day: Annotated[Decimal, Field(ge=0, max_digits=8, decimal_places=2)]
+
+
+@router.post(
+    "/applications/{id}/convert",
+    response={200: ApplicationOut, **ERRORS},
+    summary="Turn an approved application into a draft lease",
+    openapi_extra=api_operation(Lease, "add", Application),
+    auth=gate(Lease, "add"),
+)
+def convert(request: HttpRequest, id: PathId, payload: ConvertIn) -> Any:
+    app = get_or_404(Application, request, "change", id)
+    units = list(
+        Unit.objects.restrict(request.user).filter(pk__in=payload.unit_ids).select_related("park")
+    )
+    if len(units) != len(set(payload.unit_ids)):
+        raise ValidationError({"unit_ids": [_("Choose units you manage.")]})
+    return services.application_convert(
+        actor=request.user,
+        application=app,
+        units=units,
+        start_on=payload.start_on,
+        end_on=payload.end_on,
+        rent_per_m2_day=payload.rent_per_m2_day,
+    )

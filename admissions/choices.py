@@ -32,6 +32,7 @@ class AppState(models.TextChoices):
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+    CONVERTED = "converted", _("Converted to a lease")
 
 
 OPEN_STATES = (

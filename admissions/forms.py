@@ -12,7 +12,14 @@ from core.forms import ScopedModelForm
 from enterprises.models import Enterprise
 from enterprises.validators import validate_credit_code
 
-__all__ = ["ApplicationForm", "ReviewForm", "RiskForm", "SettingsForm", "ThresholdForm"]
+__all__ = [
+    "ApplicationForm",
+    "ConvertForm",
+    "ReviewForm",
+    "RiskForm",
+    "SettingsForm",
+    "ThresholdForm",
+]
 
 REQUIREMENTS = [
     "area_min_m2",
@@ -132,3 +139,28 @@ class SettingsForm(ScopedModelForm):
             "operator_approvals_required",
             "separation_of_duties",
         ]
+
+
+class ConvertForm(forms.Form):
+    units = forms.CharField(widget=forms.HiddenInput)
+    start_on = forms.DateField(label=_("start date"))
+    end_on = forms.DateField(label=_("end date"))
+    rent_per_m2_day = forms.DecimalField(
+        label=_("rent (元/m²/day)"), min_value=0, max_digits=8, decimal_places=2
+    )
+
+    def clean_units(self) -> list[int]:
+        raw = self.cleaned_data["units"]
+        try:
+            ids = [int(x) for x in raw.split(",") if x]
+        except ValueError:
+            raise forms.ValidationError(_("Choose units from the matches shown.")) from None
+        if not ids:
+            raise forms.ValidationError(_("Choose units from the matches shown."))
+        return ids
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("start_on") and data.get("end_on") and data["end_on"] < data["start_on"]:
+            self.add_error("end_on", _("The end date is before the start date."))
+        return data

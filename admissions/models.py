@@ -253,6 +253,14 @@ class Application(TimeStampedModel):
     )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    lease = models.OneToOneField(
+        "leasing.Lease",
+        verbose_name=_("lease"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="application",
+    )
 
     objects = RestrictedQuerySet.as_manager()
     # Operator staff work on their parks' applications, reviewers on their jurisdiction's,

@@ -4,6 +4,7 @@ all call these; each refuses an illegal move with a ConflictError (409) saying w
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -43,6 +44,7 @@ from enterprises.services import enterprise_create
 
 __all__ = [
     "allowed_transitions",
+    "application_convert",
     "application_create",
     "application_delete",
     "application_transition",
@@ -173,6 +175,56 @@ def application_transition(
     _announce(app, t.target)
     application.refresh_from_db()
     return application
+
+
+@transaction.atomic
+def application_convert(
+    *,
+    actor: Any,
+    application: Application,
+    units: list[Any],
+    start_on: datetime.date,
+    end_on: datetime.date,
+    rent_per_m2_day: Decimal,
+) -> Application:
+    """An approved application becomes a draft lease of the chosen units for its company."""
+    from leasing.models import Lease
+    from leasing.services import lease_create
+
+    app = Application.objects.select_for_update().get(pk=application.pk)
+    require(actor, "change", app)
+    if actor.role != Role.OPERATOR and not actor.is_platform_admin:
+        raise ConflictError(_("Operator staff turn approved applications into leases."))
+    if app.state != AppState.APPROVED:
+        raise ConflictError(
+            _("Only an approved application becomes a lease; this one is %(state)s.")
+            % {"state": app.get_state_display()}
+        )
+    park = units[0].park if units else app.park
+    lease = lease_create(
+        actor=actor,
+        units=units,
+        lease=Lease(
+            contract_no=f"{park.code}-{start_on:%Y%m%d}-{app.pk:05d}",
+            enterprise=app.enterprise,
+            park=park,
+            start_on=start_on,
+            end_on=end_on,
+            rent_per_m2_day=rent_per_m2_day,
+        ),
+    )
+    app.state, app.lease = AppState.CONVERTED, lease
+    app.save(update_fields=["state", "lease", "updated_at"])
+    audit.record(
+        actor=actor,
+        instance=app,
+        action=AuditAction.UPDATE,
+        changes={
+            "state": [AppState.APPROVED, AppState.CONVERTED],
+            "lease": [None, lease.contract_no],
+        },
+    )
+    return app
 
 
 def screening_run(app: Application) -> list[ScreeningResult]:

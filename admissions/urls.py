@@ -23,6 +23,7 @@ urlpatterns = [
     ),
     path("applications/<int:pk>/risk/", views.RiskView.as_view(), name="application_risk"),
     path("applications/<int:pk>/review/", views.ReviewView.as_view(), name="application_review"),
+    path("applications/<int:pk>/convert/", views.ConvertView.as_view(), name="application_convert"),
     *object_urls(
         "thresholds",
         "thresholdrule",

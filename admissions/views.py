@@ -24,6 +24,7 @@ from core.permissions import get_restricted_or_404
 from core.tables import Column
 from core.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView, Tab
 from core.views.generic import ScopedView
+from spaces.models import Unit
 
 
 def _operator_only(user: Any) -> bool:
@@ -75,7 +76,18 @@ def _reviews(request: HttpRequest, app: Application) -> dict[str, Any]:
 
 
 def _matches(request: HttpRequest, app: Application) -> dict[str, Any]:
-    return {"matches": match_units(app)}
+    import datetime
+
+    from django.utils import timezone
+
+    start = app.move_in_on or timezone.localdate()
+    end = start.replace(year=start.year + 3) - datetime.timedelta(days=1)
+    return {
+        "matches": match_units(app),
+        "convertible": app.state == AppState.APPROVED,
+        "default_start": start,
+        "default_end": end,
+    }
 
 
 class ApplicationList(ObjectListView):
@@ -158,10 +170,12 @@ class ApplicationDetail(ObjectDetailView):
     def extra_context(self, request: HttpRequest, obj: Application) -> dict[str, Any]:
         return {
             "transitions": services.allowed_transitions(request.user, obj),
+            "lease": obj.lease,
             "states": [
                 (v, label)
                 for v, label in AppState.choices
-                if v not in (AppState.WITHDRAWN, AppState.REJECTED) or v == obj.state
+                if v not in (AppState.WITHDRAWN, AppState.REJECTED, AppState.CONVERTED)
+                or v == obj.state
             ],
             "can_change": services.may_edit(request.user, obj),
             "can_delete": services.may_edit(request.user, obj),
@@ -254,6 +268,40 @@ class ReviewView(ApplicationAction):
         services.review_record(actor=request.user, application=app, **form.cleaned_data)
         messages.success(request, _("Your review is recorded."))
         return "reviews"
+
+
+class ConvertView(ApplicationAction):
+    """Turn an approved application into a draft lease of one of the matched unit runs."""
+
+    def perform(self, request: HttpRequest, app: Application) -> str | None:
+        form = forms.ConvertForm(request.POST)
+        if not form.is_valid():
+            messages.error(
+                request,
+                "; ".join(
+                    f"{form.fields[f].label}: {' '.join(str(m) for m in e)}"
+                    for f, e in form.errors.items()
+                ),
+            )
+            return "matching"
+        ids = form.cleaned_data["units"]
+        units = list(Unit.objects.restrict(request.user).filter(pk__in=ids).select_related("park"))
+        if len(units) != len(ids):
+            messages.error(request, _("Choose units from the matches shown."))
+            return "matching"
+        services.application_convert(
+            actor=request.user,
+            application=app,
+            units=units,
+            start_on=form.cleaned_data["start_on"],
+            end_on=form.cleaned_data["end_on"],
+            rent_per_m2_day=form.cleaned_data["rent_per_m2_day"],
+        )
+        messages.success(
+            request,
+            _("A draft lease was created; check its terms and activate it on the lease page."),
+        )
+        return "overview"
 
 
 class BoardView(ScopedView):

@@ -463,3 +463,59 @@ def test_tenant_applies_for_its_own_company_only(world):
         ),
     )
     assert app.enterprise == world.sample(Enterprise) and app.channel == "self"
+
+
+def approved(world):
+    app = in_review(world)
+    services.review_record(actor=world.users["operator"], application=app, decision="approve")
+    services.review_record(actor=second_gov(world), application=app, decision="approve")
+    app.refresh_from_db()
+    return app
+
+
+def test_approved_application_becomes_a_draft_lease(world):
+    from spaces.models import Unit
+
+    app = approved(world)
+    unit = make_unit(world.sample(Floor), "A-150", area_m2=D(900))
+    services.application_convert(
+        actor=world.users["operator"],
+        application=app,
+        units=[unit],
+        start_on=datetime.date(2029, 1, 1),
+        end_on=datetime.date(2031, 12, 31),
+        rent_per_m2_day=D("3.3"),
+    )
+    app.refresh_from_db()
+    assert app.state == AppState.CONVERTED and app.lease.state == "draft"
+    assert app.lease.enterprise == app.enterprise
+    assert [lu.unit for lu in app.lease.lease_units.all()] == [Unit.objects.get(code="A-150")]
+
+
+def test_conversion_refusals_leave_the_application_approved(world):
+    from leasing.models import Lease
+
+    app = world.sample(Application)
+    with pytest.raises(ConflictError):  # not approved yet
+        services.application_convert(
+            actor=world.users["operator"],
+            application=app,
+            units=[],
+            start_on=datetime.date(2029, 1, 1),
+            end_on=datetime.date(2029, 12, 31),
+            rent_per_m2_day=D(3),
+        )
+    app = approved(world)
+    leased = world.sample(Floor).units.get(code="A-101")  # leased until 2028 in the test world
+    with pytest.raises(ConflictError):
+        services.application_convert(
+            actor=world.users["operator"],
+            application=app,
+            units=[leased],
+            start_on=datetime.date(2028, 1, 1),
+            end_on=datetime.date(2029, 12, 31),
+            rent_per_m2_day=D(3),
+        )
+    app.refresh_from_db()
+    assert app.state == AppState.APPROVED and app.lease is None
+    assert not Lease.objects.filter(enterprise=app.enterprise, state="draft").exists()
