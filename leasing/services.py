@@ -17,14 +17,21 @@ from core.choices import AuditAction
 from core.errors import ConflictError
 from core.permissions import require
 from core.services import create_record
-from leasing.choices import LEASE_TRANSITIONS
+from leasing.choices import LEASE_TRANSITIONS, LeaseState
 from leasing.models import Lease, LeaseUnit, RentFree
 from leasing.schedule import Schedule, Terms, build_schedule
 from spaces.choices import UnitStatus
 from spaces.models import Unit
 from spaces.services import unit_update
 
-__all__ = ["lease_create", "lease_schedule", "lease_terminate", "lease_transition", "terms_of"]
+__all__ = [
+    "lease_create",
+    "lease_schedule",
+    "lease_terminate",
+    "lease_transition",
+    "lease_update",
+    "terms_of",
+]
 
 DAY = datetime.timedelta(days=1)
 
@@ -137,6 +144,18 @@ def lease_terminate(*, actor: Any, lease: Lease, on: datetime.date, reason: str)
         comment=reason,
     )
     return lease
+
+
+def lease_update(*, actor: Any, instance: Lease, data: dict[str, Any]) -> Lease:
+    """Terms can change while the lease is a draft; a signed lease changes by amendment."""
+    from core.services import update_record
+
+    if instance.state != LeaseState.DRAFT:
+        raise ConflictError(
+            _("Only a draft lease can be edited; this one is %(state)s.")
+            % {"state": instance.get_state_display()}
+        )
+    return update_record(actor=actor, instance=instance, data=data)
 
 
 def terms_of(lease: Lease) -> Terms:

@@ -4,19 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.urls import path, reverse
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from core.errors import ConflictError
+from core.permissions import get_restricted_or_404
 from core.tables import Column
-from core.views import ObjectDetailView, ObjectListView, Tab
-from leasing import filters
+from core.views import ObjectDetailView, ObjectEditView, ObjectListView, Tab
+from core.views.generic import ScopedView
+from leasing import filters, forms, services
 from leasing.models import Lease
-from leasing.services import lease_schedule
 
 
 def _schedule(request: HttpRequest, lease: Lease) -> dict[str, Any]:
-    return {"schedule": lease_schedule(lease)}
+    return {"schedule": services.lease_schedule(lease)}
 
 
 def _units(request: HttpRequest, lease: Lease) -> dict[str, Any]:
@@ -42,6 +47,54 @@ class LeaseList(ObjectListView):
     ]
 
 
+def _create(*, actor: Any, instance: Lease, units: Any, rent_free: Any) -> Lease:
+    return services.lease_create(
+        actor=actor, lease=instance, units=list(units), rent_free=rent_free
+    )
+
+
+class LeaseEdit(ObjectEditView):
+    model = Lease
+    form_class = forms.LeaseForm
+    create = _create
+    update = services.lease_update
+
+    def create_kwargs(self, form: Any) -> dict[str, Any]:
+        return {"units": form.cleaned_data["units"], "rent_free": form.rent_free()}
+
+
+class LeaseAction(ScopedView):
+    """POST-only: activate, expire or terminate a lease; refusals come back as messages."""
+
+    model = Lease
+    action = "change"
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        lease = get_restricted_or_404(Lease, request.user, "change", pk=pk)
+        action = request.POST.get("action", "")
+        try:
+            if action == "terminate":
+                form = forms.TerminateForm(request.POST)
+                if not form.is_valid():
+                    raise ConflictError(_("Give the termination date and the reason."))
+                services.lease_terminate(
+                    actor=request.user,
+                    lease=lease,
+                    on=form.cleaned_data["on"],
+                    reason=form.cleaned_data["reason"],
+                )
+            else:
+                services.lease_transition(actor=request.user, lease=lease, action=action)
+            messages.success(
+                request,
+                _("Done: the lease is now %(state)s.")
+                % {"state": Lease.objects.get(pk=pk).get_state_display()},
+            )
+        except ConflictError as exc:
+            messages.error(request, exc.message)
+        return redirect("leasing:lease_detail", pk)
+
+
 class LeaseDetail(ObjectDetailView):
     model = Lease
     fields = [
@@ -64,8 +117,13 @@ class LeaseDetail(ObjectDetailView):
         "termination_reason",
     ]
     tabs = [
-        Tab("units", _("Units"), "leasing/partials/units.html", context=_units),
-        Tab("schedule", _("Rent schedule"), "leasing/partials/schedule.html", context=_schedule),
+        Tab("units", gettext_lazy("Units"), "leasing/partials/units.html", context=_units),
+        Tab(
+            "schedule",
+            gettext_lazy("Rent schedule"),
+            "leasing/partials/schedule.html",
+            context=_schedule,
+        ),
     ]
 
     def extra_context(self, request: HttpRequest, obj: Lease) -> dict[str, Any]:
@@ -79,5 +137,8 @@ class LeaseDetail(ObjectDetailView):
 app_name = "leasing"
 urlpatterns = [
     path("leases/", LeaseList.as_view(), name="lease_list"),
+    path("leases/add/", LeaseEdit.as_view(), name="lease_add"),
     path("leases/<int:pk>/", LeaseDetail.as_view(), name="lease_detail"),
+    path("leases/<int:pk>/edit/", LeaseEdit.as_view(), name="lease_edit"),
+    path("leases/<int:pk>/action/", LeaseAction.as_view(), name="lease_action"),
 ]

@@ -189,3 +189,70 @@ def test_park_and_company_pages_show_their_leases(world, client_for):
     company_url = reverse("enterprises:enterprise_detail", args=[world.sample(Enterprise).pk])
     tenant_page = client_for("tenant").get(company_url + "?tab=leases")
     assert b"T-A" in tenant_page.content and b"T-B" not in tenant_page.content
+
+
+@pytest.mark.django_db
+def test_operator_creates_activates_and_terminates_a_lease_in_the_ui(world, client_for):
+    from django.urls import reverse
+
+    client = client_for("operator")
+    unit = make_unit(world.sample(Floor), "A-160", area_m2=D(500))
+    response = client.post(
+        reverse("leasing:lease_add"),
+        {
+            "contract_no": "UI-1",
+            "enterprise": world.sample(Enterprise).pk,
+            "park": world.sample(Park).pk,
+            "start_on": "2027-01-01",
+            "end_on": "2029-12-31",
+            "rent_per_m2_day": "3.60",
+            "fee_per_m2_month": "10",
+            "convention": "daily",
+            "escalation_pct": "5",
+            "escalation_from_year": "2",
+            "deposit_months": "1",
+            "payment_cycle_months": "3",
+            "bill_days_ahead": "15",
+            "units": [unit.pk],
+            "free_from": "2027-01-01",
+            "free_to": "2027-02-28",
+        },
+    )
+    lease = Lease.objects.get(contract_no="UI-1")
+    assert response.status_code == 302 and lease.state == "draft"
+    assert lease.rent_free.get().end_on == day(2027, 2, 28)
+    url = reverse("leasing:lease_action", args=[lease.pk])
+    client.post(url, {"action": "activate"})
+    lease.refresh_from_db()
+    assert lease.state == "active"
+    client.post(url, {"action": "terminate", "on": "2028-06-01", "reason": "经营调整"})
+    lease.refresh_from_db()
+    assert lease.state == "terminated" and lease.terminated_on == day(2028, 6, 1)
+
+
+@pytest.mark.django_db
+def test_ui_refuses_an_overlapping_lease_inline(world, client_for):
+    from django.urls import reverse
+
+    response = client_for("operator").post(
+        reverse("leasing:lease_add"),
+        {
+            "contract_no": "UI-2",
+            "enterprise": world.sample(Enterprise).pk,
+            "park": world.sample(Park).pk,
+            "start_on": "2027-01-01",
+            "end_on": "2027-12-31",
+            "rent_per_m2_day": "3.60",
+            "fee_per_m2_month": "0",
+            "convention": "daily",
+            "escalation_pct": "0",
+            "escalation_from_year": "2",
+            "deposit_months": "1",
+            "payment_cycle_months": "3",
+            "bill_days_ahead": "15",
+            "units": [world.sample(Unit).pk],
+        },
+    )
+    assert response.status_code == 200
+    assert "A-101" in " ".join(response.context["form"].non_field_errors())
+    assert not Lease.objects.filter(contract_no="UI-2").exists()
