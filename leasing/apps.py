@@ -33,8 +33,9 @@ class LeasingConfig(AppConfig):
         ]
 
     def ready(self) -> None:
-        from core.views import Tab, register_tab
+        from core.views import Tab, register_context, register_tab
 
+        register_context("spaces.building", _unit_leases)
         # a lower app's pages show leasing facts through tabs the higher app adds
         register_tab(
             "spaces.park",
@@ -89,3 +90,30 @@ def _enterprise_leases(request: Any, enterprise: Any) -> dict[str, Any]:
         .select_related("park")
         .order_by("end_on")
     }
+
+
+def _unit_leases(request: Any, building: Any) -> dict[str, Any]:
+    """For the stacking plan: who leases each unit today and how many months are left."""
+    from django.utils import timezone
+
+    from leasing.models import LeaseUnit
+    from leasing.selectors import LIVE
+
+    today = timezone.localdate()
+    spans = (
+        LeaseUnit.objects.restrict(request.user)
+        .filter(
+            unit__building=building, start_on__lte=today, end_on__gte=today, lease__state__in=LIVE
+        )
+        .select_related("lease__enterprise")
+    )
+    leases = {}
+    for span in spans:
+        months = (span.end_on - today).days // 30  # whole months left, roughly
+        band = "exp-3" if months < 3 else "exp-6" if months < 6 else "exp-12" if months < 12 else ""
+        leases[span.unit_id] = {
+            "tenant": span.lease.enterprise.name,
+            "months": months,
+            "band": band,
+        }
+    return {"unit_leases": leases}

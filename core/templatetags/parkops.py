@@ -56,5 +56,5 @@ def percent(value: Any, digits: int = 1) -> str:
 
 
 @register.filter
-def get_item(mapping: dict[Any, Any], key: Any) -> Any:
-    return mapping.get(key)
+def get_item(mapping: dict[Any, Any] | None, key: Any) -> Any:
+    return mapping.get(key) if mapping else None

@@ -5,6 +5,7 @@ from core.views.generic import (
     ObjectListView,
     Tab,
     object_urls,
+    register_context,
     register_tab,
 )
 
@@ -15,5 +16,6 @@ __all__ = [
     "ObjectListView",
     "Tab",
     "object_urls",
+    "register_context",
     "register_tab",
 ]

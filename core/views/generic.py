@@ -34,6 +34,7 @@ __all__ = [
     "ObjectListView",
     "Tab",
     "object_urls",
+    "register_context",
     "register_tab",
 ]
 
@@ -159,6 +160,19 @@ class Tab:
 _EXTRA_TABS: dict[str, list[Tab]] = {}
 
 
+# Facts that higher apps add to a lower app's detail page context (the stacking plan shows
+# tenants and expiries once leasing is installed): (request, obj) -> dict, in ready().
+_EXTRA_CONTEXT: dict[str, list[Callable[[HttpRequest, Any], dict[str, Any]]]] = {}
+
+
+def register_context(
+    model_label: str, provider: Callable[[HttpRequest, Any], dict[str, Any]]
+) -> None:
+    providers = _EXTRA_CONTEXT.setdefault(model_label.lower(), [])
+    if provider not in providers:
+        providers.append(provider)
+
+
 def register_tab(model_label: str, tab: Tab) -> None:
     tabs = _EXTRA_TABS.setdefault(model_label.lower(), [])
     if all(t.key != tab.key for t in tabs):
@@ -215,6 +229,8 @@ class ObjectDetailView(ScopedView):
             "list_url": self.url("list"),
             **self.extra_context(request, obj),
         }
+        for provider in _EXTRA_CONTEXT.get(self.model._meta.label_lower, []):
+            context.update(provider(request, obj))
         tab = next(t for t in tabs if t.key == active)
         if tab.context is not None:
             context.update(tab.context(request, obj))

@@ -256,3 +256,21 @@ def test_ui_refuses_an_overlapping_lease_inline(world, client_for):
     assert response.status_code == 200
     assert "A-101" in " ".join(response.context["form"].non_field_errors())
     assert not Lease.objects.filter(contract_no="UI-2").exists()
+
+
+@pytest.mark.django_db
+def test_stacking_plan_shows_tenant_and_months_left_to_the_operator_only(world, client_for):
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from spaces.models import Building
+
+    span = LeaseUnit.objects.get(lease__contract_no="T-A")
+    today = timezone.localdate()
+    span.start_on, span.end_on = today, today + datetime.timedelta(days=70)
+    span.save()
+    url = reverse("spaces:building_detail", args=[world.sample(Building).pk])
+    page = client_for("operator").get(url)
+    assert "甲科技有限公司".encode() in page.content and b"exp-3" in page.content
+    gov = client_for("gov").get(url)
+    assert "甲科技有限公司".encode() not in gov.content  # reviewers see the plan, not tenants
