@@ -20,6 +20,7 @@ from admissions.risk import FACTOR_LABELS, YES_NO
 from admissions.selectors import board, inbox, match_units
 from core.choices import Role
 from core.errors import ConflictError
+from core.forms import errors_as_text
 from core.permissions import get_restricted_or_404
 from core.tables import Column
 from core.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView, Tab
@@ -242,13 +243,7 @@ class RiskView(ApplicationAction):
     def perform(self, request: HttpRequest, app: Application) -> str | None:
         form = forms.RiskForm(request.POST)
         if not form.is_valid():
-            messages.error(
-                request,
-                "; ".join(
-                    f"{form.fields[f].label}: {' '.join(str(m) for m in e)}"
-                    for f, e in form.errors.items()
-                ),
-            )
+            messages.error(request, errors_as_text(form))
             return "risk"
         result = services.risk_assess(actor=request.user, application=app, **form.cleaned_data)
         messages.success(
@@ -276,13 +271,7 @@ class ConvertView(ApplicationAction):
     def perform(self, request: HttpRequest, app: Application) -> str | None:
         form = forms.ConvertForm(request.POST)
         if not form.is_valid():
-            messages.error(
-                request,
-                "; ".join(
-                    f"{form.fields[f].label}: {' '.join(str(m) for m in e)}"
-                    for f, e in form.errors.items()
-                ),
-            )
+            messages.error(request, errors_as_text(form))
             return "matching"
         ids = form.cleaned_data["units"]
         units = list(Unit.objects.restrict(request.user).filter(pk__in=ids).select_related("park"))

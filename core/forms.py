@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-__all__ = ["ScopedModelForm"]
+__all__ = ["ScopedModelForm", "errors_as_text"]
 
 
 class ScopedModelForm(forms.ModelForm):
@@ -21,3 +21,12 @@ class ScopedModelForm(forms.ModelForm):
                 field.queryset = queryset.restrict(user, "view")  # type: ignore[attr-defined]
             if isinstance(field.widget, forms.DateInput):
                 field.widget.input_type = "date"
+
+
+def errors_as_text(form: forms.BaseForm) -> str:
+    """A form's errors in one line, field label first, for a flash message."""
+    return "; ".join(
+        f"{form.fields[name].label if name in form.fields else ''}: "
+        f"{' '.join(str(m) for m in errors)}".lstrip(": ")
+        for name, errors in form.errors.items()
+    )

@@ -23,6 +23,7 @@ from core.models import TimeStampedModel
 from core.permissions import ALL_ACTIONS, READ, Policy, RestrictedQuerySet
 from enterprises.choices import LEVELS_BY_KIND, GrowthStage, QualificationKind, QualificationLevel
 from enterprises.validators import (
+    mask_phone,
     normalize_credit_code,
     normalize_phone,
     validate_credit_code,
@@ -288,8 +289,6 @@ class Contact(TimeStampedModel):
 
     def phone_for(self, user: Any) -> str:
         """The number as this user may see it: whole for the operator and the company."""
-        from enterprises.validators import mask_phone
-
         if user.is_platform_admin or user.role in (Role.OPERATOR, Role.TENANT):
             return self.phone
         return mask_phone(self.phone)

@@ -9,6 +9,7 @@ import django_filters
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Path, Schema
 from ninja.errors import HttpError
 from pydantic import BeforeValidator, create_model
@@ -70,7 +71,9 @@ def page_of(queryset: models.QuerySet, *, order: str, cursor: str | None, limit:
     try:
         page = keyset_page(queryset, order=order, cursor=cursor, size=max(1, min(limit, 500)))
     except InvalidCursor as exc:
-        raise HttpError(400, "Invalid cursor: use the `next` value of the previous page.") from exc
+        raise HttpError(
+            400, _("Invalid cursor: use the `next` value of the previous page.")
+        ) from exc
     return {"items": page.items, "next": page.next_cursor}
 
 

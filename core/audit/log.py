@@ -8,7 +8,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from core.audit.models import AuditEntry
-from core.choices import AuditAction
 
 __all__ = ["diff", "entries_for", "record", "snapshot"]
 
@@ -77,7 +76,3 @@ def entries_for(instance: models.Model) -> models.QuerySet[AuditEntry]:
         content_type=ContentType.objects.get_for_model(type(instance)),
         object_id=str(instance.pk),
     ).select_related("actor")
-
-
-# Re-exported for callers that build their own entries.
-CREATE, UPDATE, DELETE = AuditAction.CREATE, AuditAction.UPDATE, AuditAction.DELETE

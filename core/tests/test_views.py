@@ -90,3 +90,21 @@ def test_create_api_token_command(world):
 def test_favicon_is_served(world):
     response = Client().get("/favicon.ico", follow=True)
     assert response.status_code == 200
+
+
+def test_form_errors_become_one_message_naming_each_field():
+    from django import forms
+
+    from core.forms import errors_as_text
+
+    class Sample(forms.Form):
+        area = forms.DecimalField(label="面积")
+        note = forms.CharField(label="说明")
+
+        def clean(self):
+            raise forms.ValidationError("整体错误")
+
+    form = Sample({"area": "abc"})
+    assert not form.is_valid()
+    area, note = form.errors["area"][0], form.errors["note"][0]
+    assert errors_as_text(form) == f"面积: {area}; 说明: {note}; 整体错误"
