@@ -47,6 +47,7 @@ class PeriodOut(Schema):
     index: int
     start: datetime.date
     end: datetime.date
+    bill_on: datetime.date
     due_on: datetime.date
     rent: Decimal
     fee: Decimal

@@ -3,7 +3,16 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-__all__ = ["LEASE_TRANSITIONS", "Convention", "LeaseState"]
+__all__ = [
+    "AGING_BUCKETS",
+    "LEASE_TRANSITIONS",
+    "Convention",
+    "InvoiceKind",
+    "LeaseState",
+    "LineKind",
+    "PaymentMethod",
+    "SettlementSource",
+]
 
 
 class LeaseState(models.TextChoices):
@@ -27,3 +36,38 @@ LEASE_TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
     "expire": ((LeaseState.ACTIVE,), LeaseState.EXPIRED),
     "renew": ((LeaseState.ACTIVE, LeaseState.EXPIRED), LeaseState.RENEWED),
 }
+
+
+class InvoiceKind(models.TextChoices):
+    RENT = "rent", _("Rent")
+    DEPOSIT = "deposit", _("Deposit")
+    ADJUSTMENT = "adjustment", _("Supplementary")
+    CREDIT = "credit", _("Credit note")
+
+
+class LineKind(models.TextChoices):
+    RENT = "rent", _("Rent")
+    FEE = "fee", _("Management fee")
+    DEPOSIT = "deposit", _("Deposit")
+
+
+class SettlementSource(models.TextChoices):
+    PAYMENT = "payment", _("Payment")
+    CREDIT = "credit", _("Credit note")
+    DEPOSIT = "deposit", _("Deposit offset")
+
+
+class PaymentMethod(models.TextChoices):
+    TRANSFER = "transfer", _("Bank transfer")
+    CHEQUE = "cheque", _("Cheque")
+    CASH = "cash", _("Cash")
+    OTHER = "other", _("Other")
+
+
+# Days past the due date (0 = due today): the arrears aging buckets finance staff report.
+AGING_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
+    ("d0_30", 0, 30),
+    ("d31_60", 31, 60),
+    ("d61_90", 61, 90),
+    ("d90_plus", 91, None),
+)

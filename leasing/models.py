@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -14,12 +15,29 @@ from core.choices import Role
 from core.models import TimeStampedModel
 from core.permissions import ALL_ACTIONS, READ, Policy, RestrictedQuerySet
 from enterprises.models import Enterprise
-from leasing.choices import Convention, LeaseState
+from leasing.choices import (
+    Convention,
+    InvoiceKind,
+    LeaseState,
+    LineKind,
+    PaymentMethod,
+    SettlementSource,
+)
 from spaces.models import Park, Unit
 
-__all__ = ["Lease", "LeaseUnit", "RentFree"]
+__all__ = [
+    "DepositRelease",
+    "Invoice",
+    "InvoiceLine",
+    "Lease",
+    "LeaseUnit",
+    "Payment",
+    "RentFree",
+    "Settlement",
+]
 
 MONEY = [MinValueValidator(Decimal("0"))]
+AMOUNT = dict(max_digits=14, decimal_places=2)
 # Operator staff run leases; the company reads its own; government reviewers and fund
 # managers never see one tenant's rent (DESIGN.md).
 _LEASE_POLICY = dict(grants={Role.OPERATOR: ALL_ACTIONS, Role.TENANT: READ})
@@ -183,3 +201,186 @@ class RentFree(models.Model):
 
     def __str__(self) -> str:
         return f"{self.start_on}–{self.end_on}"
+
+
+def _follow_lease(record: Any) -> None:
+    """Tenant and park follow the lease (kept on the row for indexed per-park reports)."""
+    record.enterprise_id = record.lease.enterprise_id
+    record.park_id = record.lease.park_id
+
+
+class Invoice(TimeStampedModel):
+    """A bill (账单) to the tenant: a rent period, the deposit, a supplement or a credit note.
+
+    ``amount`` is the sum of the lines (negative on a credit note); ``settled`` is the sum of
+    its settlements, kept in step by the billing services so that open and overdue bills are
+    found by an indexed comparison, never by summing millions of rows.
+    """
+
+    number = models.CharField(_("invoice number"), max_length=40, unique=True)
+    lease = models.ForeignKey(
+        Lease, verbose_name=_("lease"), on_delete=models.PROTECT, related_name="invoices"
+    )
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("tenant"), on_delete=models.PROTECT, related_name="invoices"
+    )
+    park = models.ForeignKey(
+        Park, verbose_name=_("park"), on_delete=models.PROTECT, related_name="invoices"
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=InvoiceKind.choices)
+    period_index = models.PositiveSmallIntegerField(_("period"), null=True, blank=True)
+    period_start = models.DateField(_("period from"), null=True, blank=True)
+    period_end = models.DateField(_("period to"), null=True, blank=True)
+    issued_on = models.DateField(_("issued on"))
+    due_on = models.DateField(_("due on"))
+    amount = models.DecimalField(_("amount (元)"), **AMOUNT)  # type: ignore[arg-type]
+    settled = models.DecimalField(_("settled (元)"), default=Decimal("0"), **AMOUNT)  # type: ignore[arg-type]
+    corrects = models.ForeignKey(
+        "self",
+        verbose_name=_("corrects invoice"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="corrections",
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    policy = Policy(**_LEASE_POLICY, park="park", enterprise="enterprise")  # type: ignore[arg-type]
+
+    class Meta:
+        verbose_name = _("invoice")
+        verbose_name_plural = _("invoices")
+        ordering = ["-due_on", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lease", "period_index"],
+                condition=Q(kind="rent"),
+                name="invoice_one_rent_bill_per_period",
+            ),
+            models.UniqueConstraint(
+                fields=["lease"], condition=Q(kind="deposit"), name="invoice_one_deposit_bill"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["park", "due_on"], name="invoice_park_due"),
+            models.Index(fields=["enterprise", "due_on"], name="invoice_tenant_due"),
+            models.Index(fields=["lease", "due_on"], name="invoice_lease_due"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    derive = _follow_lease
+
+    @property
+    def outstanding(self) -> Decimal:
+        return self.amount - self.settled
+
+
+class InvoiceLine(models.Model):
+    """One line of a bill: rent, management fee or deposit, whole 分."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
+    kind = models.CharField(_("kind"), max_length=10, choices=LineKind.choices)
+    description = models.CharField(_("description"), max_length=200)
+    amount = models.DecimalField(_("amount (元)"), **AMOUNT)  # type: ignore[arg-type]
+
+    class Meta:
+        verbose_name = _("invoice line")
+        verbose_name_plural = _("invoice lines")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class Payment(TimeStampedModel):
+    """Money received from a tenant against a lease (回款), with its receipt number.
+
+    It settles the lease's oldest open bills first; what is left (``unapplied``) is the
+    tenant's credit and settles the next bills as they are issued.
+    """
+
+    receipt_no = models.CharField(_("receipt number"), max_length=40, unique=True)
+    lease = models.ForeignKey(
+        Lease, verbose_name=_("lease"), on_delete=models.PROTECT, related_name="payments"
+    )
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("tenant"), on_delete=models.PROTECT, related_name="payments"
+    )
+    park = models.ForeignKey(
+        Park, verbose_name=_("park"), on_delete=models.PROTECT, related_name="payments"
+    )
+    received_on = models.DateField(_("received on"))
+    amount = models.DecimalField(
+        _("amount (元)"), validators=[MinValueValidator(Decimal("0.01"))], **AMOUNT
+    )  # type: ignore[arg-type]
+    unapplied = models.DecimalField(_("unapplied credit (元)"), default=Decimal("0"), **AMOUNT)  # type: ignore[arg-type]
+    method = models.CharField(
+        _("method"), max_length=10, choices=PaymentMethod.choices, default=PaymentMethod.TRANSFER
+    )
+    reference = models.CharField(_("bank reference"), max_length=80, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    policy = Policy(**_LEASE_POLICY, park="park", enterprise="enterprise")  # type: ignore[arg-type]
+
+    class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        ordering = ["-received_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(unapplied__gte=0) & Q(unapplied__lte=F("amount")),
+                name="payment_unapplied_within_amount",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.receipt_no
+
+    derive = _follow_lease
+
+
+class Settlement(models.Model):
+    """Part of a bill settled on a date by a payment, a credit note or the deposit."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="settlements")
+    on = models.DateField(_("settled on"))
+    amount = models.DecimalField(_("amount (元)"), **AMOUNT)  # type: ignore[arg-type]
+    source = models.CharField(_("source"), max_length=10, choices=SettlementSource.choices)
+    payment = models.ForeignKey(
+        Payment, null=True, blank=True, on_delete=models.CASCADE, related_name="settlements"
+    )
+    credit_note = models.ForeignKey(
+        Invoice, null=True, blank=True, on_delete=models.CASCADE, related_name="applied"
+    )
+
+    class Meta:
+        verbose_name = _("settlement")
+        verbose_name_plural = _("settlements")
+        ordering = ["on", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="settlement_amount_positive")
+        ]
+        indexes = [models.Index(fields=["invoice", "on"], name="settlement_invoice_on")]
+
+    def __str__(self) -> str:
+        return f"{self.invoice} {self.amount}"
+
+
+class DepositRelease(models.Model):
+    """The deposit at the end of a lease: part offset against arrears, the rest refunded."""
+
+    lease = models.OneToOneField(Lease, on_delete=models.PROTECT, related_name="deposit_release")
+    on = models.DateField(_("released on"))
+    offset = models.DecimalField(_("offset against arrears (元)"), **AMOUNT)  # type: ignore[arg-type]
+    refunded = models.DecimalField(_("refunded (元)"), **AMOUNT)  # type: ignore[arg-type]
+
+    class Meta:
+        verbose_name = _("deposit release")
+        verbose_name_plural = _("deposit releases")
+
+    def __str__(self) -> str:
+        return f"{self.lease} {self.on}"

@@ -111,7 +111,8 @@ class Period:
     index: int
     start: datetime.date
     end: datetime.date
-    due_on: datetime.date
+    bill_on: datetime.date  # issued this many days ahead of the period …
+    due_on: datetime.date  # … and due on its first day (rent is paid in advance)
     rent: Decimal  # 元, whole 分
     fee: Decimal
     exact_rent: Decimal
@@ -159,6 +160,7 @@ def build_schedule(terms: Terms) -> Schedule:
                 start,
                 end,
                 start - datetime.timedelta(days=terms.bill_days_ahead),
+                start,
                 rent_line,
                 fee_line,
                 exact_rent,

@@ -1,20 +1,36 @@
-"""Occupancy (出租率) by leased area over leasable area, at any date."""
+"""Reads of leasing: occupancy (出租率) at a date and by month, vacancies, expiries, the
+rent roll (租金台账) and the arrears aging (欠费账龄). Each is a bounded number of queries,
+whatever the size of the portfolio (bench/leasing.py times them against hand-written SQL)."""
 
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import DecimalField, Q, QuerySet, Sum, Value
+from django.db.models import DecimalField, F, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
-from leasing.choices import LeaseState
-from leasing.models import LeaseUnit
+from leasing.choices import AGING_BUCKETS, InvoiceKind, LeaseState, SettlementSource
+from leasing.models import Invoice, Lease, LeaseUnit, Settlement
+from leasing.schedule import YEAR_DAYS, Terms, add_months, cents
 from spaces.choices import UnitStatus
 from spaces.models import Unit
 
-__all__ = ["Occupancy", "leased_spans_on", "occupancy"]
+__all__ = [
+    "LIVE",
+    "Occupancy",
+    "RentRollRow",
+    "arrears_aging",
+    "expiring_leases",
+    "leased_spans_on",
+    "occupancy",
+    "occupancy_series",
+    "rent_roll",
+    "vacant_units",
+]
 
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=16, decimal_places=2))
 LIVE = (LeaseState.ACTIVE, LeaseState.TERMINATED, LeaseState.EXPIRED, LeaseState.RENEWED)
@@ -47,3 +63,203 @@ def occupancy(units: QuerySet[Unit], day: datetime.date) -> Occupancy:
     )["a"]
     area = Decimal("0.01")  # the same figures on SQLite and PostgreSQL
     return Occupancy(Decimal(total).quantize(area), Decimal(leased).quantize(area))
+
+
+def occupancy_series(
+    units: QuerySet[Unit], months: int = 12, last: datetime.date | None = None
+) -> list[tuple[datetime.date, Occupancy]]:
+    """Occupancy on the last day of each of the ``months`` months up to ``last``."""
+    last = last or timezone.localdate()
+    first_of_next = add_months(last.replace(day=1), 1)
+    days = [
+        add_months(first_of_next, -k) - datetime.timedelta(days=1) for k in range(months, 0, -1)
+    ]
+    days[-1] = min(days[-1], last)
+    return [(day, occupancy(units, day)) for day in days]
+
+
+def vacant_units(units: QuerySet[Unit], day: datetime.date) -> QuerySet[Unit]:
+    """Leasable units no signed lease covers on ``day``, with the last day one did
+    (``last_leased``, None if never leased), longest vacant first."""
+    past = Q(lease_units__end_on__lt=day, lease_units__lease__state__in=LIVE)
+    return (
+        units.exclude(status=UnitStatus.NOT_LEASABLE)
+        .exclude(id__in=leased_spans_on(day).values("unit_id"))
+        .annotate(last_leased=Max("lease_units__end_on", filter=past))
+        .select_related("building", "park")
+        .order_by(F("last_leased").asc(nulls_first=True), "code")
+    )
+
+
+def days_vacant(unit: Unit, day: datetime.date) -> int:
+    since = (
+        unit.last_leased + datetime.timedelta(days=1)
+        if unit.last_leased
+        else unit.created_at.date()
+    )  # type: ignore[attr-defined]
+    return max(0, (day - since).days)
+
+
+def expiring_leases(
+    leases: QuerySet[Lease], day: datetime.date, months: int = 12
+) -> QuerySet[Lease]:
+    """Signed leases running on ``day`` that end within ``months``, soonest first, with the
+    renewal (successor) if one has been drafted."""
+    return (
+        leases.filter(
+            state__in=(LeaseState.ACTIVE, LeaseState.RENEWED),
+            terminated_on__isnull=True,
+            end_on__gte=day,
+            end_on__lte=add_months(day, months),
+        )
+        .select_related("enterprise", "park", "successor")
+        .order_by("end_on", "contract_no")
+    )
+
+
+def _settled_by(day: datetime.date, sources: tuple[str, ...] | None = None) -> Subquery:
+    settlements = Settlement.objects.filter(invoice=OuterRef("pk"), on__lte=day)
+    if sources:
+        settlements = settlements.filter(source__in=sources)
+    return Subquery(
+        settlements.values("invoice").annotate(s=Sum("amount")).values("s"),
+        output_field=MONEY,
+    )
+
+
+MONEY = DecimalField(max_digits=16, decimal_places=2)
+
+
+def _open_on(invoices: QuerySet[Invoice], day: datetime.date) -> QuerySet[Invoice]:
+    """Bills (not credit notes) issued by ``day`` with their amount still open on that day as
+    ``open``. From today on, the kept ``settled`` is that figure (no payment is dated in the
+    future), so only a past date needs the settlements summed."""
+    bills = invoices.exclude(kind=InvoiceKind.CREDIT).filter(issued_on__lte=day)
+    if day >= timezone.localdate():
+        return bills.filter(settled__lt=F("amount")).annotate(open=F("amount") - F("settled"))
+    return bills.annotate(open=F("amount") - Coalesce(_settled_by(day), ZERO)).filter(open__gt=0)
+
+
+def arrears_aging(
+    invoices: QuerySet[Invoice], day: datetime.date, by: str = "enterprise"
+) -> list[dict]:
+    """Overdue amounts on ``day`` per tenant (``by="enterprise"``) or per park, in the buckets
+    of days past due 0–30, 31–60, 61–90 and over 90; largest total first (one query)."""
+    group = {
+        "enterprise": ("enterprise_id", "enterprise__name"),
+        "park": ("park_id", "park__name"),
+    }[by]
+    overdue = _open_on(invoices, day).filter(due_on__lte=day)
+    buckets = {}
+    for key, low, high in AGING_BUCKETS:
+        window = Q(due_on__lte=day - datetime.timedelta(days=low))
+        if high is not None:
+            window &= Q(due_on__gte=day - datetime.timedelta(days=high))
+        buckets[key] = Coalesce(Sum("open", filter=window), ZERO)
+    return list(
+        overdue.values(*group).annotate(**buckets, total=Sum("open")).order_by("-total", group[1])
+    )
+
+
+@dataclass(frozen=True)
+class RentRollRow:
+    lease: Lease
+    units: str
+    area_m2: Decimal
+    price: Decimal  # 元/㎡/天 on the day, escalation included
+    monthly_rent: Decimal
+    monthly_fee: Decimal
+    deposit: Decimal
+    billed: Decimal
+    received: Decimal
+    outstanding: Decimal
+    months_left: int
+
+
+def rent_roll(leases: QuerySet[Lease], day: datetime.date) -> list[RentRollRow]:
+    """The rent roll (租金台账) on ``day``: each signed lease running that day with its units,
+    area, current price, monthly rent and fee, deposit held, billed, received and owed to
+    date (three queries)."""
+    bills = Invoice.objects.filter(lease=OuterRef("pk"), issued_on__lte=day)
+
+    def total(qs: QuerySet[Invoice], expr: Any = "amount") -> Subquery:
+        return Subquery(qs.values("lease").annotate(s=Sum(expr)).values("s"), output_field=MONEY)
+
+    paid = Settlement.objects.filter(
+        invoice__lease=OuterRef("pk"),
+        on__lte=day,
+        source__in=(SettlementSource.PAYMENT, SettlementSource.DEPOSIT),
+    )
+    running = (
+        leases.filter(state__in=LIVE, start_on__lte=day, end_on__gte=day)
+        .exclude(terminated_on__lte=day)
+        .select_related("enterprise")
+        .annotate(
+            billed=Coalesce(total(bills.exclude(kind=InvoiceKind.DEPOSIT)), ZERO),
+            received=Coalesce(
+                Subquery(
+                    paid.exclude(invoice__kind=InvoiceKind.DEPOSIT)
+                    .values("invoice__lease")
+                    .annotate(s=Sum("amount"))
+                    .values("s"),
+                    output_field=MONEY,
+                ),
+                ZERO,
+            ),
+            deposit=Coalesce(
+                Subquery(
+                    paid.filter(invoice__kind=InvoiceKind.DEPOSIT)
+                    .values("invoice__lease")
+                    .annotate(s=Sum("amount"))
+                    .values("s"),
+                    output_field=MONEY,
+                ),
+                ZERO,
+            ),
+        )
+        .order_by("contract_no")
+    )
+    leases_by_id = {lease.pk: lease for lease in running}
+    spans: dict[int, list[LeaseUnit]] = {}
+    for span in (
+        LeaseUnit.objects.filter(lease_id__in=leases_by_id, start_on__lte=day, end_on__gte=day)
+        .select_related("unit")
+        .order_by("unit__code")
+    ):
+        spans.setdefault(span.lease_id, []).append(span)
+    rows = []
+    for lease in leases_by_id.values():
+        own = spans.get(lease.pk, [])
+        area = sum((s.area_m2 for s in own), Decimal(0))
+        terms = Terms(
+            start=lease.start_on,
+            last_day=lease.end_on,
+            price=lease.rent_per_m2_day,
+            escalation_pct=lease.escalation_pct,
+            escalation_from_year=lease.escalation_from_year,
+        )
+        price = lease.rent_per_m2_day * terms.factor(day)
+        rows.append(
+            RentRollRow(
+                lease=lease,
+                units="、".join(s.unit.code for s in own),
+                area_m2=area,
+                price=cents(price),
+                monthly_rent=cents(price * area * YEAR_DAYS / 12),
+                monthly_fee=cents(lease.fee_per_m2_month * area),
+                deposit=lease.deposit,  # type: ignore[attr-defined]
+                billed=lease.billed,  # type: ignore[attr-defined]
+                received=lease.received,  # type: ignore[attr-defined]
+                outstanding=lease.billed - lease.received,  # type: ignore[attr-defined]
+                months_left=_months_between(day, lease.end_on),
+            )
+        )
+    return rows
+
+
+def _months_between(day: datetime.date, end: datetime.date) -> int:
+    """Whole months from ``day`` to ``end`` (0 in the last month)."""
+    months = (end.year - day.year) * 12 + end.month - day.month
+    while months > 0 and add_months(day, months) > end:
+        months -= 1
+    return max(months, 0)

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.utils import OperationalError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import audit
@@ -17,6 +18,7 @@ from core.choices import AuditAction
 from core.errors import ConflictError
 from core.permissions import require
 from core.services import create_record
+from leasing import billing
 from leasing.choices import LEASE_TRANSITIONS, LeaseState
 from leasing.models import Lease, LeaseUnit, RentFree
 from leasing.schedule import Schedule, Terms, build_schedule
@@ -25,7 +27,9 @@ from spaces.models import Unit
 from spaces.services import unit_update
 
 __all__ = [
+    "lease_change_units",
     "lease_create",
+    "lease_renew",
     "lease_schedule",
     "lease_terminate",
     "lease_transition",
@@ -77,13 +81,7 @@ def lease_create(
                 ]
             )
     except (IntegrityError, OperationalError) as exc:
-        text = str(exc).lower()
-        if "lease_unit_no_overlap" in text:
-            raise ConflictError(_overlap_message(locked)) from exc
-        if "deadlock" in text:
-            raise ConflictError(
-                _("Someone else is leasing these units right now; try again.")
-            ) from exc
+        _translate_overlap(exc, locked)
         raise
     RentFree.objects.bulk_create(
         [RentFree(lease=lease, start_on=a, end_on=b) for a, b in rent_free]
@@ -112,6 +110,12 @@ def lease_transition(*, actor: Any, lease: Lease, action: str, comment: str = ""
     )
     if action == "activate":
         _mark_units(actor, lease, leased=True)
+        predecessor = lease.predecessor
+        if predecessor is not None and predecessor.state in LEASE_TRANSITIONS["renew"][0]:
+            lease_transition(
+                actor=actor, lease=predecessor, action="renew", comment=lease.contract_no
+            )
+        billing.invoices_issue(actor=actor, lease=lease, on=timezone.localdate())
     return lease
 
 
@@ -143,7 +147,102 @@ def lease_terminate(*, actor: Any, lease: Lease, on: datetime.date, reason: str)
         changes={"terminated_on": [None, on.isoformat()]},
         comment=reason,
     )
+    billing.lease_reconcile(actor=actor, lease=lease, on=timezone.localdate())
     return lease
+
+
+def _translate_overlap(exc: Exception, units: Sequence[Unit]) -> None:
+    text = str(exc).lower()
+    if "lease_unit_no_overlap" in text:
+        raise ConflictError(_overlap_message(units)) from exc
+    if "deadlock" in text:
+        raise ConflictError(_("Someone else is leasing these units right now; try again.")) from exc
+
+
+@transaction.atomic
+def lease_change_units(
+    *,
+    actor: Any,
+    lease: Lease,
+    on: datetime.date,
+    add: Sequence[Unit] = (),
+    remove: Sequence[Unit] = (),
+) -> Lease:
+    """Expansion or contraction (扩租 / 退租) of an active lease from ``on``: added units are
+    leased from ``on`` to the end, removed ones are free from ``on``; bills already issued
+    for the changed days are corrected by credit notes or supplementary bills."""
+    require(actor, "change", lease)
+    if lease.state != LeaseState.ACTIVE:
+        raise ConflictError(_("Only an active lease can change its units."))
+    if not (lease.start_on <= on <= lease.end_on):
+        raise ConflictError(_("The date of the change must fall within the lease term."))
+    if not add and not remove:
+        raise ConflictError(_("Choose units to add or to give back."))
+    if any(u.park_id != lease.park_id for u in add):
+        raise ConflictError(_("All units of a lease must be in the lease's park."))
+    current = {s.unit_id for s in lease.lease_units.filter(end_on__gte=on)}
+    if any(u.pk not in current for u in remove):
+        raise ConflictError(_("A unit to give back is not in this lease on that date."))
+    if current - {u.pk for u in remove} == set() and not add:
+        raise ConflictError(_("A lease keeps at least one unit; terminate it instead."))
+    locked = list(
+        Unit.objects.select_for_update().filter(pk__in=[u.pk for u in add]).order_by("pk")
+    )
+    spans = lease.lease_units.filter(unit__in=remove, end_on__gte=on)
+    spans.filter(start_on__gte=on).delete()
+    spans.update(end_on=on - DAY)
+    try:
+        with transaction.atomic():
+            LeaseUnit.objects.bulk_create(
+                LeaseUnit(lease=lease, unit=u, area_m2=u.area_m2, start_on=on, end_on=lease.end_on)
+                for u in locked
+            )
+    except (IntegrityError, OperationalError) as exc:
+        _translate_overlap(exc, locked)
+        raise
+    for unit in remove:
+        unit_update(
+            actor=actor, instance=unit, data={"status": UnitStatus.VACANT, "available_from": on}
+        )
+    for unit in locked:
+        unit_update(
+            actor=actor,
+            instance=unit,
+            data={"status": UnitStatus.LEASED, "available_from": lease.end_on + DAY},
+        )
+    audit.record(
+        actor=actor,
+        instance=lease,
+        action=AuditAction.UPDATE,
+        changes={
+            "units": [
+                "、".join(u.code for u in remove) or None,
+                "、".join(u.code for u in locked) or None,
+            ]
+        },
+        comment=_("Units changed from %(on)s.") % {"on": on.isoformat()},
+    )
+    billing.lease_reconcile(actor=actor, lease=lease, on=timezone.localdate())
+    return lease
+
+
+@transaction.atomic
+def lease_renew(*, actor: Any, lease: Lease, successor: Lease) -> Lease:
+    """A renewal (续签): a draft successor of the same tenant and units from the day after
+    the end; when it is activated, this lease becomes 'renewed'."""
+    require(actor, "change", lease)
+    if lease.state not in LEASE_TRANSITIONS["renew"][0]:
+        raise ConflictError(
+            _("A lease that is %(state)s cannot be renewed.") % {"state": lease.get_state_display()}
+        )
+    if Lease.objects.filter(predecessor=lease).exists():
+        raise ConflictError(_("This lease already has a renewal."))
+    units = [s.unit for s in lease.lease_units.filter(end_on=lease.end_on).select_related("unit")]
+    successor.predecessor = lease
+    successor.enterprise_id = lease.enterprise_id
+    successor.park_id = lease.park_id
+    successor.start_on = lease.end_on + DAY
+    return lease_create(actor=actor, lease=successor, units=units)
 
 
 def lease_update(*, actor: Any, instance: Lease, data: dict[str, Any]) -> Lease:

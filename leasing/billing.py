@@ -1,0 +1,342 @@
+"""Billing services: bills (账单) from the rent schedule, payments, credit notes, the deposit.
+
+The rules finance staff rely on:
+- every amount is whole 分 when it is written (the schedule rounds cumulatively, once);
+- an issued bill is never rewritten: when the terms of a signed lease change, each billed
+  period is compared with the new schedule and the difference becomes a credit note (红字) or
+  a supplementary bill; periods not billed yet simply follow the new terms;
+- a payment settles the oldest open bill of its lease first; what is left is the tenant's
+  credit and settles the next bills as they are issued (an over-payment is never lost);
+- a payment may be back-dated: a settlement is dated by the later of the payment and the bill,
+  so the arrears aging on any past date sees what was really open then.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core import audit
+from core.choices import AuditAction
+from core.errors import ConflictError
+from core.permissions import require
+from core.services import create_record
+from leasing.choices import InvoiceKind, LeaseState, LineKind, SettlementSource
+from leasing.models import DepositRelease, Invoice, InvoiceLine, Lease, Payment, Settlement
+from leasing.schedule import Period
+
+__all__ = [
+    "BILLED_STATES",
+    "deposit_held",
+    "deposit_release",
+    "invoices_issue",
+    "lease_reconcile",
+    "payment_record",
+]
+
+ZERO = Decimal("0")
+# A signed lease is billed; a draft never is.
+BILLED_STATES = (LeaseState.ACTIVE, LeaseState.TERMINATED, LeaseState.EXPIRED, LeaseState.RENEWED)
+Line = tuple[str, str, Decimal]  # (LineKind, description, amount)
+
+
+def _locked(lease: Lease) -> Lease:
+    """The lease row locked: bills and payments of one lease are numbered and settled in turn."""
+    return Lease.objects.select_for_update().get(pk=lease.pk)
+
+
+def _period_text(period_start: datetime.date, period_end: datetime.date) -> str:
+    return f"{period_start:%Y-%m-%d} – {period_end:%Y-%m-%d}"
+
+
+def _bill(
+    actor: Any,
+    lease: Lease,
+    *,
+    kind: str,
+    number: str,
+    issued_on: datetime.date,
+    due_on: datetime.date,
+    lines: Sequence[Line],
+    period: tuple[int, datetime.date, datetime.date] | None = None,
+    corrects: Invoice | None = None,
+    note: str = "",
+) -> Invoice:
+    index, start, end = period if period else (None, None, None)
+    invoice = create_record(
+        actor=actor,
+        instance=Invoice(
+            number=number,
+            lease=lease,
+            kind=kind,
+            period_index=index,
+            period_start=start,
+            period_end=end,
+            issued_on=issued_on,
+            due_on=due_on,
+            amount=sum((amount for _k, _d, amount in lines), ZERO),
+            corrects=corrects,
+            note=note,
+        ),
+    )
+    InvoiceLine.objects.bulk_create(
+        InvoiceLine(invoice=invoice, kind=k, description=d, amount=a) for k, d, a in lines
+    )
+    return invoice
+
+
+def _period_lines(period: Period) -> list[Line]:
+    text = _period_text(period.start, period.end)
+    lines: list[Line] = [
+        (LineKind.RENT, _("Rent %(period)s") % {"period": text}, period.rent),
+        (LineKind.FEE, _("Management fee %(period)s") % {"period": text}, period.fee),
+    ]
+    return [line for line in lines if line[2]]
+
+
+@transaction.atomic
+def invoices_issue(*, actor: Any, lease: Lease, on: datetime.date) -> list[Invoice]:
+    """Issue every bill of ``lease`` due to be issued by ``on``: the deposit at the start,
+    then each period ``bill_days_ahead`` before it begins (late ones carry their own dates)."""
+    from leasing.services import lease_schedule
+
+    require(actor, "change", lease)
+    lease = _locked(lease)
+    if lease.state not in BILLED_STATES:
+        raise ConflictError(
+            _("Only a signed lease is billed; this one is %(state)s.")
+            % {"state": lease.get_state_display()}
+        )
+    schedule = lease_schedule(lease)
+    issued: list[Invoice] = []
+    existing = set(lease.invoices.values_list("kind", "period_index"))
+    if schedule.deposit and (InvoiceKind.DEPOSIT, None) not in existing:
+        issued.append(
+            _bill(
+                actor,
+                lease,
+                kind=InvoiceKind.DEPOSIT,
+                number=f"{lease.contract_no}-D",
+                issued_on=min(on, lease.start_on),
+                due_on=lease.start_on,
+                lines=[(LineKind.DEPOSIT, _("Deposit"), schedule.deposit)],
+            )
+        )
+    for period in schedule.periods:
+        lines = _period_lines(period)
+        if period.bill_on > on or (InvoiceKind.RENT, period.index) in existing or not lines:
+            continue
+        issued.append(
+            _bill(
+                actor,
+                lease,
+                kind=InvoiceKind.RENT,
+                number=f"{lease.contract_no}-P{period.index:02d}",
+                issued_on=period.bill_on,
+                due_on=period.due_on,
+                lines=lines,
+                period=(period.index, period.start, period.end),
+            )
+        )
+    _apply_credit(lease)
+    return issued
+
+
+def _next_number(lease: Lease, kind: str, prefix: str) -> str:
+    return f"{lease.contract_no}-{prefix}{lease.invoices.filter(kind=kind).count() + 1:02d}"
+
+
+@transaction.atomic
+def lease_reconcile(*, actor: Any, lease: Lease, on: datetime.date) -> list[Invoice]:
+    """After the terms of a signed lease changed (termination, units, rent-free days): for
+    each billed period, bill the difference to the new schedule — a credit note when less is
+    owed, a supplementary bill when more — and leave unbilled periods to the new schedule."""
+    from leasing.services import lease_schedule
+
+    lease = _locked(lease)
+    planned = {p.index: p for p in lease_schedule(lease).periods}
+    billed: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    bills = lease.invoices.exclude(kind=InvoiceKind.DEPOSIT).filter(period_index__isnull=False)
+    for index, kind, amount in InvoiceLine.objects.filter(invoice__in=bills).values_list(
+        "invoice__period_index", "kind", "amount"
+    ):
+        billed[index][kind] += amount
+    originals = {i.period_index: i for i in bills.filter(kind=InvoiceKind.RENT)}
+    written = []
+    for index in sorted(billed):
+        period = planned.get(index)
+        owed = {LineKind.RENT: period.rent if period else ZERO}
+        owed[LineKind.FEE] = period.fee if period else ZERO
+        original = originals[index]
+        text = _period_text(original.period_start, original.period_end)  # type: ignore[arg-type]
+        diffs = [(kind, owed[kind] - billed[index][kind]) for kind in (LineKind.RENT, LineKind.FEE)]
+        for sign, kind_of_bill, prefix in (
+            (-1, InvoiceKind.CREDIT, "C"),
+            (1, InvoiceKind.ADJUSTMENT, "A"),
+        ):
+            lines = [
+                (
+                    kind,
+                    _("Correction of %(kind)s %(period)s")
+                    % {"kind": LineKind(kind).label, "period": text},
+                    diff,
+                )
+                for kind, diff in diffs
+                if diff * sign > 0
+            ]
+            if not lines:
+                continue
+            written.append(
+                _bill(
+                    actor,
+                    lease,
+                    kind=kind_of_bill,
+                    number=_next_number(lease, kind_of_bill, prefix),
+                    issued_on=on,
+                    due_on=on,
+                    lines=lines,
+                    period=(index, original.period_start, original.period_end),  # type: ignore[arg-type]
+                    corrects=original,
+                    note=_("Terms of the lease changed."),
+                )
+            )
+    _apply_credit(lease)
+    return written
+
+
+def _settle(invoice: Invoice, amount: Decimal, on: datetime.date, **source: Any) -> None:
+    Settlement.objects.create(invoice=invoice, amount=amount, on=on, **source)
+    Invoice.objects.filter(pk=invoice.pk).update(settled=F("settled") + amount)
+    invoice.settled += amount
+
+
+def _open_bills(lease: Lease) -> list[Invoice]:
+    return list(
+        lease.invoices.exclude(kind=InvoiceKind.CREDIT)
+        .filter(settled__lt=F("amount"))
+        .order_by("due_on", "id")
+    )
+
+
+def _apply_credit(lease: Lease) -> None:
+    """Settle open bills, oldest due first, from credit notes (their own bill first) and
+    then from payments not yet applied."""
+    credit_notes = list(
+        lease.invoices.filter(kind=InvoiceKind.CREDIT, settled__gt=F("amount")).order_by("id")
+    )
+    bills = _open_bills(lease)
+    # each credit note goes to the bill it corrects first, then to the oldest open ones
+    for own_bill_only in (True, False):
+        for note in credit_notes:
+            for bill in bills:
+                if own_bill_only and bill.pk != note.corrects_id:
+                    continue
+                take = min(bill.outstanding, note.settled - note.amount)
+                if take > 0:
+                    on = max(note.issued_on, bill.issued_on)
+                    _settle(bill, take, on, source=SettlementSource.CREDIT, credit_note=note)
+                    Invoice.objects.filter(pk=note.pk).update(settled=F("settled") - take)
+                    note.settled -= take
+    payments = list(lease.payments.filter(unapplied__gt=0).order_by("received_on", "id"))
+    for payment in payments:
+        for bill in bills:
+            take = min(bill.outstanding, payment.unapplied)
+            if take > 0:
+                on = max(payment.received_on, bill.issued_on)
+                _settle(bill, take, on, source=SettlementSource.PAYMENT, payment=payment)
+                payment.unapplied -= take
+        Payment.objects.filter(pk=payment.pk).update(unapplied=payment.unapplied)
+
+
+@transaction.atomic
+def payment_record(*, actor: Any, payment: Payment) -> Payment:
+    """Record money received against a lease; it settles the oldest open bills at once."""
+    lease = _locked(payment.lease)
+    if lease.state not in BILLED_STATES:
+        raise ConflictError(_("Payments are recorded against a signed lease, not a draft."))
+    if payment.received_on and payment.received_on > timezone.localdate():
+        raise ConflictError(
+            _("The payment date is in the future; enter the day the money arrived.")
+        )
+    payment.receipt_no = f"{lease.contract_no}-R{lease.payments.count() + 1:02d}"
+    payment.unapplied = payment.amount
+    payment = create_record(actor=actor, instance=payment)
+    _apply_credit(lease)
+    payment.refresh_from_db()
+    return payment
+
+
+def deposit_held(lease: Lease) -> Decimal:
+    """The deposit the tenant has paid and not yet had back or offset."""
+    paid = (
+        Invoice.objects.filter(lease=lease, kind=InvoiceKind.DEPOSIT).aggregate(s=Sum("settled"))[
+            "s"
+        ]
+        or ZERO
+    )
+    release = DepositRelease.objects.filter(lease=lease).first()
+    return ZERO if release else paid
+
+
+@transaction.atomic
+def deposit_release(*, actor: Any, lease: Lease, on: datetime.date) -> DepositRelease:
+    """At the end of a lease: offset the deposit against what is still owed (oldest first),
+    refund the rest, and close an unpaid remainder of the deposit bill by a credit note."""
+    require(actor, "change", lease)
+    lease = _locked(lease)
+    if lease.state in (LeaseState.DRAFT, LeaseState.ACTIVE):
+        raise ConflictError(_("The deposit is released when the lease has ended."))
+    if DepositRelease.objects.filter(lease=lease).exists():
+        raise ConflictError(_("The deposit of this lease has already been released."))
+    held = deposit_held(lease)
+    deposit_bill = lease.invoices.filter(kind=InvoiceKind.DEPOSIT).first()
+    if deposit_bill is not None and deposit_bill.outstanding > 0:
+        note = _bill(
+            actor,
+            lease,
+            kind=InvoiceKind.CREDIT,
+            number=_next_number(lease, InvoiceKind.CREDIT, "C"),
+            issued_on=on,
+            due_on=on,
+            lines=[(LineKind.DEPOSIT, _("Unpaid deposit cancelled"), -deposit_bill.outstanding)],
+            corrects=deposit_bill,
+        )
+        _settle(
+            deposit_bill,
+            deposit_bill.outstanding,
+            on,
+            source=SettlementSource.CREDIT,
+            credit_note=note,
+        )
+        Invoice.objects.filter(pk=note.pk).update(settled=note.amount)
+    offset = ZERO
+    for bill in _open_bills(lease):
+        take = min(bill.outstanding, held - offset)
+        if take <= 0:
+            break
+        _settle(bill, take, on, source=SettlementSource.DEPOSIT)
+        offset += take
+    release = DepositRelease.objects.create(
+        lease=lease, on=on, offset=offset, refunded=held - offset
+    )
+    audit.record(
+        actor=actor,
+        instance=lease,
+        action=AuditAction.UPDATE,
+        changes={"deposit": [str(held), "0"]},
+        comment=_("Deposit released: %(offset)s offset against arrears, %(refunded)s refunded.")
+        % {"offset": offset, "refunded": held - offset},
+    )
+    return release
+
+
+def open_balance(invoices: Iterable[Invoice]) -> Decimal:
+    return sum((i.outstanding for i in invoices), ZERO)

@@ -1,0 +1,279 @@
+"""Billing: bills from the schedule, partial and over-payments, back-dated payments, arrears
+aging buckets, credit notes and supplements when terms change, the deposit at the end."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.http import Http404
+
+from core.errors import ConflictError
+from enterprises.models import Enterprise
+from leasing import billing, services
+from leasing.choices import InvoiceKind, SettlementSource
+from leasing.models import DepositRelease, Invoice, Lease, Payment
+from leasing.selectors import arrears_aging, rent_roll
+from spaces.models import Floor, Park
+from spaces.testing import make_unit
+
+D = Decimal
+day = datetime.date
+
+
+@pytest.fixture
+def lease(world):
+    """100 m² at 3.00 元/㎡/天, fee 10 元/㎡/月, 押一付三, billed 15 days ahead, all of 2026;
+    signed (set active directly so that no bill depends on the day the tests run)."""
+    unit = make_unit(world.sample(Floor), "BILL-1", area_m2=D(100))
+    lease = services.lease_create(
+        actor=world.users["operator"],
+        lease=Lease(
+            contract_no="B-1",
+            enterprise=world.sample(Enterprise),
+            park=world.sample(Park),
+            start_on=day(2026, 1, 1),
+            end_on=day(2026, 12, 31),
+            rent_per_m2_day=D("3.00"),
+            fee_per_m2_month=D("10"),
+            deposit_months=1,
+            payment_cycle_months=3,
+            bill_days_ahead=15,
+        ),
+        units=[unit],
+    )
+    Lease.objects.filter(pk=lease.pk).update(state="active")
+    lease.refresh_from_db()
+    return lease
+
+
+def pay(world, lease, amount, on):
+    return billing.payment_record(
+        actor=world.users["operator"],
+        payment=Payment(lease=lease, amount=D(amount), received_on=on),
+    )
+
+
+def bills(lease):
+    return {i.number: (i.amount, i.settled) for i in Invoice.objects.filter(lease=lease)}
+
+
+@pytest.mark.django_db
+def test_bills_follow_the_schedule_and_are_issued_once(world, lease):
+    operator = world.users["operator"]
+    issued = billing.invoices_issue(actor=operator, lease=lease, on=day(2026, 4, 1))
+    # the deposit (3 × 100 × 365 ÷ 12), then Q1 (billed 2025-12-17) and Q2 (billed 2026-03-17)
+    assert [(i.number, i.amount, i.issued_on, i.due_on) for i in issued] == [
+        ("B-1-D", D("9125.00"), day(2026, 1, 1), day(2026, 1, 1)),
+        ("B-1-P01", D("30000.00"), day(2025, 12, 17), day(2026, 1, 1)),  # 90 days × 300 + 3,000
+        ("B-1-P02", D("30300.00"), day(2026, 3, 17), day(2026, 4, 1)),  # 91 days × 300 + 3,000
+    ]
+    p01 = Invoice.objects.get(number="B-1-P01")
+    assert sorted((line.kind, line.amount) for line in p01.lines.all()) == [
+        ("fee", D("3000.00")),
+        ("rent", D("27000.00")),
+    ]
+    assert billing.invoices_issue(actor=operator, lease=lease, on=day(2026, 4, 1)) == []
+    assert Invoice.objects.filter(lease=lease).count() == 3
+
+
+@pytest.mark.django_db
+def test_a_draft_is_never_billed_and_a_tenant_cannot_bill(world, lease):
+    with pytest.raises(Http404):
+        billing.invoices_issue(actor=world.users["tenant"], lease=lease, on=day(2026, 4, 1))
+    Lease.objects.filter(pk=lease.pk).update(state="draft")
+    lease.refresh_from_db()
+    with pytest.raises(ConflictError):
+        billing.invoices_issue(actor=world.users["operator"], lease=lease, on=day(2026, 4, 1))
+    assert not Invoice.objects.filter(lease=lease).exists()
+
+
+@pytest.mark.django_db
+def test_partial_payment_settles_the_oldest_bill_first(world, lease):
+    billing.invoices_issue(actor=world.users["operator"], lease=lease, on=day(2026, 1, 1))
+    payment = pay(world, lease, "10000", day(2026, 1, 5))
+    assert payment.receipt_no == "B-1-R01"
+    assert payment.unapplied == 0
+    assert bills(lease) == {
+        "B-1-D": (D("9125.00"), D("9125.00")),
+        "B-1-P01": (D("30000.00"), D("875.00")),
+    }
+
+
+@pytest.mark.django_db
+def test_over_payment_is_kept_as_credit_and_settles_the_next_bill(world, lease):
+    operator = world.users["operator"]
+    billing.invoices_issue(actor=operator, lease=lease, on=day(2026, 1, 1))
+    payment = pay(world, lease, "50000", day(2026, 1, 5))
+    assert payment.unapplied == D("10875.00")  # 50,000 − 9,125 − 30,000
+    billing.invoices_issue(actor=operator, lease=lease, on=day(2026, 3, 17))
+    payment.refresh_from_db()
+    assert payment.unapplied == 0
+    p02 = Invoice.objects.get(number="B-1-P02")
+    assert p02.settled == D("10875.00")
+    assert p02.settlements.get().on == day(2026, 3, 17)  # settled when the bill was issued
+
+
+@pytest.mark.django_db
+def test_a_payment_cannot_be_dated_in_the_future_or_recorded_by_a_tenant(world, lease):
+    with pytest.raises(ConflictError):
+        pay(world, lease, "100", day(2099, 1, 1))
+    with pytest.raises(Http404):
+        billing.payment_record(
+            actor=world.users["tenant"],
+            payment=Payment(lease=lease, amount=D("1"), received_on=day(2026, 1, 1)),
+        )
+    assert not Payment.objects.exists()
+
+
+@pytest.mark.django_db
+def test_aging_buckets_by_days_past_due(world, lease):
+    billing.invoices_issue(actor=world.users["operator"], lease=lease, on=day(2026, 7, 1))
+    # deposit and P01 due 2026-01-01, P02 due 04-01, P03 due 07-01
+    invoices = Invoice.objects.filter(lease=lease)
+
+    def aging(on):
+        (row,) = arrears_aging(invoices, on)
+        return [row[k] for k in ("d0_30", "d31_60", "d61_90", "d90_plus", "total")]
+
+    # On 2026-01-31 the January bills are 30 days late: still the first bucket; a day later not.
+    assert aging(day(2026, 1, 31)) == [D("39125.00"), 0, 0, 0, D("39125.00")]
+    assert aging(day(2026, 2, 1)) == [0, D("39125.00"), 0, 0, D("39125.00")]
+    assert aging(day(2026, 4, 1)) == [D("30300.00"), 0, D("39125.00"), 0, D("69425.00")]
+    assert aging(day(2026, 4, 2))[3] == D("39125.00")  # 91 days: over 90
+    assert arrears_aging(invoices, day(2025, 12, 31)) == []  # nothing due yet
+
+
+@pytest.mark.django_db
+def test_a_back_dated_payment_shows_in_the_aging_of_past_dates(world, lease):
+    billing.invoices_issue(actor=world.users["operator"], lease=lease, on=day(2026, 4, 1))
+    invoices = Invoice.objects.filter(lease=lease)
+    pay(world, lease, "39125", day(2026, 2, 10))  # entered late, received on 2026-02-10
+    (before,) = arrears_aging(invoices, day(2026, 2, 9))
+    assert before["total"] == D("39125.00")
+    assert arrears_aging(invoices, day(2026, 2, 10)) == []
+    (by_park,) = arrears_aging(invoices, day(2026, 4, 1), by="park")
+    assert by_park["total"] == D("30300.00")
+
+
+@pytest.mark.django_db
+def test_termination_credits_billed_days_after_the_end(world, lease):
+    operator = world.users["operator"]
+    billing.invoices_issue(actor=operator, lease=lease, on=day(2026, 4, 1))
+    pay(world, lease, "39125", day(2026, 1, 5))  # deposit and Q1 paid, Q2 open
+    services.lease_terminate(actor=operator, lease=lease, on=day(2026, 3, 1), reason="搬迁")
+    credits = Invoice.objects.filter(lease=lease, kind=InvoiceKind.CREDIT).order_by("number")
+    # March of Q1: 31 days × 300 and a month's fee; all of Q2
+    assert [(c.number, c.amount, c.corrects.number) for c in credits] == [
+        ("B-1-C01", D("-10300.00"), "B-1-P01"),
+        ("B-1-C02", D("-30300.00"), "B-1-P02"),
+    ]
+    p01, p02 = Invoice.objects.get(number="B-1-P01"), Invoice.objects.get(number="B-1-P02")
+    assert p02.outstanding == 0  # closed by its own credit note
+    assert p01.amount == D("30000.00")  # the issued bill itself is never rewritten
+    assert credits[0].outstanding == D("-10300.00")  # left as the tenant's credit
+    assert billing.invoices_issue(actor=operator, lease=lease, on=day(2026, 12, 1)) == []
+
+
+@pytest.mark.django_db
+def test_expansion_bills_the_added_days_of_issued_periods(world, lease):
+    operator = world.users["operator"]
+    billing.invoices_issue(actor=operator, lease=lease, on=day(2026, 1, 1))
+    extra = make_unit(world.sample(Floor), "BILL-2", area_m2=D(50))
+    services.lease_change_units(actor=operator, lease=lease, on=day(2026, 3, 1), add=[extra])
+    (supplement,) = Invoice.objects.filter(lease=lease, kind=InvoiceKind.ADJUSTMENT)
+    # March on 50 m² more: 31 × 3 × 50 rent and a whole month's fee on 50 m²
+    assert sorted((line.kind, line.amount) for line in supplement.lines.all()) == [
+        ("fee", D("500.00")),
+        ("rent", D("4650.00")),
+    ]
+    assert supplement.corrects.number == "B-1-P01"
+    (q2,) = billing.invoices_issue(actor=operator, lease=lease, on=day(2026, 3, 17))
+    assert q2.amount == D("45450.00")  # 91 × 3 × 150 + 3 × 10 × 150
+
+
+@pytest.mark.django_db
+def test_contraction_to_no_unit_is_refused(world, lease):
+    unit = lease.lease_units.get().unit
+    with pytest.raises(ConflictError):
+        services.lease_change_units(
+            actor=world.users["operator"], lease=lease, on=day(2026, 3, 1), remove=[unit]
+        )
+    assert lease.lease_units.get().end_on == day(2026, 12, 31)
+
+
+@pytest.mark.django_db
+def test_deposit_offsets_arrears_and_the_rest_is_refunded(world, lease):
+    operator = world.users["operator"]
+    billing.invoices_issue(actor=operator, lease=lease, on=day(2026, 1, 1))
+    pay(world, lease, "30000", day(2026, 1, 5))  # settles the deposit, 20,875 of Q1
+    with pytest.raises(ConflictError):
+        billing.deposit_release(actor=operator, lease=lease, on=day(2026, 2, 1))  # still active
+    services.lease_terminate(actor=operator, lease=lease, on=day(2026, 3, 1), reason="到期前退租")
+    # Q1 is now 20,000 + 2,000 (Jan–Feb) and 20,875 of it paid: 1,125 left
+    release = billing.deposit_release(actor=operator, lease=lease, on=day(2026, 3, 1))
+    assert (release.offset, release.refunded) == (D("0.00"), D("9125.00"))
+    assert DepositRelease.objects.get(lease=lease).refunded == D("9125.00")
+    with pytest.raises(ConflictError):
+        billing.deposit_release(actor=operator, lease=lease, on=day(2026, 3, 1))
+
+
+@pytest.mark.django_db
+def test_deposit_offset_takes_what_is_owed(world, lease):
+    operator = world.users["operator"]
+    billing.invoices_issue(actor=operator, lease=lease, on=day(2026, 1, 1))
+    pay(world, lease, "9125", day(2026, 1, 5))  # the deposit only; Q1 unpaid
+    services.lease_terminate(actor=operator, lease=lease, on=day(2026, 2, 1), reason="欠费")
+    release = billing.deposit_release(actor=operator, lease=lease, on=day(2026, 2, 1))
+    # January: 31 × 300 rent and 1,000 fee = 10,300 owed; the deposit covers 9,125 of it
+    assert (release.offset, release.refunded) == (D("9125.00"), D("0.00"))
+    p01 = Invoice.objects.get(number="B-1-P01")
+    assert p01.settlements.filter(source=SettlementSource.DEPOSIT).get().amount == D("9125.00")
+    assert billing.deposit_held(lease) == 0
+
+
+@pytest.mark.django_db
+def test_rent_roll_figures(world, lease):
+    billing.invoices_issue(actor=world.users["operator"], lease=lease, on=day(2026, 4, 1))
+    pay(world, lease, "45000", day(2026, 1, 5))
+    rows = [r for r in rent_roll(Lease.objects.all(), day(2026, 4, 1)) if r.lease == lease]
+    (row,) = rows
+    assert (row.units, row.area_m2, row.price) == ("BILL-1", D("100.00"), D("3.00"))
+    assert row.monthly_rent == D("9125.00")
+    assert row.monthly_fee == D("1000.00")
+    assert row.deposit == D("9125.00")
+    assert row.billed == D("60300.00")
+    assert row.received == D("35875.00")
+    assert row.outstanding == D("24425.00")
+    assert row.months_left == 8
+
+
+@pytest.mark.django_db
+def test_renewal_is_a_linked_draft_and_activating_it_renews_the_first(world, lease):
+    operator = world.users["operator"]
+    successor = services.lease_renew(
+        actor=operator,
+        lease=lease,
+        successor=Lease(
+            contract_no="B-2",
+            start_on=day(2027, 1, 1),
+            end_on=day(2028, 12, 31),
+            rent_per_m2_day=D("3.20"),
+        ),
+    )
+    assert (successor.state, successor.predecessor, successor.start_on) == (
+        "draft",
+        lease,
+        day(2027, 1, 1),
+    )
+    assert [s.unit.code for s in successor.lease_units.all()] == ["BILL-1"]
+    with pytest.raises(ConflictError):
+        services.lease_renew(
+            actor=operator,
+            lease=lease,
+            successor=Lease(contract_no="B-3", end_on=day(2027, 6, 30), rent_per_m2_day=D(3)),
+        )
+    services.lease_transition(actor=operator, lease=successor, action="activate")
+    lease.refresh_from_db()
+    assert lease.state == "renewed"
