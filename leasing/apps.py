@@ -9,7 +9,14 @@ from django.utils.translation import gettext_lazy as _
 class LeasingConfig(AppConfig):
     name = "leasing"
     verbose_name = _("Leasing")
-    nav = [{"label": _("Leases"), "url": "leasing:lease_list", "model": "leasing.Lease"}]
+    nav = [
+        {"label": _("Leases"), "url": "leasing:lease_list", "model": "leasing.Lease"},
+        {"label": _("Invoices"), "url": "leasing:invoice_list", "model": "leasing.Invoice"},
+        {"label": _("Payments"), "url": "leasing:payment_list", "model": "leasing.Payment"},
+        {"label": _("Rent roll"), "url": "leasing:report_rent_roll", "model": "leasing.Lease"},
+        {"label": _("Arrears aging"), "url": "leasing:report_aging", "model": "leasing.Invoice"},
+        {"label": _("Occupancy"), "url": "leasing:report_occupancy", "model": "spaces.Park"},
+    ]
 
     @staticmethod
     def home_cards(user: Any, park_code: str | None) -> list[dict[str, Any]]:

@@ -2,18 +2,34 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import django_filters as df
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from leasing.choices import LeaseState
-from leasing.models import Lease
+from leasing.choices import InvoiceKind, LeaseState
+from leasing.models import Invoice, Lease, Payment
 from spaces.filters import filter_park_code
 
-__all__ = ["LeaseFilter"]
+__all__ = ["InvoiceFilter", "LeaseFilter", "PaymentFilter"]
+
+
+def _search_in(*fields: str) -> Any:
+    """A filter method matching the typed text anywhere in any of ``fields``."""
+
+    def search(self: df.FilterSet, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        match = Q()
+        for field in fields:
+            match |= Q(**{f"{field}__icontains": value})
+        return queryset.filter(match)
+
+    return search
 
 
 class LeaseFilter(df.FilterSet):
+    search = _search_in("contract_no", "enterprise__name")
     q = df.CharFilter(label=_("Contract or tenant"), method="search")
     park = df.CharFilter(label=_("Park code"), field_name="park_id", method=filter_park_code)
     state = df.ChoiceFilter(label=_("State"), choices=LeaseState.choices)
@@ -25,7 +41,43 @@ class LeaseFilter(df.FilterSet):
         model = Lease
         fields: list[str] = []
 
-    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset.filter(
-            Q(contract_no__icontains=value) | Q(enterprise__name__icontains=value)
-        )
+
+class InvoiceFilter(df.FilterSet):
+    search = _search_in("number", "lease__contract_no", "enterprise__name")
+    q = df.CharFilter(label=_("Number, contract or tenant"), method="search")
+    park = df.CharFilter(label=_("Park code"), field_name="park_id", method=filter_park_code)
+    kind = df.ChoiceFilter(label=_("Kind"), choices=InvoiceKind.choices)
+    status = df.ChoiceFilter(
+        label=_("Status"),
+        method="by_status",
+        choices=[("open", _("Open")), ("overdue", _("Overdue")), ("settled", _("Settled"))],
+    )
+    lease = df.NumberFilter(label=_("Lease id"), field_name="lease_id")
+
+    class Meta:
+        model = Invoice
+        fields: list[str] = []
+
+    def by_status(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        bills = queryset.exclude(kind=InvoiceKind.CREDIT)
+        if value == "settled":
+            return bills.filter(settled__gte=F("amount"))
+        bills = bills.filter(settled__lt=F("amount"))
+        if value == "overdue":
+            return bills.filter(due_on__lt=timezone.localdate())
+        return bills
+
+
+class PaymentFilter(df.FilterSet):
+    search = _search_in("receipt_no", "lease__contract_no", "enterprise__name")
+    q = df.CharFilter(label=_("Receipt, contract or tenant"), method="search")
+    park = df.CharFilter(label=_("Park code"), field_name="park_id", method=filter_park_code)
+    received_from = df.DateFilter(
+        label=_("Received from"), field_name="received_on", lookup_expr="gte"
+    )
+    received_to = df.DateFilter(label=_("Received to"), field_name="received_on", lookup_expr="lte")
+    lease = df.NumberFilter(label=_("Lease id"), field_name="lease_id")
+
+    class Meta:
+        model = Payment
+        fields: list[str] = []

@@ -1,16 +1,18 @@
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import ScopedModelForm
-from leasing.models import Lease
+from leasing.billing import BILLED_STATES
+from leasing.models import Lease, Payment
 from spaces.choices import UnitStatus
 from spaces.models import Unit
 
-__all__ = ["LeaseForm", "TerminateForm"]
+__all__ = ["ChangeUnitsForm", "LeaseForm", "PaymentForm", "RenewForm", "TerminateForm"]
 
 TERMS = [
     "contract_no",
@@ -30,14 +32,26 @@ TERMS = [
 ]
 
 
+def _date_field(label: Any) -> forms.DateField:
+    field = forms.DateField(label=label)
+    field.widget.input_type = "date"  # type: ignore[attr-defined]
+    return field
+
+
+FREE_FIELDS = ("free_from", "free_to", "free2_from", "free2_to")
+
+
 class LeaseForm(ScopedModelForm):
-    """A new lease: its terms, the units, and one rent-free period if there is one."""
+    """A new lease: its terms, the units, and up to two rent-free periods (more can be added
+    through the API: the model and the schedule take any number)."""
 
     units = forms.ModelMultipleChoiceField(
         label=_("Units"), queryset=Unit.objects.none(), help_text=_("Units of the chosen park.")
     )
     free_from = forms.DateField(label=_("Rent-free from"), required=False)
     free_to = forms.DateField(label=_("Rent-free to"), required=False)
+    free2_from = forms.DateField(label=_("Second rent-free period from"), required=False)
+    free2_to = forms.DateField(label=_("Second rent-free period to"), required=False)
 
     class Meta:
         model = Lease
@@ -54,26 +68,126 @@ class LeaseForm(ScopedModelForm):
         self.fields["units"].label_from_instance = (  # type: ignore[attr-defined]
             lambda u: f"{u.park.code} · {u.code} · {u.area_m2:,.0f} ㎡"
         )
-        for name in ("free_from", "free_to"):
+        for name in FREE_FIELDS:
             self.fields[name].widget.input_type = "date"  # type: ignore[attr-defined]
         if self.instance.pk:  # units and rent-free periods are set when the lease is made
-            for name in ("units", "free_from", "free_to"):
+            for name in ("units", *FREE_FIELDS):
                 self.fields.pop(name)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        start, end = data.get("free_from"), data.get("free_to")
-        if bool(start) != bool(end):
-            self.add_error("free_to", _("Give both ends of the rent-free period, or neither."))
-        elif start and end and end < start:
-            self.add_error("free_to", _("The end date is before the start date."))
+        lease_start, lease_end = data.get("start_on"), data.get("end_on")
+        for prefix in ("free", "free2"):
+            start, end = data.get(f"{prefix}_from"), data.get(f"{prefix}_to")
+            if bool(start) != bool(end):
+                self.add_error(
+                    f"{prefix}_to", _("Give both ends of the rent-free period, or neither.")
+                )
+            elif start and end and end < start:
+                self.add_error(f"{prefix}_to", _("The end date is before the start date."))
+            elif (
+                start
+                and lease_start
+                and lease_end
+                and not (lease_start <= start and end <= lease_end)
+            ):
+                self.add_error(
+                    f"{prefix}_from", _("A rent-free period must lie within the lease term.")
+                )
         return data
 
     def rent_free(self) -> list[tuple[Any, Any]]:
-        start, end = self.cleaned_data.get("free_from"), self.cleaned_data.get("free_to")
-        return [(start, end)] if start and end else []
+        periods = []
+        for prefix in ("free", "free2"):
+            start, end = (
+                self.cleaned_data.get(f"{prefix}_from"),
+                self.cleaned_data.get(f"{prefix}_to"),
+            )
+            if start and end:
+                periods.append((start, end))
+        return periods
 
 
 class TerminateForm(forms.Form):
-    on = forms.DateField(label=_("terminated on"))
+    on = _date_field(_("terminated on"))
     reason = forms.CharField(label=_("termination reason"), max_length=300)
+
+
+class PaymentForm(ScopedModelForm):
+    """Money received: the lease, the day it arrived (may be in the past), the amount."""
+
+    class Meta:
+        model = Payment
+        fields = ["lease", "received_on", "amount", "method", "reference"]
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["lease"].queryset = (  # type: ignore[attr-defined]
+            Lease.objects.restrict(user, "change")
+            .filter(state__in=BILLED_STATES)
+            .select_related("enterprise")
+        )
+        self.fields["lease"].label_from_instance = (  # type: ignore[attr-defined]
+            lambda lease: f"{lease.contract_no} · {lease.enterprise.name}"
+        )
+
+
+class ChangeUnitsForm(forms.Form):
+    """Expansion or contraction from a date."""
+
+    on = _date_field(_("From"))
+    add = forms.ModelMultipleChoiceField(
+        label=_("Units to add"), queryset=Unit.objects.none(), required=False
+    )
+    remove = forms.ModelMultipleChoiceField(
+        label=_("Units to give back"), queryset=Unit.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, lease: Lease, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["add"].queryset = (  # type: ignore[attr-defined]
+            Unit.objects.restrict(user, "view")
+            .filter(park_id=lease.park_id)
+            .exclude(status=UnitStatus.NOT_LEASABLE)
+            .exclude(lease_units__lease=lease)
+            .order_by("code")
+        )
+        self.fields["remove"].queryset = (
+            Unit.objects.filter(  # type: ignore[attr-defined]
+                lease_units__lease=lease
+            )
+            .distinct()
+            .order_by("code")
+        )
+
+
+class RenewForm(forms.Form):
+    """A renewal: the new contract number, end date and rent; the rest follows the lease."""
+
+    contract_no = forms.CharField(label=_("contract number"), max_length=40)
+    end_on = _date_field(_("end date"))
+    rent_per_m2_day = forms.DecimalField(
+        label=_("rent (元/m²/day)"), max_digits=8, decimal_places=2, min_value=Decimal("0")
+    )
+
+    def successor(self, lease: Lease) -> Lease:
+        """A copy of ``lease``'s terms with the new number, end and rent."""
+        data = self.cleaned_data
+        return Lease(
+            contract_no=data["contract_no"],
+            end_on=data["end_on"],
+            rent_per_m2_day=data["rent_per_m2_day"],
+            **{name: getattr(lease, name) for name in RENEWED_TERMS},
+        )
+
+
+# Terms a renewal keeps from the lease it renews (the form sets number, end and rent).
+RENEWED_TERMS = (
+    "fee_per_m2_month",
+    "convention",
+    "escalation_pct",
+    "escalation_from_year",
+    "deposit_months",
+    "payment_cycle_months",
+    "bill_days_ahead",
+)

@@ -24,8 +24,10 @@ __all__ = [
     "Occupancy",
     "RentRollRow",
     "arrears_aging",
+    "days_vacant",
     "expiring_leases",
     "leased_spans_on",
+    "months_between",
     "occupancy",
     "occupancy_series",
     "rent_roll",
@@ -251,13 +253,13 @@ def rent_roll(leases: QuerySet[Lease], day: datetime.date) -> list[RentRollRow]:
                 billed=lease.billed,  # type: ignore[attr-defined]
                 received=lease.received,  # type: ignore[attr-defined]
                 outstanding=lease.billed - lease.received,  # type: ignore[attr-defined]
-                months_left=_months_between(day, lease.end_on),
+                months_left=months_between(day, lease.end_on),
             )
         )
     return rows
 
 
-def _months_between(day: datetime.date, end: datetime.date) -> int:
+def months_between(day: datetime.date, end: datetime.date) -> int:
     """Whole months from ``day`` to ``end`` (0 in the last month)."""
     months = (end.year - day.year) * 12 + end.month - day.month
     while months > 0 and add_months(day, months) > end:

@@ -1,4 +1,5 @@
-"""Test records of leasing: an active lease of each side's unit (core.testing.world)."""
+"""Test records of leasing: an active lease of each side's unit, billed for its first
+quarter and partly paid (core.testing.world)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from decimal import Decimal
 
 from core.testing.world import World
 from enterprises.models import Enterprise
-from leasing.models import Lease, LeaseUnit
+from leasing import billing
+from leasing.models import Invoice, Lease, LeaseUnit, Payment
 from spaces.models import Park, Unit
 
 __all__ = ["build"]
@@ -35,3 +37,15 @@ def build(world: World) -> None:
         )
         leases[side] = lease
     world.add(leases["A"], leases["B"])
+    admin = world.users["admin"]
+    payments = {}
+    for side, lease in leases.items():
+        billing.invoices_issue(actor=admin, lease=lease, on=datetime.date(2026, 1, 1))
+        payments[side] = billing.payment_record(
+            actor=admin,
+            payment=Payment(
+                lease=lease, amount=Decimal("1000.00"), received_on=datetime.date(2026, 1, 5)
+            ),
+        )
+    world.add(*(Invoice.objects.get(number=f"T-{side}-P01") for side in "AB"))
+    world.add(payments["A"], payments["B"])

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import imports
 from core.choices import JobStatus
+from core.documents import xlsx_response
 from core.jobs import job_create
 from core.models import BackgroundJob
 from core.tasks import run_import
@@ -20,7 +21,6 @@ from core.views.generic import ScopedView
 
 __all__ = ["ExportView", "ImportView", "TemplateDownloadView"]
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_BYTES = 10 * 1024 * 1024
 
 
@@ -34,12 +34,6 @@ class UploadForm(forms.Form):
         if upload.size > MAX_BYTES:
             raise forms.ValidationError(_("The file is larger than 10 MB; split it."))
         return upload
-
-
-def xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 class _TemplateView(ScopedView):

@@ -124,7 +124,7 @@ def test_a_payment_cannot_be_dated_in_the_future_or_recorded_by_a_tenant(world, 
             actor=world.users["tenant"],
             payment=Payment(lease=lease, amount=D("1"), received_on=day(2026, 1, 1)),
         )
-    assert not Payment.objects.exists()
+    assert not Payment.objects.filter(lease=lease).exists()
 
 
 @pytest.mark.django_db

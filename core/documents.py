@@ -1,0 +1,156 @@
+"""Downloadable documents: a table as an .xlsx workbook (openpyxl) and a printable A4 PDF
+(reportlab) with Chinese text.
+
+The PDF uses reportlab's built-in CID font STSong-Light (Adobe-GB1): nothing is downloaded or
+bundled, and every PDF reader (Acrobat, Chrome, Edge, pdf.js, Preview, poppler with a CJK
+font) renders it as 宋体.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpResponse
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+__all__ = ["Sheet", "pdf_document", "pdf_response", "xlsx_response", "xlsx_workbook"]
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FONT = "STSong-Light"
+pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+MONEY_FORMAT = "#,##0.00"
+
+
+@dataclass
+class Sheet:
+    """A titled table: header row, body rows, an optional totals row, notes above it."""
+
+    title: str
+    headers: Sequence[str]
+    rows: Sequence[Sequence[Any]]
+    totals: Sequence[Any] | None = None
+    notes: Sequence[str] = field(default_factory=list)
+
+
+def _cell(value: Any) -> Any:
+    return float(value) if isinstance(value, Decimal) else value  # Excel stores doubles
+
+
+def xlsx_workbook(*sheets: Sheet) -> bytes:
+    """One worksheet per sheet: notes, bold frozen header, money as #,##0.00, totals in bold."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)  # type: ignore[arg-type]
+    for spec in sheets:
+        ws = workbook.create_sheet(spec.title[:31])
+        for note in spec.notes:
+            ws.append([note])
+        header_row = len(spec.notes) + 1
+        ws.append(list(spec.headers))
+        for cell in ws[header_row]:
+            cell.font = Font(bold=True)
+            cell.fill = PatternFill("solid", fgColor="F0F0F0")
+            cell.alignment = Alignment(horizontal="center")
+        for row in spec.rows:
+            ws.append([_cell(v) for v in row])
+        if spec.totals is not None:
+            ws.append([_cell(v) for v in spec.totals])
+            for cell in ws[ws.max_row]:
+                cell.font = Font(bold=True)
+        for column in ws.iter_cols(min_row=header_row + 1):
+            for cell in column:
+                if isinstance(cell.value, float):
+                    cell.number_format = MONEY_FORMAT
+        for index, title in enumerate(spec.headers, start=1):
+            width = max([len(str(title)) * 2] + [len(str(r[index - 1])) + 2 for r in spec.rows])
+            ws.column_dimensions[get_column_letter(index)].width = min(max(width, 10), 40)
+        ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, Decimal):
+        return f"{value:,.2f}"
+    if value is None:
+        return ""
+    return str(value)
+
+
+def pdf_document(
+    title: str,
+    facts: Sequence[tuple[str, Any]],
+    sheets: Sequence[Sheet],
+    footer: str = "",
+    wide: bool = False,
+) -> bytes:
+    """A4 (landscape when ``wide``): a title, a two-column block of facts, then tables."""
+    buffer = io.BytesIO()
+    size = landscape(A4) if wide else A4
+    doc = SimpleDocTemplate(
+        buffer, pagesize=size, leftMargin=15 * mm, rightMargin=15 * mm, title=title
+    )
+    h1 = ParagraphStyle("h1", fontName=FONT, fontSize=16, leading=22, spaceAfter=6)
+    h2 = ParagraphStyle("h2", fontName=FONT, fontSize=12, leading=18, spaceBefore=8)
+    body = ParagraphStyle("body", fontName=FONT, fontSize=9, leading=13)
+    story: list[Any] = [Paragraph(title, h1)]
+    if facts:
+        pairs = [[Paragraph(k, body), Paragraph(_text(v), body)] for k, v in facts]
+        block = Table(pairs, colWidths=[35 * mm, None], hAlign="LEFT")
+        block.setStyle(TableStyle([("TEXTCOLOR", (0, 0), (0, -1), colors.grey)]))
+        story.append(block)
+    for sheet in sheets:
+        story.append(Paragraph(sheet.title, h2))
+        data = [list(sheet.headers), *[[_text(v) for v in r] for r in sheet.rows]]
+        if sheet.totals is not None:
+            data.append([_text(v) for v in sheet.totals])
+        table = Table(data, repeatRows=1, hAlign="LEFT")
+        style: list[Any] = [
+            ("FONT", (0, 0), (-1, -1), FONT, 8),
+            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#F0F0F0")),
+            ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#D9D9D9")),
+        ]
+        body_rows = [*sheet.rows, *([sheet.totals] if sheet.totals is not None else [])]
+        for y, row in enumerate(body_rows, start=1):  # amounts line up on the right
+            style += [
+                ("ALIGN", (x, y), (x, y), "RIGHT")
+                for x, v in enumerate(row)
+                if isinstance(v, (Decimal, int))
+            ]
+        table.setStyle(TableStyle(style))
+        story.append(table)
+    if footer:
+        story += [Spacer(1, 8 * mm), Paragraph(footer, body)]
+    doc.build(story)
+    return buffer.getvalue()
+
+
+def xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(filename)}"
+    return response
+
+
+def pdf_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f"inline; filename*=UTF-8''{_quote(filename)}"
+    return response
+
+
+def _quote(filename: str) -> str:
+    from urllib.parse import quote
+
+    return quote(filename)

@@ -1,0 +1,210 @@
+"""The documents finance staff hand out or file: a bill (账单), a receipt (收据), a lease
+statement (对账单), the rent roll (租金台账) and the arrears aging (欠费账龄), each as the
+same table in .xlsx and PDF (core.documents)."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from core.documents import Sheet
+from leasing.models import Invoice, Lease, Payment
+from leasing.selectors import RentRollRow
+
+__all__ = [
+    "aging_sheet",
+    "invoice_facts",
+    "invoice_sheet",
+    "receipt_facts",
+    "receipt_sheet",
+    "rent_roll_sheet",
+    "statement_sheets",
+]
+
+ZERO = Decimal("0")
+
+
+def _date(value: datetime.date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def invoice_facts(invoice: Invoice) -> list[tuple[str, Any]]:
+    period = (
+        f"{_date(invoice.period_start)} – {_date(invoice.period_end)}"
+        if invoice.period_start
+        else ""
+    )
+    return [
+        (_("Invoice number"), invoice.number),
+        (_("Kind"), invoice.get_kind_display()),
+        (_("Tenant"), invoice.enterprise.name),
+        (_("Unified social credit code"), invoice.enterprise.credit_code),
+        (_("Park"), invoice.park.name),
+        (_("Contract number"), invoice.lease.contract_no),
+        (_("Period"), period),
+        (_("Issued on"), _date(invoice.issued_on)),
+        (_("Due on"), _date(invoice.due_on)),
+        (_("Amount (元)"), invoice.amount),
+        (_("Settled (元)"), invoice.settled),
+        (_("Outstanding (元)"), invoice.outstanding),
+    ]
+
+
+def invoice_sheet(invoice: Invoice) -> Sheet:
+    lines = list(invoice.lines.all())
+    return Sheet(
+        title=_("Lines"),
+        headers=[_("Item"), _("Description"), _("Amount (元)")],
+        rows=[(line.get_kind_display(), line.description, line.amount) for line in lines],
+        totals=[_("Total"), "", invoice.amount],
+    )
+
+
+def receipt_facts(payment: Payment) -> list[tuple[str, Any]]:
+    return [
+        (_("Receipt number"), payment.receipt_no),
+        (_("Received from"), payment.enterprise.name),
+        (_("Contract number"), payment.lease.contract_no),
+        (_("Received on"), _date(payment.received_on)),
+        (_("Method"), payment.get_method_display()),
+        (_("Bank reference"), payment.reference),
+        (_("Amount (元)"), payment.amount),
+        (_("Kept as credit (元)"), payment.unapplied),
+    ]
+
+
+def receipt_sheet(payment: Payment) -> Sheet:
+    return Sheet(
+        title=_("Applied to"),
+        headers=[_("Invoice number"), _("Due on"), _("Amount (元)")],
+        rows=[
+            (s.invoice.number, _date(s.invoice.due_on), s.amount)
+            for s in payment.settlements.select_related("invoice")
+        ],
+    )
+
+
+def statement_sheets(lease: Lease, day: datetime.date) -> list[Sheet]:
+    """Every bill and payment of a lease up to ``day`` with the running balance."""
+    invoices = list(lease.invoices.filter(issued_on__lte=day).order_by("issued_on", "id"))
+    payments = list(lease.payments.filter(received_on__lte=day).order_by("received_on", "id"))
+    entries: list[tuple[datetime.date, str, str, Decimal, Decimal]] = [
+        (i.issued_on, i.number, i.get_kind_display(), i.amount, ZERO) for i in invoices
+    ]
+    entries += [(p.received_on, p.receipt_no, _("Payment"), ZERO, p.amount) for p in payments]
+    entries.sort(key=lambda e: e[0])
+    balance, rows = ZERO, []
+    for on, number, kind, charged, paid in entries:
+        balance += charged - paid
+        rows.append((_date(on), number, kind, charged or "", paid or "", balance))
+    charged_total = sum((e[3] for e in entries), ZERO)
+    paid_total = sum((e[4] for e in entries), ZERO)
+    return [
+        Sheet(
+            title=_("Statement"),
+            headers=[
+                _("Date"),
+                _("Number"),
+                _("Kind"),
+                _("Charged (元)"),
+                _("Paid (元)"),
+                _("Balance (元)"),
+            ],
+            rows=rows,
+            totals=[_("Total"), "", "", charged_total, paid_total, charged_total - paid_total],
+            notes=[
+                f"{lease.enterprise.name} · {lease.contract_no} · {_('as of')} {_date(day)}",
+                _("A negative balance is the tenant's credit (deposit included while held)."),
+            ],
+        )
+    ]
+
+
+def rent_roll_sheet(rows: list[RentRollRow], park: str, day: datetime.date) -> Sheet:
+    headers = [
+        _("No."),
+        _("Contract number"),
+        _("Tenant"),
+        _("Units"),
+        _("Area (m²)"),
+        _("Term from"),
+        _("Term to"),
+        _("Rent (元/m²/day)"),
+        _("Monthly rent (元)"),
+        _("Monthly management fee (元)"),
+        _("Deposit held (元)"),
+        _("Billed to date (元)"),
+        _("Received to date (元)"),
+        _("Outstanding (元)"),
+        _("Months left"),
+    ]
+    body = [
+        (
+            n,
+            r.lease.contract_no,
+            r.lease.enterprise.name,
+            r.units,
+            r.area_m2,
+            _date(r.lease.start_on),
+            _date(r.lease.end_on),
+            r.price,
+            r.monthly_rent,
+            r.monthly_fee,
+            r.deposit,
+            r.billed,
+            r.received,
+            r.outstanding,
+            r.months_left,
+        )
+        for n, r in enumerate(rows, start=1)
+    ]
+
+    def total(attr: str) -> Decimal:
+        return sum((getattr(r, attr) for r in rows), ZERO)
+
+    totals = [
+        _("Total"),
+        "",
+        "",
+        "",
+        total("area_m2"),
+        "",
+        "",
+        "",
+        total("monthly_rent"),
+        total("monthly_fee"),
+        total("deposit"),
+        total("billed"),
+        total("received"),
+        total("outstanding"),
+        "",
+    ]
+    return Sheet(
+        title=_("Rent roll"),
+        headers=headers,
+        rows=body,
+        totals=totals,
+        notes=[f"{_('Rent roll')} · {park} · {_date(day)}"],
+    )
+
+
+def aging_sheet(rows: list[dict[str, Any]], by: str, day: datetime.date) -> Sheet:
+    name = "enterprise__name" if by == "enterprise" else "park__name"
+    keys = ("d0_30", "d31_60", "d61_90", "d90_plus", "total")
+    return Sheet(
+        title=_("Arrears aging"),
+        headers=[
+            _("Tenant") if by == "enterprise" else _("Park"),
+            _("0–30 days"),
+            _("31–60 days"),
+            _("61–90 days"),
+            _("Over 90 days"),
+            _("Total (元)"),
+        ],
+        rows=[(r[name], *(r[k] for k in keys)) for r in rows],
+        totals=[_("Total"), *(sum((r[k] for r in rows), ZERO) for k in keys)],
+        notes=[f"{_('Arrears aging')} · {_('as of')} {_date(day)}"],
+    )

@@ -1,0 +1,29 @@
+"""Leasing pages: leases, bills and payments, and the leasing reports."""
+
+from django.urls import path
+
+from leasing.views import billing, leases, reports
+
+app_name = "leasing"
+urlpatterns = [
+    path("leases/", leases.LeaseList.as_view(), name="lease_list"),
+    path("leases/add/", leases.LeaseEdit.as_view(), name="lease_add"),
+    path("leases/<int:pk>/", leases.LeaseDetail.as_view(), name="lease_detail"),
+    path("leases/<int:pk>/edit/", leases.LeaseEdit.as_view(), name="lease_edit"),
+    path("leases/<int:pk>/action/", leases.LeaseAction.as_view(), name="lease_action"),
+    path("leases/<int:pk>/units/", leases.LeaseChangeUnits.as_view(), name="lease_units"),
+    path("leases/<int:pk>/renew/", leases.LeaseRenew.as_view(), name="lease_renew"),
+    path("leases/<int:pk>/statement/", billing.LeaseStatement.as_view(), name="lease_statement"),
+    path("invoices/", billing.InvoiceList.as_view(), name="invoice_list"),
+    path("invoices/<int:pk>/", billing.InvoiceDetail.as_view(), name="invoice_detail"),
+    path("invoices/<int:pk>/document/", billing.InvoiceDocument.as_view(), name="invoice_document"),
+    path("payments/", billing.PaymentList.as_view(), name="payment_list"),
+    path("payments/add/", billing.PaymentEdit.as_view(), name="payment_add"),
+    path("payments/<int:pk>/", billing.PaymentDetail.as_view(), name="payment_detail"),
+    path("payments/<int:pk>/receipt/", billing.ReceiptDocument.as_view(), name="payment_receipt"),
+    path("reports/aging/", reports.AgingReport.as_view(), name="report_aging"),
+    path("reports/rent-roll/", reports.RentRollReport.as_view(), name="report_rent_roll"),
+    path("reports/expiries/", reports.ExpiryReport.as_view(), name="report_expiries"),
+    path("reports/vacancy/", reports.VacancyReport.as_view(), name="report_vacancy"),
+    path("reports/occupancy/", reports.OccupancyReport.as_view(), name="report_occupancy"),
+]

@@ -1,0 +1,233 @@
+"""Bill and payment pages, and the documents a bill, a receipt or a lease statement prints as."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core.documents import pdf_document, pdf_response, xlsx_response, xlsx_workbook
+from core.permissions import get_restricted_or_404
+from core.tables import Column
+from core.views import ObjectDetailView, ObjectEditView, ObjectListView, Tab
+from core.views.generic import ScopedView
+from leasing import billing, documents, filters, forms
+from leasing.models import Invoice, Lease, Payment
+
+__all__ = [
+    "InvoiceDetail",
+    "InvoiceDocument",
+    "InvoiceList",
+    "LeaseStatement",
+    "PaymentDetail",
+    "PaymentEdit",
+    "PaymentList",
+    "ReceiptDocument",
+]
+
+
+def _money(attr: str) -> Any:
+    return lambda obj: f"{getattr(obj, attr):,.2f}"
+
+
+class InvoiceList(ObjectListView):
+    model = Invoice
+    filterset_class = filters.InvoiceFilter
+    default_order = "-due_on"
+    select_related = ("enterprise", "lease")
+    columns = [
+        Column("number", sortable=True, link=True),
+        Column("enterprise"),
+        Column("kind"),
+        Column("period_start"),
+        Column("period_end"),
+        Column("due_on", sortable=True),
+        Column("amount", numeric=True, render=_money("amount")),
+        Column("settled", numeric=True, render=_money("settled")),
+        Column(
+            "outstanding",
+            label=gettext_lazy("Outstanding (元)"),
+            numeric=True,
+            render=_money("outstanding"),
+        ),
+    ]
+
+
+def _lines(request: HttpRequest, invoice: Invoice) -> dict[str, Any]:
+    return {
+        "lines": invoice.lines.all(),
+        "settlements": invoice.settlements.select_related("payment", "credit_note"),
+    }
+
+
+class InvoiceDetail(ObjectDetailView):
+    model = Invoice
+    template_name = "leasing/invoice_detail.html"
+    fields = [
+        "number",
+        "kind",
+        "lease",
+        "enterprise",
+        "park",
+        "period_start",
+        "period_end",
+        "issued_on",
+        "due_on",
+        "amount",
+        "settled",
+        "corrects",
+        "note",
+    ]
+    tabs = [Tab("lines", gettext_lazy("Lines"), "leasing/partials/invoice_lines.html", _lines)]
+    default_tab = "lines"
+
+    def extra_context(self, request: HttpRequest, obj: Invoice) -> dict[str, Any]:
+        return {
+            "can_change": False,
+            "can_delete": False,
+            "can_record_payment": Payment.policy.allows_role(request.user, "add"),  # type: ignore[attr-defined]
+            "breadcrumbs": [(_("Invoices"), reverse("leasing:invoice_list")), (obj, None)],
+        }
+
+
+class _Document(ScopedView):
+    """GET ``?format=pdf`` (default) or ``?format=xlsx`` of one record the user may view."""
+
+    formats: ClassVar[tuple[str, ...]] = ("pdf", "xlsx")
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        obj = get_restricted_or_404(self.model, request.user, "view", pk=pk)
+        fmt = request.GET.get("format", "pdf")
+        if fmt not in self.formats:
+            raise Http404
+        title, facts, sheets, name = self.content(obj)
+        if fmt == "xlsx":
+            return xlsx_response(xlsx_workbook(*sheets), f"{name}.xlsx")
+        return pdf_response(pdf_document(title, facts, sheets), f"{name}.pdf")
+
+    def content(self, obj: Any) -> tuple[str, list[tuple[str, Any]], list[Any], str]:
+        raise NotImplementedError
+
+
+class InvoiceDocument(_Document):
+    model = Invoice
+
+    def content(self, obj: Invoice) -> tuple[str, list[tuple[str, Any]], list[Any], str]:
+        title = _("Bill") if obj.kind != "credit" else _("Credit note")
+        return (
+            f"{obj.park.name} · {title}",
+            documents.invoice_facts(obj),
+            [documents.invoice_sheet(obj)],
+            obj.number,
+        )
+
+
+class ReceiptDocument(_Document):
+    model = Payment
+    formats = ("pdf",)
+
+    def content(self, obj: Payment) -> tuple[str, list[tuple[str, Any]], list[Any], str]:
+        return (
+            f"{obj.park.name} · {_('Receipt')}",
+            documents.receipt_facts(obj),
+            [documents.receipt_sheet(obj)],
+            obj.receipt_no,
+        )
+
+
+class LeaseStatement(_Document):
+    model = Lease
+
+    def content(self, obj: Lease) -> tuple[str, list[tuple[str, Any]], list[Any], str]:
+        today = timezone.localdate()
+        facts = [
+            (_("Tenant"), obj.enterprise.name),
+            (_("Contract number"), obj.contract_no),
+            (_("Term"), f"{obj.start_on} – {obj.end_on}"),
+            (_("Deposit held (元)"), billing.deposit_held(obj)),
+        ]
+        return (
+            f"{obj.park.name} · {_('Statement')}",
+            facts,
+            documents.statement_sheets(obj, today),
+            f"{obj.contract_no}-{today:%Y%m%d}",
+        )
+
+
+class PaymentList(ObjectListView):
+    model = Payment
+    filterset_class = filters.PaymentFilter
+    default_order = "-received_on"
+    select_related = ("enterprise", "lease")
+    columns = [
+        Column("receipt_no", sortable=True, link=True),
+        Column("enterprise"),
+        Column("lease.contract_no", label=gettext_lazy("Contract number")),
+        Column("received_on", sortable=True),
+        Column("method"),
+        Column("amount", numeric=True, render=_money("amount")),
+        Column("unapplied", numeric=True, render=_money("unapplied")),
+    ]
+
+
+def _record(*, actor: Any, instance: Payment, **_: Any) -> Payment:
+    return billing.payment_record(actor=actor, payment=instance)
+
+
+class PaymentEdit(ObjectEditView):
+    """Record a payment (payments are never edited: a wrong one is reversed by finance)."""
+
+    model = Payment
+    form_class = forms.PaymentForm
+    create = _record
+
+    @classmethod
+    def required_action(cls, kwargs: dict[str, Any]) -> str:
+        return "add"
+
+    def get_form(self, request: HttpRequest, instance: Any, data: Any = None) -> Any:
+        initial = {"received_on": timezone.localdate(), "lease": request.GET.get("lease")}
+        return self.form_class(data, instance=instance, user=request.user, initial=initial)  # type: ignore[call-arg]
+
+    def create_kwargs(self, form: Any) -> dict[str, Any]:
+        return {}
+
+
+def _settlements(request: HttpRequest, payment: Payment) -> dict[str, Any]:
+    return {"settlements": payment.settlements.select_related("invoice")}
+
+
+class PaymentDetail(ObjectDetailView):
+    model = Payment
+    template_name = "leasing/payment_detail.html"
+    fields = [
+        "receipt_no",
+        "lease",
+        "enterprise",
+        "park",
+        "received_on",
+        "amount",
+        "unapplied",
+        "method",
+        "reference",
+    ]
+    tabs = [
+        Tab(
+            "applied",
+            gettext_lazy("Applied to"),
+            "leasing/partials/payment_settlements.html",
+            _settlements,
+        )
+    ]
+    default_tab = "applied"
+
+    def extra_context(self, request: HttpRequest, obj: Payment) -> dict[str, Any]:
+        return {
+            "can_change": False,
+            "can_delete": False,
+            "breadcrumbs": [(_("Payments"), reverse("leasing:payment_list")), (obj, None)],
+        }

@@ -1,0 +1,230 @@
+"""Lease pages: the list, a lease with its units, rent schedule and bills, and the actions
+on it (activate, bill, terminate, change units, renew, release the deposit)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core.errors import ConflictError
+from core.forms import errors_as_text
+from core.permissions import can, get_restricted_or_404
+from core.tables import Column
+from core.views import ObjectDetailView, ObjectEditView, ObjectListView, Tab
+from core.views.generic import ScopedView
+from leasing import billing, filters, forms, services
+from leasing.choices import LEASE_TRANSITIONS, LeaseState
+from leasing.models import Lease
+
+
+def _schedule(request: HttpRequest, lease: Lease) -> dict[str, Any]:
+    return {"schedule": services.lease_schedule(lease)}
+
+
+def _bills(request: HttpRequest, lease: Lease) -> dict[str, Any]:
+    return {
+        "invoices": lease.invoices.order_by("due_on", "id"),
+        "payments": lease.payments.order_by("received_on", "id"),
+        "deposit_held": billing.deposit_held(lease),
+        "deposit_release": getattr(lease, "deposit_release", None),
+    }
+
+
+def _units(request: HttpRequest, lease: Lease) -> dict[str, Any]:
+    return {
+        "lease_units": lease.lease_units.select_related("unit__building"),
+        "rent_free": lease.rent_free.all(),
+    }
+
+
+class LeaseList(ObjectListView):
+    model = Lease
+    filterset_class = filters.LeaseFilter
+    default_order = "end_on"
+    select_related = ("enterprise", "park")
+    columns = [
+        Column("contract_no", sortable=True, link=True),
+        Column("enterprise"),
+        Column("park"),
+        Column("state"),
+        Column("start_on", sortable=True),
+        Column("end_on", sortable=True),
+        Column("rent_per_m2_day", numeric=True),
+    ]
+
+
+def _create(*, actor: Any, instance: Lease, units: Any, rent_free: Any) -> Lease:
+    return services.lease_create(
+        actor=actor, lease=instance, units=list(units), rent_free=rent_free
+    )
+
+
+class LeaseEdit(ObjectEditView):
+    model = Lease
+    form_class = forms.LeaseForm
+    create = _create
+    update = services.lease_update
+
+    def create_kwargs(self, form: Any) -> dict[str, Any]:
+        return {"units": form.cleaned_data["units"], "rent_free": form.rent_free()}
+
+
+class LeaseAction(ScopedView):
+    """POST-only: activate, expire or terminate a lease; refusals come back as messages."""
+
+    model = Lease
+    action = "change"
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        lease = get_restricted_or_404(Lease, request.user, "change", pk=pk)
+        action = request.POST.get("action", "")
+        try:
+            if action == "terminate":
+                form = forms.TerminateForm(request.POST)
+                if not form.is_valid():
+                    raise ConflictError(_("Give the termination date and the reason."))
+                services.lease_terminate(
+                    actor=request.user,
+                    lease=lease,
+                    on=form.cleaned_data["on"],
+                    reason=form.cleaned_data["reason"],
+                )
+            elif action == "issue":
+                issued = billing.invoices_issue(
+                    actor=request.user, lease=lease, on=timezone.localdate()
+                )
+                messages.success(request, _("%(count)d bills issued.") % {"count": len(issued)})
+            elif action == "release_deposit":
+                release = billing.deposit_release(
+                    actor=request.user, lease=lease, on=timezone.localdate()
+                )
+                messages.success(
+                    request,
+                    _("Deposit released: %(offset)s offset against arrears, %(refunded)s refunded.")
+                    % {"offset": release.offset, "refunded": release.refunded},
+                )
+            else:
+                services.lease_transition(actor=request.user, lease=lease, action=action)
+                messages.success(
+                    request,
+                    _("Done: the lease is now %(state)s.")
+                    % {"state": Lease.objects.get(pk=pk).get_state_display()},
+                )
+        except ConflictError as exc:
+            messages.error(request, exc.message)
+        return redirect("leasing:lease_detail", pk)
+
+
+class LeaseChangeUnits(ScopedView):
+    """POST-only: expansion or contraction of an active lease from a date."""
+
+    model = Lease
+    action = "change"
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        lease = get_restricted_or_404(Lease, request.user, "change", pk=pk)
+        form = forms.ChangeUnitsForm(request.POST, lease=lease, user=request.user)
+        try:
+            if not form.is_valid():
+                raise ConflictError(errors_as_text(form))
+            services.lease_change_units(
+                actor=request.user,
+                lease=lease,
+                on=form.cleaned_data["on"],
+                add=list(form.cleaned_data["add"]),
+                remove=list(form.cleaned_data["remove"]),
+            )
+            messages.success(request, _("Units changed; bills already issued are corrected."))
+        except ConflictError as exc:
+            messages.error(request, exc.message)
+        return redirect(reverse("leasing:lease_detail", args=[pk]) + "?tab=units")
+
+
+class LeaseRenew(ScopedView):
+    """POST-only: draft the renewal (续签) of a lease and open it."""
+
+    model = Lease
+    action = "change"
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        lease = get_restricted_or_404(Lease, request.user, "change", pk=pk)
+        form = forms.RenewForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise ConflictError(errors_as_text(form))
+            successor = services.lease_renew(
+                actor=request.user, lease=lease, successor=form.successor(lease)
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        except ConflictError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Renewal drafted; check it and activate it."))
+            return redirect("leasing:lease_detail", successor.pk)
+        return redirect("leasing:lease_detail", pk)
+
+
+class LeaseDetail(ObjectDetailView):
+    model = Lease
+    template_name = "leasing/lease_detail.html"
+    fields = [
+        "contract_no",
+        "enterprise",
+        "park",
+        "state",
+        "start_on",
+        "end_on",
+        "signed_on",
+        "rent_per_m2_day",
+        "fee_per_m2_month",
+        "convention",
+        "escalation_pct",
+        "escalation_from_year",
+        "deposit_months",
+        "payment_cycle_months",
+        "bill_days_ahead",
+        "terminated_on",
+        "termination_reason",
+    ]
+    tabs = [
+        Tab("units", gettext_lazy("Units"), "leasing/partials/units.html", context=_units),
+        Tab(
+            "schedule",
+            gettext_lazy("Rent schedule"),
+            "leasing/partials/schedule.html",
+            context=_schedule,
+        ),
+        Tab("bills", gettext_lazy("Bills and payments"), "leasing/partials/bills.html", _bills),
+    ]
+
+    def extra_context(self, request: HttpRequest, obj: Lease) -> dict[str, Any]:
+        may_change = can(request.user, "change", obj)
+        actions = [a for a, (sources, _t) in LEASE_TRANSITIONS.items() if obj.state in sources]
+        actions = [a for a in actions if a != "renew"] if may_change else []
+        ended = obj.state in (LeaseState.TERMINATED, LeaseState.EXPIRED, LeaseState.RENEWED)
+        return {
+            "can_change": may_change and obj.state == LeaseState.DRAFT,
+            "can_delete": False,
+            "may_change": may_change,
+            "lease_actions": actions,
+            "can_bill": may_change and obj.state in billing.BILLED_STATES,
+            "can_renew": may_change
+            and obj.state in LEASE_TRANSITIONS["renew"][0]
+            and not Lease.objects.filter(predecessor=obj).exists(),
+            "can_release_deposit": may_change and ended and not hasattr(obj, "deposit_release"),
+            "terminate_form": forms.TerminateForm(),
+            "units_form": forms.ChangeUnitsForm(lease=obj, user=request.user)
+            if may_change and obj.state == LeaseState.ACTIVE
+            else None,
+            "renew_form": forms.RenewForm(),
+            "breadcrumbs": [(_("Leases"), reverse("leasing:lease_list")), (obj, None)],
+        }
