@@ -1,24 +1,28 @@
-"""REST endpoints of leasing (``/api/v1/leasing/``): leases, their schedule, occupancy."""
+"""REST endpoints of leasing (``/api/v1/leasing/``): leases and their schedule, bills,
+payments, occupancy (at a date and by month), the rent roll and the arrears aging."""
 
 from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any, Literal
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
 
 from core.api.auth import gate
-from core.api.base import ERRORS, IsoDate, PathId, api_operation, get_or_404
+from core.api.base import ERRORS, IsoDate, PathId, RowId, api_operation, get_or_404
 from core.api.crud import Crud, register_crud
 from core.permissions import get_restricted_or_404
-from leasing import filters
-from leasing.models import Lease
+from leasing import billing, filters, selectors
+from leasing.choices import PaymentMethod
+from leasing.models import Invoice, Lease, Payment
 from leasing.selectors import occupancy
 from leasing.services import lease_schedule
-from spaces.models import Park, Unit
+from spaces.models import Building, Park, Unit
 
 __all__ = ["router"]
 
@@ -134,3 +138,260 @@ def occupancy_on(request: HttpRequest, query: Query[OccupancyQuery]) -> Any:
         "leasable_area_m2": figures.leasable_area_m2,
         "leased_area_m2": figures.leased_area_m2,
     }
+
+
+class LineOut(Schema):
+    kind: str
+    description: str
+    amount: Decimal
+
+
+class InvoiceOut(Schema):
+    id: int
+    number: str
+    lease_id: int
+    enterprise_id: int
+    park: str = Field(alias="park.code")
+    kind: str
+    period_index: int | None
+    period_start: datetime.date | None
+    period_end: datetime.date | None
+    issued_on: datetime.date
+    due_on: datetime.date
+    amount: Decimal
+    settled: Decimal
+    outstanding: Decimal
+    corrects_id: int | None
+    lines: list[LineOut]
+
+    @staticmethod
+    def resolve_lines(obj: Invoice) -> Any:
+        return obj.lines.all()
+
+
+register_crud(
+    router,
+    "/invoices/",
+    Crud(
+        Invoice,
+        InvoiceOut,
+        InvoiceOut,
+        InvoiceOut,
+        filters.InvoiceFilter,
+        None,
+        None,
+        None,
+        order="-due_on",
+        sortable=("due_on", "issued_on"),
+        select_related=("park",),
+        read_only=True,
+    ),
+)
+
+
+class PaymentOut(Schema):
+    id: int
+    receipt_no: str
+    lease_id: int
+    enterprise_id: int
+    received_on: datetime.date
+    amount: Decimal
+    unapplied: Decimal
+    method: str
+    reference: str
+
+
+class PaymentIn(Schema):
+    lease_id: RowId
+    received_on: IsoDate
+    amount: Annotated[Decimal, Field(gt=0, max_digits=14, decimal_places=2)]
+    method: PaymentMethod = PaymentMethod.TRANSFER
+    reference: str = Field("", max_length=80)
+
+
+register_crud(
+    router,
+    "/payments/",
+    Crud(
+        Payment,
+        PaymentOut,
+        PaymentOut,
+        PaymentOut,
+        filters.PaymentFilter,
+        None,
+        None,
+        None,
+        order="-received_on",
+        sortable=("received_on",),
+        read_only=True,
+    ),
+)
+
+
+@router.post(
+    "/payments/",
+    response={201: PaymentOut, **ERRORS},
+    summary="Record a payment; it settles the lease's oldest open bills, the rest is credit",
+    openapi_extra=api_operation(Payment, "add"),
+    auth=gate(Payment, "add"),
+)
+def payment_create(request: HttpRequest, payload: PaymentIn) -> Any:
+    lease = Lease.objects.restrict(request.user, "change").filter(pk=payload.lease_id).first()
+    if lease is None:
+        raise ValidationError({"lease_id": [_("Choose a lease you manage.")]})
+    payment = Payment(lease=lease, **payload.dict(exclude={"lease_id"}))
+    return Status(201, billing.payment_record(actor=request.user, payment=payment))
+
+
+class IssueOut(Schema):
+    issued: list[InvoiceOut]
+
+
+@router.post(
+    "/leases/{id}/issue",
+    response={200: IssueOut, **ERRORS},
+    summary="Issue every bill of a lease that is due to be issued today",
+    openapi_extra=api_operation(Lease, "change"),
+    auth=gate(Lease, "change"),
+)
+def issue(request: HttpRequest, id: PathId) -> Any:
+    lease = get_or_404(Lease, request, "change", id)
+    return {
+        "issued": billing.invoices_issue(actor=request.user, lease=lease, on=timezone.localdate())
+    }
+
+
+class ReportQuery(Schema):
+    park: str | None = Field(None, max_length=20, description="Park code; empty: every park")
+    date: IsoDate | None = Field(None, description="Default: today (Asia/Shanghai)")
+
+
+def _report_scope(request: HttpRequest, query: ReportQuery, model: Any) -> Any:
+    qs = model.objects.restrict(request.user)
+    if query.park:
+        park = get_restricted_or_404(Park, request.user, "view", code__iexact=query.park)
+        qs = qs.filter(park=park)
+    return qs
+
+
+class AgingQuery(ReportQuery):
+    by: Literal["enterprise", "park"] = "enterprise"
+
+
+class AgingRowOut(Schema):
+    id: int
+    name: str
+    d0_30: Decimal
+    d31_60: Decimal
+    d61_90: Decimal
+    d90_plus: Decimal
+    total: Decimal
+
+
+class AgingOut(Schema):
+    date: datetime.date
+    by: str
+    rows: list[AgingRowOut]
+
+
+@router.get(
+    "/aging",
+    response={200: AgingOut, **ERRORS},
+    summary="Arrears aging: overdue amounts per tenant or park in 0–30/31–60/61–90/>90 days",
+    openapi_extra=api_operation(Invoice, "view"),
+    auth=gate(Invoice, "view"),
+)
+def aging(request: HttpRequest, query: Query[AgingQuery]) -> Any:
+    day = query.date or timezone.localdate()
+    rows = selectors.arrears_aging(_report_scope(request, query, Invoice), day, query.by)
+    key = "enterprise" if query.by == "enterprise" else "park"
+    return {
+        "date": day,
+        "by": query.by,
+        "rows": [{**r, "id": r[f"{key}_id"], "name": r[f"{key}__name"]} for r in rows],
+    }
+
+
+class RentRollOut(Schema):
+    lease_id: int
+    contract_no: str
+    tenant: str
+    units: str
+    area_m2: Decimal
+    start_on: datetime.date
+    end_on: datetime.date
+    rent_per_m2_day: Decimal
+    monthly_rent: Decimal
+    monthly_fee: Decimal
+    deposit_held: Decimal
+    billed: Decimal
+    received: Decimal
+    outstanding: Decimal
+    months_left: int
+
+
+@router.get(
+    "/rent-roll",
+    response={200: list[RentRollOut], **ERRORS},
+    summary="Rent roll (租金台账): every lease running on the date with its figures",
+    openapi_extra=api_operation(Lease, "view"),
+    auth=gate(Lease, "view"),
+)
+def rent_roll(request: HttpRequest, query: Query[ReportQuery]) -> Any:
+    day = query.date or timezone.localdate()
+    return [
+        {
+            "lease_id": r.lease.pk,
+            "contract_no": r.lease.contract_no,
+            "tenant": r.lease.enterprise.name,
+            "units": r.units,
+            "area_m2": r.area_m2,
+            "start_on": r.lease.start_on,
+            "end_on": r.lease.end_on,
+            "rent_per_m2_day": r.price,
+            "monthly_rent": r.monthly_rent,
+            "monthly_fee": r.monthly_fee,
+            "deposit_held": r.deposit,
+            "billed": r.billed,
+            "received": r.received,
+            "outstanding": r.outstanding,
+            "months_left": r.months_left,
+        }
+        for r in selectors.rent_roll(_report_scope(request, query, Lease), day)
+    ]
+
+
+class SeriesQuery(ReportQuery):
+    building: RowId | None = Field(None, description="Building id: that building only")
+    months: Annotated[int, Field(ge=1, le=36)] = 12
+
+
+class SeriesPointOut(Schema):
+    date: datetime.date
+    occupancy_rate: Decimal
+    leasable_area_m2: Decimal
+    leased_area_m2: Decimal
+
+
+@router.get(
+    "/occupancy/series",
+    response={200: list[SeriesPointOut], **ERRORS},
+    summary="Occupancy by area at each month end (portfolio, park or building)",
+    openapi_extra=api_operation(Park, "view"),
+    auth=gate(Park, "view"),
+)
+def occupancy_series(request: HttpRequest, query: Query[SeriesQuery]) -> Any:
+    units = _report_scope(request, query, Unit)
+    if query.building is not None:
+        building = get_restricted_or_404(Building, request.user, "view", pk=query.building)
+        units = units.filter(building=building)
+    series = selectors.occupancy_series(units, query.months, query.date or timezone.localdate())
+    return [
+        {
+            "date": day,
+            "occupancy_rate": o.rate,
+            "leasable_area_m2": o.leasable_area_m2,
+            "leased_area_m2": o.leased_area_m2,
+        }
+        for day, o in series
+    ]

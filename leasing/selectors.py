@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from leasing.choices import AGING_BUCKETS, InvoiceKind, LeaseState, SettlementSource
 from leasing.models import Invoice, Lease, LeaseUnit, Settlement
-from leasing.schedule import YEAR_DAYS, Terms, add_months, cents
+from leasing.schedule import CENT, YEAR_DAYS, Terms, add_months, cents
 from spaces.choices import UnitStatus
 from spaces.models import Unit
 
@@ -65,6 +65,11 @@ def occupancy(units: QuerySet[Unit], day: datetime.date) -> Occupancy:
     )["a"]
     area = Decimal("0.01")  # the same figures on SQLite and PostgreSQL
     return Occupancy(Decimal(total).quantize(area), Decimal(leased).quantize(area))
+
+
+def _whole(amount: Any) -> Decimal:
+    """A summed amount as whole 分 (SQLite returns sums of decimals as floats)."""
+    return Decimal(str(amount)).quantize(CENT)
 
 
 def occupancy_series(
@@ -158,9 +163,13 @@ def arrears_aging(
         if high is not None:
             window &= Q(due_on__gte=day - datetime.timedelta(days=high))
         buckets[key] = Coalesce(Sum("open", filter=window), ZERO)
-    return list(
+    rows = list(
         overdue.values(*group).annotate(**buckets, total=Sum("open")).order_by("-total", group[1])
     )
+    for row in rows:  # SQLite sums decimals as floats: back to whole 分
+        for key in (*buckets, "total"):
+            row[key] = _whole(row[key])
+    return rows
 
 
 @dataclass(frozen=True)
@@ -249,10 +258,10 @@ def rent_roll(leases: QuerySet[Lease], day: datetime.date) -> list[RentRollRow]:
                 price=cents(price),
                 monthly_rent=cents(price * area * YEAR_DAYS / 12),
                 monthly_fee=cents(lease.fee_per_m2_month * area),
-                deposit=lease.deposit,  # type: ignore[attr-defined]
-                billed=lease.billed,  # type: ignore[attr-defined]
-                received=lease.received,  # type: ignore[attr-defined]
-                outstanding=lease.billed - lease.received,  # type: ignore[attr-defined]
+                deposit=_whole(lease.deposit),  # type: ignore[attr-defined]
+                billed=_whole(lease.billed),  # type: ignore[attr-defined]
+                received=_whole(lease.received),  # type: ignore[attr-defined]
+                outstanding=_whole(lease.billed - lease.received),  # type: ignore[attr-defined]
                 months_left=months_between(day, lease.end_on),
             )
         )

@@ -1,0 +1,177 @@
+"""Bill and payment pages, documents (PDF, xlsx), lease actions in the UI, the leasing
+reports and their API twins."""
+
+from __future__ import annotations
+
+import datetime
+import io
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from core.tokens import token_create
+from leasing import billing
+from leasing.models import Invoice, Lease, Payment
+from spaces.models import Floor, Park
+from spaces.testing import make_unit
+
+D = Decimal
+day = datetime.date
+
+
+def api(client_for, world, role="operator"):
+    token = token_create(actor=world.users[role], user=world.users[role], name="t")[1]
+    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+
+
+def sheet_rows(response):
+    workbook = load_workbook(io.BytesIO(response.content))
+    return [list(r) for r in workbook.active.iter_rows(values_only=True)]
+
+
+@pytest.mark.django_db
+def test_invoice_pages_and_documents(world, client_for):
+    client = client_for("operator")
+    invoice = world.sample(Invoice)  # T-A-P01: Q1 2026 of 1,000 m² at 3.50, 1,000 paid
+    listing = client.get(reverse("leasing:invoice_list") + "?status=open")
+    assert invoice.number in listing.content.decode()
+    page = client.get(reverse("leasing:invoice_detail", args=[invoice.pk]))
+    assert page.status_code == 200 and "315,000.00" in page.content.decode()
+    pdf = client.get(reverse("leasing:invoice_document", args=[invoice.pk]))
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF") and b"STSong-Light" in pdf.content
+    xlsx = client.get(reverse("leasing:invoice_document", args=[invoice.pk]) + "?format=xlsx")
+    rows = sheet_rows(xlsx)
+    assert rows[-1][0] == "合计" or rows[-1][0] == "Total"
+    assert rows[-1][2] == 315000.0
+    assert (
+        client.get(
+            reverse("leasing:invoice_document", args=[invoice.pk]) + "?format=doc"
+        ).status_code
+        == 404
+    )
+
+
+@pytest.mark.django_db
+def test_invoice_list_queries_are_bounded(world, client_for, django_assert_max_num_queries):
+    client = client_for("operator")
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("leasing:invoice_list")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_tenant_sees_and_downloads_only_its_own(world, client_for):
+    client = client_for("tenant")
+    mine, theirs = world.sample(Invoice, "A"), world.sample(Invoice, "B")
+    listing = client.get(reverse("leasing:invoice_list")).content.decode()
+    assert mine.number in listing and theirs.number not in listing
+    lease = world.sample(Lease)
+    statement = client.get(reverse("leasing:lease_statement", args=[lease.pk]) + "?format=xlsx")
+    rows = sheet_rows(statement)
+    numbers = [r[1] for r in rows if r and r[1]]
+    assert mine.number in numbers and theirs.number not in numbers
+    assert client.get(reverse("leasing:invoice_document", args=[theirs.pk])).status_code == 404
+    assert client.get(reverse("leasing:payment_add")).status_code == 404
+
+
+@pytest.mark.django_db
+def test_recording_a_payment_in_the_ui(world, client_for):
+    client = client_for("operator")
+    lease = world.sample(Lease)
+    response = client.post(
+        reverse("leasing:payment_add"),
+        {"lease": lease.pk, "received_on": "2026-02-01", "amount": "5000", "method": "transfer"},
+    )
+    payment = Payment.objects.filter(lease=lease).latest("id")
+    assert response.status_code == 302 and payment.amount == D("5000.00")
+    assert Invoice.objects.get(number="T-A-D").settled == D("6000.00")  # the oldest bill first
+    refused = client.post(
+        reverse("leasing:payment_add"),
+        {"lease": lease.pk, "received_on": "2099-01-01", "amount": "5", "method": "transfer"},
+    )
+    assert refused.status_code == 200
+    assert Payment.objects.filter(lease=lease).count() == 2  # the world's and this one
+
+
+@pytest.mark.django_db
+def test_lease_actions_in_the_ui(world, client_for):
+    client = client_for("operator")
+    lease = world.sample(Lease)
+    extra = make_unit(world.sample(Floor), "A-EXP", area_m2=D(200))
+    url = reverse("leasing:lease_detail", args=[lease.pk])
+    page = client.get(url).content.decode()
+    assert "Terminate early" in page or "提前终止" in page
+    client.post(
+        reverse("leasing:lease_units", args=[lease.pk]), {"on": "2026-02-01", "add": [extra.pk]}
+    )
+    assert lease.lease_units.filter(unit=extra, start_on=day(2026, 2, 1)).exists()
+    assert Invoice.objects.filter(lease=lease, kind="adjustment").count() == 1
+    client.post(
+        reverse("leasing:lease_renew", args=[lease.pk]),
+        {"contract_no": "T-A-2", "end_on": "2030-12-31", "rent_per_m2_day": "3.80"},
+    )
+    successor = Lease.objects.get(contract_no="T-A-2")
+    assert successor.predecessor == lease and successor.start_on == day(2029, 1, 1)
+    assert {s.unit_id for s in successor.lease_units.all()} == {
+        s.unit_id for s in lease.lease_units.all()
+    }
+    client.post(
+        reverse("leasing:lease_renew", args=[lease.pk]),
+        {"contract_no": "T-A-3", "end_on": "2030-12-31", "rent_per_m2_day": "3.80"},
+    )
+    assert not Lease.objects.filter(contract_no="T-A-3").exists()  # one renewal only
+
+
+@pytest.mark.django_db
+def test_reports_show_figures_and_download(world, client_for):
+    client = client_for("operator")
+    park = world.sample(Park)
+    aging = client.get(reverse("leasing:report_aging") + f"?park={park.code}&on=2026-03-01")
+    # T-A: deposit 106,458.33 (3.5 × 1,000 × 365 ÷ 12) and Q1 315,000, 1,000 paid
+    assert "420,458.33" in aging.content.decode()
+    roll = client.get(
+        reverse("leasing:report_rent_roll") + f"?park={park.code}&on=2026-03-01&format=xlsx"
+    )
+    rows = sheet_rows(roll)
+    header = rows.index(next(r for r in rows if r[0] in ("序号", "No.")))
+    body = rows[header + 1 : -1]
+    assert [r[1] for r in body] == ["T-A"]
+    assert rows[-1][11] == 315000.0  # billed to date, the totals row
+    for name in ("report_expiries", "report_vacancy", "report_occupancy"):
+        assert client.get(reverse(f"leasing:{name}")).status_code == 200
+    gov = client_for("gov")
+    assert gov.get(reverse("leasing:report_occupancy")).status_code == 200
+    assert gov.get(reverse("leasing:report_aging")).status_code == 404  # no tenant's arrears
+
+
+@pytest.mark.django_db
+def test_payment_and_reports_api(world, client_for):
+    client = client_for("anonymous")
+    headers = api(client_for, world)
+    lease = world.sample(Lease)
+    created = client.post(
+        "/api/v1/leasing/payments/",
+        {"lease_id": lease.pk, "received_on": "2026-01-20", "amount": "500000"},
+        content_type="application/json",
+        **headers,
+    )
+    assert created.status_code == 201, created.content
+    assert created.json()["unapplied"] == "79541.67"  # 500,000 − 420,458.33 still open
+    other = world.sample(Lease, "B")
+    refused = client.post(
+        "/api/v1/leasing/payments/",
+        {"lease_id": other.pk, "received_on": "2026-01-20", "amount": "1"},
+        content_type="application/json",
+        **headers,
+    )
+    assert refused.status_code == 422 and "lease_id" in refused.content.decode()
+    aging = client.get("/api/v1/leasing/aging?date=2026-01-19", **headers).json()
+    assert aging["rows"][0]["d0_30"] == "420458.33"  # open the day before the payment…
+    aging = client.get("/api/v1/leasing/aging?date=2026-01-20", **headers).json()
+    assert aging["rows"] == []  # …and settled from the day it was received
+    roll = client.get("/api/v1/leasing/rent-roll?park=PA&date=2026-03-01", **headers).json()
+    assert [r["contract_no"] for r in roll] == ["T-A"]
+    series = client.get("/api/v1/leasing/occupancy/series?park=PA&months=3", **headers).json()
+    assert len(series) == 3 and series[-1]["occupancy_rate"] == "1.0000"
