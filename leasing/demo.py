@@ -1,7 +1,9 @@
 """Demo leases: the manufacturing park let to its tenants but for one unit (so its
 occupancy comes out at ≥ 98 % from the leases themselves), the innovation centre partly let,
-with rent-free periods, escalations, upcoming expiries, a termination and a renewal. Dates
-are relative to the day the demo is loaded."""
+with rent-free periods, escalations, upcoming expiries, a termination and a renewal. Every
+bill comes from the leases' own schedules; the tenants pay them through the billing service,
+some late, one partly, one not for months (the arrears aging), one in advance (credit).
+Dates are relative to the day the demo is loaded."""
 
 from __future__ import annotations
 
@@ -11,8 +13,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from leasing import services
-from leasing.models import Lease
+from leasing import billing, services
+from leasing.models import Invoice, Lease, Payment
 from spaces.models import Unit
 
 __all__ = ["load"]
@@ -85,8 +87,83 @@ def load(ctx: dict[str, Any]) -> None:
         )
         services.lease_transition(actor=admin, lease=lease, action="activate")
         leases.append(lease)
-    # one innovation-centre tenant left early; its units are free again
+    renewed = _renewal(admin, today, companies[10 % len(companies)], parks["ZHZX"])
+    for n, lease in enumerate(leases):
+        _pay(admin, lease, today, PAYERS.get(n, "on_time"))
+    _pay(admin, renewed, today, "on_time")
+    # one innovation-centre tenant left early; its units are free again, the bills for the
+    # days after are credited and the deposit settles what it still owed
     services.lease_terminate(
         actor=admin, lease=leases[-1], on=today - datetime.timedelta(days=20), reason="企业迁往外区"
     )
+    billing.deposit_release(actor=admin, lease=leases[-1], on=today)
     ctx["leases"] = leases
+
+
+# How each lease's tenant pays (by index in LEASES): the others pay a few days after the due
+# date. "behind": the last two bills unpaid; "partial": half the last bill; "ahead": 20,000
+# more than billed (kept as credit).
+PAYERS = {2: "behind", 5: "partial", 6: "ahead", 9: "behind"}
+
+
+def _pay(admin: Any, lease: Lease, today: datetime.date, habit: str) -> None:
+    bills = list(
+        Invoice.objects.filter(lease=lease, due_on__lte=today)
+        .exclude(kind="credit")
+        .order_by("due_on", "id")
+    )
+    if habit == "behind":
+        bills = bills[:-2]
+    for n, bill in enumerate(bills):
+        amount = bill.amount
+        if habit == "partial" and n == len(bills) - 1:
+            amount = (amount / 2).quantize(D("0.01"))
+        if habit == "ahead" and n == len(bills) - 1:
+            amount += D("20000")
+        received = min(today, bill.due_on + datetime.timedelta(days=(n * 7) % 12))
+        billing.payment_record(
+            actor=admin,
+            payment=Payment(
+                lease=lease,
+                amount=amount,
+                received_on=received,
+                reference=f"{lease.contract_no}/{n + 1}",
+            ),
+        )
+
+
+def _renewal(admin: Any, today: datetime.date, company: Any, park: Any) -> Lease:
+    """A lab tenant whose two-year lease ended last year and was renewed for three more."""
+    start = today - datetime.timedelta(days=1100)
+    units = _units("ZHZX", "T2:10-14")
+    first = services.lease_create(
+        actor=admin,
+        lease=Lease(
+            contract_no=f"JXKC-ZHZX-{start.year}-R01",
+            enterprise=company,
+            park=park,
+            start_on=start,
+            end_on=start.replace(year=start.year + 2) - datetime.timedelta(days=1),
+            signed_on=start - datetime.timedelta(days=30),
+            rent_per_m2_day=D("5.50"),
+            fee_per_m2_month=D("15.00"),
+            deposit_months=2,
+        ),
+        units=units,
+    )
+    services.lease_transition(actor=admin, lease=first, action="activate")
+    _pay(admin, first, today, "on_time")
+    second = services.lease_renew(
+        actor=admin,
+        lease=first,
+        successor=Lease(
+            contract_no=f"JXKC-ZHZX-{first.end_on.year + 1}-R02",
+            end_on=first.end_on.replace(year=first.end_on.year + 3),
+            signed_on=first.end_on - datetime.timedelta(days=40),
+            rent_per_m2_day=D("5.80"),
+            fee_per_m2_month=D("15.00"),
+            deposit_months=2,
+        ),
+    )
+    services.lease_transition(actor=admin, lease=second, action="activate")
+    return second

@@ -12,7 +12,6 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from core.tokens import token_create
-from leasing import billing
 from leasing.models import Invoice, Lease, Payment
 from spaces.models import Floor, Park
 from spaces.testing import make_unit
