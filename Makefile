@@ -59,6 +59,7 @@ messages: install-dev
 
 bench: install-dev
 	$(PY) bench/unit_search.py
+	$(PY) bench/leasing.py
 
 clean:
 	rm -rf $(VENV) var

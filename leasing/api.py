@@ -341,13 +341,13 @@ def rent_roll(request: HttpRequest, query: Query[ReportQuery]) -> Any:
     day = query.date or timezone.localdate()
     return [
         {
-            "lease_id": r.lease.pk,
-            "contract_no": r.lease.contract_no,
-            "tenant": r.lease.enterprise.name,
+            "lease_id": r.lease_id,
+            "contract_no": r.contract_no,
+            "tenant": r.tenant,
             "units": r.units,
             "area_m2": r.area_m2,
-            "start_on": r.lease.start_on,
-            "end_on": r.lease.end_on,
+            "start_on": r.start_on,
+            "end_on": r.end_on,
             "rent_per_m2_day": r.price,
             "monthly_rent": r.monthly_rent,
             "monthly_fee": r.monthly_fee,

@@ -144,12 +144,12 @@ def rent_roll_sheet(rows: list[RentRollRow], park: str, day: datetime.date) -> S
     body = [
         (
             n,
-            r.lease.contract_no,
-            r.lease.enterprise.name,
+            r.contract_no,
+            r.tenant,
             r.units,
             r.area_m2,
-            _date(r.lease.start_on),
-            _date(r.lease.end_on),
+            _date(r.start_on),
+            _date(r.end_on),
             r.price,
             r.monthly_rent,
             r.monthly_fee,

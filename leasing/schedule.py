@@ -65,8 +65,10 @@ class Terms:
         return year
 
     def factor(self, day: datetime.date) -> Decimal:
+        if not self.escalation_pct:
+            return Decimal(1)
         steps = self.lease_year(day) - self.escalation_from_year + 1
-        if steps <= 0 or not self.escalation_pct:
+        if steps <= 0:
             return Decimal(1)
         return (1 + self.escalation_pct / 100) ** steps
 

@@ -174,7 +174,11 @@ def arrears_aging(
 
 @dataclass(frozen=True)
 class RentRollRow:
-    lease: Lease
+    lease_id: int
+    contract_no: str
+    tenant: str
+    start_on: datetime.date
+    end_on: datetime.date
     units: str
     area_m2: Decimal
     price: Decimal  # 元/㎡/天 on the day, escalation included
@@ -187,82 +191,85 @@ class RentRollRow:
     months_left: int
 
 
+def _sum_by_lease(qs: QuerySet, lease_path: str) -> Coalesce:
+    """Σ amount of ``qs`` (filtered on ``lease_path`` = the outer lease) as a subquery."""
+    total = qs.filter(**{lease_path: OuterRef("pk")}).values(lease_path).annotate(s=Sum("amount"))
+    return Coalesce(Subquery(total.values("s"), output_field=MONEY), ZERO)
+
+
 def rent_roll(leases: QuerySet[Lease], day: datetime.date) -> list[RentRollRow]:
     """The rent roll (租金台账) on ``day``: each signed lease running that day with its units,
     area, current price, monthly rent and fee, deposit held, billed, received and owed to
-    date (three queries)."""
-    bills = Invoice.objects.filter(lease=OuterRef("pk"), issued_on__lte=day)
-
-    def total(qs: QuerySet[Invoice], expr: Any = "amount") -> Subquery:
-        return Subquery(qs.values("lease").annotate(s=Sum(expr)).values("s"), output_field=MONEY)
-
+    date (two queries; plain values, not model objects: a park's roll has thousands of rows)."""
     paid = Settlement.objects.filter(
-        invoice__lease=OuterRef("pk"),
-        on__lte=day,
-        source__in=(SettlementSource.PAYMENT, SettlementSource.DEPOSIT),
+        on__lte=day, source__in=(SettlementSource.PAYMENT, SettlementSource.DEPOSIT)
     )
+    deposit = Q(invoice__kind=InvoiceKind.DEPOSIT)
     running = (
         leases.filter(state__in=LIVE, start_on__lte=day, end_on__gte=day)
         .exclude(terminated_on__lte=day)
-        .select_related("enterprise")
         .annotate(
-            billed=Coalesce(total(bills.exclude(kind=InvoiceKind.DEPOSIT)), ZERO),
-            received=Coalesce(
-                Subquery(
-                    paid.exclude(invoice__kind=InvoiceKind.DEPOSIT)
-                    .values("invoice__lease")
-                    .annotate(s=Sum("amount"))
-                    .values("s"),
-                    output_field=MONEY,
-                ),
-                ZERO,
+            billed=_sum_by_lease(
+                Invoice.objects.filter(issued_on__lte=day).exclude(kind=InvoiceKind.DEPOSIT),
+                "lease",
             ),
-            deposit=Coalesce(
-                Subquery(
-                    paid.filter(invoice__kind=InvoiceKind.DEPOSIT)
-                    .values("invoice__lease")
-                    .annotate(s=Sum("amount"))
-                    .values("s"),
-                    output_field=MONEY,
-                ),
-                ZERO,
-            ),
+            received=_sum_by_lease(paid.exclude(deposit), "invoice__lease"),
+            deposit=_sum_by_lease(paid.filter(deposit), "invoice__lease"),
         )
         .order_by("contract_no")
+        .values(
+            "pk",
+            "contract_no",
+            "enterprise__name",
+            "start_on",
+            "end_on",
+            "rent_per_m2_day",
+            "fee_per_m2_month",
+            "escalation_pct",
+            "escalation_from_year",
+            "billed",
+            "received",
+            "deposit",
+        )
     )
-    leases_by_id = {lease.pk: lease for lease in running}
-    spans: dict[int, list[LeaseUnit]] = {}
-    for span in (
+    leases_by_id = {lease["pk"]: lease for lease in running}
+    spans: dict[int, list[tuple[str, Decimal]]] = {}
+    for lease_id, code, span_area in (
         LeaseUnit.objects.filter(lease_id__in=leases_by_id, start_on__lte=day, end_on__gte=day)
-        .select_related("unit")
         .order_by("unit__code")
+        .values_list("lease_id", "unit__code", "area_m2")
     ):
-        spans.setdefault(span.lease_id, []).append(span)
+        spans.setdefault(lease_id, []).append((code, span_area))
     rows = []
     for lease in leases_by_id.values():
-        own = spans.get(lease.pk, [])
-        area = sum((s.area_m2 for s in own), Decimal(0))
+        own = spans.get(lease["pk"], [])
+        area = sum((a for _c, a in own), Decimal(0))
         terms = Terms(
-            start=lease.start_on,
-            last_day=lease.end_on,
-            price=lease.rent_per_m2_day,
-            escalation_pct=lease.escalation_pct,
-            escalation_from_year=lease.escalation_from_year,
+            start=lease["start_on"],
+            last_day=lease["end_on"],
+            price=lease["rent_per_m2_day"],
+            escalation_pct=lease["escalation_pct"],
+            escalation_from_year=lease["escalation_from_year"],
         )
-        price = lease.rent_per_m2_day * terms.factor(day)
+        price = lease["rent_per_m2_day"] * terms.factor(day)
+        billed, received = _whole(lease["billed"]), _whole(lease["received"])
         rows.append(
             RentRollRow(
-                lease=lease,
-                units="、".join(s.unit.code for s in own),
+                lease_id=lease["pk"],
+                contract_no=lease["contract_no"],
+                tenant=lease["enterprise__name"],
+                start_on=lease["start_on"],
+                end_on=lease["end_on"],
+                units="、".join(c for c, _a in own),
                 area_m2=area,
                 price=cents(price),
                 monthly_rent=cents(price * area * YEAR_DAYS / 12),
-                monthly_fee=cents(lease.fee_per_m2_month * area),
-                deposit=_whole(lease.deposit),  # type: ignore[attr-defined]
-                billed=_whole(lease.billed),  # type: ignore[attr-defined]
-                received=_whole(lease.received),  # type: ignore[attr-defined]
-                outstanding=_whole(lease.billed - lease.received),  # type: ignore[attr-defined]
-                months_left=months_between(day, lease.end_on),
+                monthly_fee=cents(lease["fee_per_m2_month"] * area),
+                deposit=_whole(lease["deposit"]),
+                billed=billed,
+                received=received,
+                outstanding=billed - received,
+                months_left=months_between(day, lease["end_on"]),
             )
         )
     return rows
