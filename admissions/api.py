@@ -103,7 +103,6 @@ class RiskIn(Schema):
     debt_ratio_pct: Pct | None = None
     litigation: bool = False
     dishonest_debtor: bool = False
-    arrears_count: Annotated[int, Field(ge=0, le=1000)] = 0
 
 
 class FactorOut(Schema):

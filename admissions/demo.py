@@ -135,7 +135,6 @@ def _walk(app: Application, goal: str, users: dict[str, Any], checker: Any) -> N
                 debt_ratio_pct=D(38),
                 litigation=False,
                 dishonest_debtor=False,
-                arrears_count=0,
             )
         else:
             actor = app.created_by if step == "submit" else operator

@@ -109,9 +109,6 @@ class RiskForm(forms.Form):
     )
     litigation = forms.BooleanField(label=_("pending litigation"), required=False)
     dishonest_debtor = forms.BooleanField(label=_("listed as dishonest debtor"), required=False)
-    arrears_count = forms.IntegerField(
-        label=_("rent arrears in our parks (times)"), min_value=0, initial=0
-    )
 
 
 class ReviewForm(forms.Form):

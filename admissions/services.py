@@ -251,9 +251,9 @@ def risk_assess(
     debt_ratio_pct: Decimal | None,
     litigation: bool,
     dishonest_debtor: bool,
-    arrears_count: int,
 ) -> RiskAssessment:
-    """Score the application from the risk officer's inputs and the company's record."""
+    """Score the application from the risk officer's inputs and the company's record; the
+    arrears history is counted from the company's bills in this operator's parks."""
     app = Application.objects.select_for_update().get(pk=application.pk)
     require(actor, "view", app)
     if not RiskAssessment.policy.allows_role(actor, "add"):
@@ -267,6 +267,9 @@ def risk_assess(
     annual_rent = None
     if app.budget_rent is not None:
         annual_rent = app.area_min_m2 * app.budget_rent * 365
+    from leasing.selectors import late_bill_count
+
+    arrears_count = late_bill_count(app.enterprise_id, app.park.operator_id, timezone.localdate())
     inputs = risk.RiskInputs(
         years=app.enterprise.years_in_operation(),
         paid_in_capital_wan=app.enterprise.paid_in_capital_wan,

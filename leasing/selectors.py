@@ -9,7 +9,19 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import DecimalField, F, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import (
+    DateField,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -26,6 +38,7 @@ __all__ = [
     "arrears_aging",
     "days_vacant",
     "expiring_leases",
+    "late_bill_count",
     "leased_spans_on",
     "months_between",
     "occupancy",
@@ -281,3 +294,22 @@ def months_between(day: datetime.date, end: datetime.date) -> int:
     while months > 0 and add_months(day, months) > end:
         months -= 1
     return max(months, 0)
+
+
+LATE_AFTER = datetime.timedelta(days=30)
+
+
+def late_bill_count(enterprise_id: int, operator_id: int, day: datetime.date) -> int:
+    """Times a company was more than 30 days behind in this operator's parks: bills settled
+    more than 30 days after their due date, or still open more than 30 days after it. The
+    admissions risk assessment's "arrears history" factor."""
+    late_by = ExpressionWrapper(F("due_on") + LATE_AFTER, output_field=DateField())
+    return (
+        Invoice.objects.filter(
+            enterprise_id=enterprise_id, park__operator_id=operator_id, due_on__lt=day - LATE_AFTER
+        )
+        .exclude(kind=InvoiceKind.CREDIT)
+        .annotate(last_paid=Max("settlements__on"), late_by=late_by)
+        .filter(Q(settled__lt=F("amount")) | Q(last_paid__gt=F("late_by")))
+        .count()
+    )

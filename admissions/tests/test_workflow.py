@@ -25,6 +25,7 @@ from spaces.testing import make_unit
 
 pytestmark = pytest.mark.django_db
 D = Decimal
+D_DAY = datetime.date
 ROLES = ["admin", "operator", "gov", "fund", "tenant"]
 
 
@@ -39,7 +40,6 @@ def walk(app, world, *actions):
                 debt_ratio_pct=D(50),
                 litigation=False,
                 dishonest_debtor=False,
-                arrears_count=0,
             )
         else:
             actor = (
@@ -292,8 +292,24 @@ def test_risk_assess_uses_application_and_company(world):
             debt_ratio_pct=None,
             litigation=False,
             dishonest_debtor=False,
-            arrears_count=0,
         )
+
+
+def test_arrears_history_is_counted_from_the_company_bills(world):
+    """Company A's lease T-A: the deposit and the first quarter were due on 2026-01-01 and are
+    still open (1,000 paid): two times more than 30 days behind; company B has none in our parks."""
+    from leasing.selectors import late_bill_count
+
+    operator_a = world.operators["A"].pk
+    company_a, company_b = world.sample(Enterprise, "A"), world.sample(Enterprise, "B")
+    assert (
+        late_bill_count(company_a.pk, operator_a, datetime.date(2026, 1, 31)) == 0
+    )  # 30 days: not yet
+    assert late_bill_count(company_a.pk, operator_a, datetime.date(2026, 2, 1)) == 2
+    assert late_bill_count(company_b.pk, operator_a, datetime.date(2026, 6, 1)) == 0
+    app = walk(world.sample(Application), world, "submit", "start_screening", "to_risk", "assess")
+    assert app.risk.arrears_count == 2
+    assert D({f["key"]: f for f in app.risk.factors}["arrears"]["scale"]) == D("0.5")
 
 
 # joint review ------------------------------------------------------------------------------
