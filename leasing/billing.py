@@ -168,6 +168,7 @@ def lease_reconcile(*, actor: Any, lease: Lease, on: datetime.date) -> list[Invo
     for index, kind, amount in InvoiceLine.objects.filter(invoice__in=bills).values_list(
         "invoice__period_index", "kind", "amount"
     ):
+        assert index is not None  # only period bills are selected
         billed[index][kind] += amount
     originals = {i.period_index: i for i in bills.filter(kind=InvoiceKind.RENT)}
     written = []

@@ -152,12 +152,8 @@ class ChangeUnitsForm(forms.Form):
             .exclude(lease_units__lease=lease)
             .order_by("code")
         )
-        self.fields["remove"].queryset = (
-            Unit.objects.filter(  # type: ignore[attr-defined]
-                lease_units__lease=lease
-            )
-            .distinct()
-            .order_by("code")
+        self.fields["remove"].queryset = (  # type: ignore[attr-defined]
+            Unit.objects.filter(lease_units__lease=lease).distinct().order_by("code")
         )
 
 

@@ -37,7 +37,7 @@ __all__ = [
 ]
 
 MONEY = [MinValueValidator(Decimal("0"))]
-AMOUNT = dict(max_digits=14, decimal_places=2)
+AMOUNT: dict[str, Any] = dict(max_digits=14, decimal_places=2)
 # Operator staff run leases; the company reads its own; government reviewers and fund
 # managers never see one tenant's rent (DESIGN.md).
 _LEASE_POLICY = dict(grants={Role.OPERATOR: ALL_ACTIONS, Role.TENANT: READ})
@@ -233,8 +233,8 @@ class Invoice(TimeStampedModel):
     period_end = models.DateField(_("period to"), null=True, blank=True)
     issued_on = models.DateField(_("issued on"))
     due_on = models.DateField(_("due on"))
-    amount = models.DecimalField(_("amount (元)"), **AMOUNT)  # type: ignore[arg-type]
-    settled = models.DecimalField(_("settled (元)"), default=Decimal("0"), **AMOUNT)  # type: ignore[arg-type]
+    amount = models.DecimalField(_("amount (元)"), **AMOUNT)
+    settled = models.DecimalField(_("settled (元)"), default=Decimal("0"), **AMOUNT)
     corrects = models.ForeignKey(
         "self",
         verbose_name=_("corrects invoice"),
@@ -284,7 +284,7 @@ class InvoiceLine(models.Model):
     invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
     kind = models.CharField(_("kind"), max_length=10, choices=LineKind.choices)
     description = models.CharField(_("description"), max_length=200)
-    amount = models.DecimalField(_("amount (元)"), **AMOUNT)  # type: ignore[arg-type]
+    amount = models.DecimalField(_("amount (元)"), **AMOUNT)
 
     class Meta:
         verbose_name = _("invoice line")
@@ -315,8 +315,8 @@ class Payment(TimeStampedModel):
     received_on = models.DateField(_("received on"))
     amount = models.DecimalField(
         _("amount (元)"), validators=[MinValueValidator(Decimal("0.01"))], **AMOUNT
-    )  # type: ignore[arg-type]
-    unapplied = models.DecimalField(_("unapplied credit (元)"), default=Decimal("0"), **AMOUNT)  # type: ignore[arg-type]
+    )
+    unapplied = models.DecimalField(_("unapplied credit (元)"), default=Decimal("0"), **AMOUNT)
     method = models.CharField(
         _("method"), max_length=10, choices=PaymentMethod.choices, default=PaymentMethod.TRANSFER
     )
@@ -348,7 +348,7 @@ class Settlement(models.Model):
 
     invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="settlements")
     on = models.DateField(_("settled on"))
-    amount = models.DecimalField(_("amount (元)"), **AMOUNT)  # type: ignore[arg-type]
+    amount = models.DecimalField(_("amount (元)"), **AMOUNT)
     source = models.CharField(_("source"), max_length=10, choices=SettlementSource.choices)
     payment = models.ForeignKey(
         Payment, null=True, blank=True, on_delete=models.CASCADE, related_name="settlements"
@@ -375,8 +375,8 @@ class DepositRelease(models.Model):
 
     lease = models.OneToOneField(Lease, on_delete=models.PROTECT, related_name="deposit_release")
     on = models.DateField(_("released on"))
-    offset = models.DecimalField(_("offset against arrears (元)"), **AMOUNT)  # type: ignore[arg-type]
-    refunded = models.DecimalField(_("refunded (元)"), **AMOUNT)  # type: ignore[arg-type]
+    offset = models.DecimalField(_("offset against arrears (元)"), **AMOUNT)
+    refunded = models.DecimalField(_("refunded (元)"), **AMOUNT)
 
     class Meta:
         verbose_name = _("deposit release")

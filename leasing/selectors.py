@@ -112,11 +112,10 @@ def vacant_units(units: QuerySet[Unit], day: datetime.date) -> QuerySet[Unit]:
 
 
 def days_vacant(unit: Unit, day: datetime.date) -> int:
-    since = (
-        unit.last_leased + datetime.timedelta(days=1)
-        if unit.last_leased
-        else unit.created_at.date()
-    )  # type: ignore[attr-defined]
+    """Days since the last lease of a unit from ``vacant_units`` ended (or since it was
+    recorded, if it was never leased)."""
+    last_leased = getattr(unit, "last_leased", None)
+    since = last_leased + datetime.timedelta(days=1) if last_leased else unit.created_at.date()  # type: ignore[attr-defined]
     return max(0, (day - since).days)
 
 
@@ -147,7 +146,7 @@ def _settled_by(day: datetime.date, sources: tuple[str, ...] | None = None) -> S
     )
 
 
-MONEY = DecimalField(max_digits=16, decimal_places=2)
+MONEY: Any = DecimalField(max_digits=16, decimal_places=2)
 
 
 def _open_on(invoices: QuerySet[Invoice], day: datetime.date) -> QuerySet[Invoice]:

@@ -80,7 +80,7 @@ class ReportView(ScopedView):
     ) -> dict[str, Any]:
         raise NotImplementedError
 
-    def in_parks(self, qs: QuerySet, request: HttpRequest, park: Park | None) -> QuerySet:
+    def in_parks(self, qs: Any, request: HttpRequest, park: Park | None) -> QuerySet:
         qs = qs.restrict(request.user, "view")  # type: ignore[attr-defined]
         return qs.filter(park=park) if park else qs
 
