@@ -202,6 +202,12 @@ class RentRollRow:
     outstanding: Decimal
     months_left: int
 
+    @property
+    def units_short(self) -> str:
+        """ "A1-101 … A1-206 (12)" for a page; the workbook lists every unit."""
+        codes = self.units.split("、")
+        return self.units if len(codes) <= 3 else f"{codes[0]} … {codes[-1]} ({len(codes)})"
+
 
 def _sum_by_lease(qs: QuerySet, lease_path: str) -> Coalesce:
     """Σ amount of ``qs`` (filtered on ``lease_path`` = the outer lease) as a subquery."""

@@ -98,6 +98,11 @@ def lease_transition(*, actor: Any, lease: Lease, action: str, comment: str = ""
             _("A lease that is %(state)s cannot be “%(action)s”.")
             % {"state": lease.get_state_display(), "action": action}
         )
+    if action == "expire" and timezone.localdate() <= lease.end_on:
+        raise ConflictError(
+            _("A lease expires after its end date (%(end)s); to end it sooner, terminate it.")
+            % {"end": lease.end_on.isoformat()}
+        )
     before = lease.state
     lease.state = target
     lease.save(update_fields=["state", "updated_at"])

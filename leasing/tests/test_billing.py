@@ -277,3 +277,29 @@ def test_renewal_is_a_linked_draft_and_activating_it_renews_the_first(world, lea
     services.lease_transition(actor=operator, lease=successor, action="activate")
     lease.refresh_from_db()
     assert lease.state == "renewed"
+
+
+@pytest.mark.django_db
+def test_daily_billing_run_issues_due_bills_and_expires_ended_leases(world, lease, monkeypatch):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    monkeypatch.setattr(timezone, "localdate", lambda *a: day(2027, 1, 2))
+    out = StringIO()
+    call_command("bill_leases", stdout=out)
+    lease.refresh_from_db()
+    assert lease.state == "expired"  # B-1 ended on 2026-12-31
+    assert sorted(Invoice.objects.filter(lease=lease).values_list("number", flat=True)) == [
+        "B-1-D",
+        "B-1-P01",
+        "B-1-P02",
+        "B-1-P03",
+        "B-1-P04",
+    ]
+    # the world's leases T-A and T-B (billed to Q1 2026) get Q2 2026 … Q1 2027 each
+    assert Invoice.objects.filter(lease__contract_no="T-A").count() == 6
+    assert out.getvalue().startswith("13 bills issued, 1 leases expired")
+    call_command("bill_leases", stdout=out)  # a repeated run issues nothing more
+    assert Invoice.objects.count() == 5 + 6 + 6

@@ -209,8 +209,10 @@ class LeaseDetail(ObjectDetailView):
     def extra_context(self, request: HttpRequest, obj: Lease) -> dict[str, Any]:
         may_change = can(request.user, "change", obj)
         actions = [a for a, (sources, _t) in LEASE_TRANSITIONS.items() if obj.state in sources]
-        actions = [a for a in actions if a != "renew"] if may_change else []
-        ended = obj.state in (LeaseState.TERMINATED, LeaseState.EXPIRED, LeaseState.RENEWED)
+        ended = timezone.localdate() > obj.end_on
+        actions = [a for a in actions if a != "renew" and (a != "expire" or ended)]
+        actions = actions if may_change else []
+        finished = obj.state in (LeaseState.TERMINATED, LeaseState.EXPIRED, LeaseState.RENEWED)
         return {
             "can_change": may_change and obj.state == LeaseState.DRAFT,
             "can_delete": False,
@@ -220,7 +222,7 @@ class LeaseDetail(ObjectDetailView):
             "can_renew": may_change
             and obj.state in LEASE_TRANSITIONS["renew"][0]
             and not Lease.objects.filter(predecessor=obj).exists(),
-            "can_release_deposit": may_change and ended and not hasattr(obj, "deposit_release"),
+            "can_release_deposit": may_change and finished and not hasattr(obj, "deposit_release"),
             "terminate_form": forms.TerminateForm(),
             "units_form": forms.ChangeUnitsForm(lease=obj, user=request.user)
             if may_change and obj.state == LeaseState.ACTIVE

@@ -53,6 +53,7 @@ class ReportView(ScopedView):
         data = request.GET.copy()
         if "park" not in data and request.session.get("park"):
             data["park"] = request.session["park"]
+        data.setdefault("on", timezone.localdate().isoformat())  # shown in the date box
         form = self.form_class(data, user=request.user)
         form.is_valid()  # a bad park or date falls back to the default, with the error shown
         cleaned = getattr(form, "cleaned_data", {})
