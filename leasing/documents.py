@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from core.documents import Sheet
 from leasing.models import Invoice, Lease, Payment
+from leasing.schedule import Schedule
 from leasing.selectors import RentRollRow
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "receipt_facts",
     "receipt_sheet",
     "rent_roll_sheet",
+    "schedule_sheet",
     "statement_sheets",
 ]
 
@@ -207,4 +209,33 @@ def aging_sheet(rows: list[dict[str, Any]], by: str, day: datetime.date) -> Shee
         rows=[(r[name], *(r[k] for k in keys)) for r in rows],
         totals=[_("Total"), *(sum((r[k] for r in rows), ZERO) for k in keys)],
         notes=[f"{_('Arrears aging')} · {_('as of')} {_date(day)}"],
+    )
+
+
+def schedule_sheet(schedule: Schedule) -> Sheet:
+    """The rent schedule of the whole term, period by period."""
+    return Sheet(
+        title=_("Rent schedule"),
+        headers=[
+            _("Period"),
+            _("Term from"),
+            _("Term to"),
+            _("Bill on"),
+            _("Due on"),
+            _("Rent (元)"),
+            _("Management fee (元)"),
+        ],
+        rows=[
+            (
+                p.index,
+                _date(p.start),
+                _date(p.end),
+                _date(p.bill_on),
+                _date(p.due_on),
+                p.rent,
+                p.fee,
+            )
+            for p in schedule.periods
+        ],
+        totals=[_("Total"), "", "", "", "", schedule.total_rent, schedule.total_fee],
     )

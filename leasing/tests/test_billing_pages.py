@@ -12,6 +12,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from core.tokens import token_create
+from leasing import services
 from leasing.models import Invoice, Lease, Payment
 from spaces.models import Floor, Park
 from spaces.testing import make_unit
@@ -70,6 +71,9 @@ def test_tenant_sees_and_downloads_only_its_own(world, client_for):
     statement = client.get(reverse("leasing:lease_statement", args=[lease.pk]) + "?format=xlsx")
     rows = sheet_rows(statement)
     numbers = [r[1] for r in rows if r and r[1]]
+    schedule = load_workbook(io.BytesIO(statement.content)).worksheets[1]
+    totals = list(schedule.iter_rows(values_only=True))[-1]
+    assert totals[5] == float(services.lease_schedule(lease).total_rent)  # the whole term
     assert mine.number in numbers and theirs.number not in numbers
     assert client.get(reverse("leasing:invoice_document", args=[theirs.pk])).status_code == 404
     assert client.get(reverse("leasing:payment_add")).status_code == 404

@@ -15,7 +15,7 @@ from core.permissions import get_restricted_or_404
 from core.tables import Column
 from core.views import ObjectDetailView, ObjectEditView, ObjectListView, Tab
 from core.views.generic import ScopedView
-from leasing import billing, documents, filters, forms
+from leasing import billing, documents, filters, forms, services
 from leasing.models import Invoice, Lease, Payment
 
 __all__ = [
@@ -153,7 +153,10 @@ class LeaseStatement(_Document):
         return (
             f"{obj.park.name} · {_('Statement')}",
             facts,
-            documents.statement_sheets(obj, today),
+            [
+                *documents.statement_sheets(obj, today),
+                documents.schedule_sheet(services.lease_schedule(obj)),
+            ],
             f"{obj.contract_no}-{today:%Y%m%d}",
         )
 
