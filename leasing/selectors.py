@@ -92,7 +92,7 @@ def occupancy_series(
     last = last or timezone.localdate()
     first_of_next = add_months(last.replace(day=1), 1)
     days = [
-        add_months(first_of_next, -k) - datetime.timedelta(days=1) for k in range(months, 0, -1)
+        add_months(first_of_next, 1 - k) - datetime.timedelta(days=1) for k in range(months, 0, -1)
     ]
     days[-1] = min(days[-1], last)
     return [(day, occupancy(units, day)) for day in days]

@@ -274,3 +274,13 @@ def test_stacking_plan_shows_tenant_and_months_left_to_the_operator_only(world, 
     assert "甲科技有限公司".encode() in page.content and b"exp-3" in page.content
     gov = client_for("gov").get(url)
     assert "甲科技有限公司".encode() not in gov.content  # reviewers see the plan, not tenants
+
+
+@pytest.mark.django_db
+def test_occupancy_series_is_taken_at_each_month_end_up_to_the_day(world):
+    from leasing.selectors import occupancy_series
+
+    units = Unit.objects.filter(park=world.sample(Park))
+    series = occupancy_series(units, 3, day(2026, 1, 15))
+    assert [d for d, _o in series] == [day(2025, 11, 30), day(2025, 12, 31), day(2026, 1, 15)]
+    assert [o.rate for _d, o in series] == [D(0), D(0), D(1)]  # T-A starts on 2026-01-01

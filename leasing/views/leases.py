@@ -176,25 +176,7 @@ class LeaseRenew(ScopedView):
 class LeaseDetail(ObjectDetailView):
     model = Lease
     template_name = "leasing/lease_detail.html"
-    fields = [
-        "contract_no",
-        "enterprise",
-        "park",
-        "state",
-        "start_on",
-        "end_on",
-        "signed_on",
-        "rent_per_m2_day",
-        "fee_per_m2_month",
-        "convention",
-        "escalation_pct",
-        "escalation_from_year",
-        "deposit_months",
-        "payment_cycle_months",
-        "bill_days_ahead",
-        "terminated_on",
-        "termination_reason",
-    ]
+    fields = [*forms.TERMS, "state", "terminated_on", "termination_reason"]
     tabs = [
         Tab("units", gettext_lazy("Units"), "leasing/partials/units.html", context=_units),
         Tab(

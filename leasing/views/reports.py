@@ -153,9 +153,7 @@ class VacancyReport(ReportView):
     def figures(
         self, request: HttpRequest, park: Park | None, day: datetime.date, data: dict[str, Any]
     ) -> dict[str, Any]:
-        units = Unit.objects.restrict(request.user)
-        if park:
-            units = units.filter(park=park)
+        units = self.in_parks(Unit.objects, request, park)
         vacant = list(selectors.vacant_units(units, day)[:500])
         for unit in vacant:
             unit.days_vacant = selectors.days_vacant(unit, day)  # type: ignore[attr-defined]
@@ -187,9 +185,7 @@ class OccupancyReport(ReportView):
     def figures(
         self, request: HttpRequest, park: Park | None, day: datetime.date, data: dict[str, Any]
     ) -> dict[str, Any]:
-        units = Unit.objects.restrict(request.user)
-        if park:
-            units = units.filter(park=park)
+        units = self.in_parks(Unit.objects, request, park)
         if data.get("building"):
             units = units.filter(building=data["building"])
         series = selectors.occupancy_series(units, 12, day)
