@@ -15,14 +15,16 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from core import audit
 from core.choices import AuditAction
@@ -54,7 +56,18 @@ def _locked(lease: Lease) -> Lease:
 
 
 def _period_text(period_start: datetime.date, period_end: datetime.date) -> str:
-    return f"{period_start:%Y-%m-%d} – {period_end:%Y-%m-%d}"
+    return f"{period_start:%Y-%m-%d} ~ {period_end:%Y-%m-%d}"
+
+
+def _printed(message: str, **params: Any) -> str:
+    """Text stored on a bill: in the documents' language (the site's, Chinese), whatever the
+    language of the person who happened to issue it."""
+    with translation.override(settings.LANGUAGE_CODE):
+        text = translation.gettext(message)
+        kind = params.pop("kind", None)
+        if kind is not None:
+            params["kind"] = LineKind(kind).label
+        return str(text % params) if params else str(text)
 
 
 def _bill(
@@ -96,8 +109,8 @@ def _bill(
 def _period_lines(period: Period) -> list[Line]:
     text = _period_text(period.start, period.end)
     lines: list[Line] = [
-        (LineKind.RENT, _("Rent %(period)s") % {"period": text}, period.rent),
-        (LineKind.FEE, _("Management fee %(period)s") % {"period": text}, period.fee),
+        (LineKind.RENT, _printed(N_("Rent %(period)s"), period=text), period.rent),
+        (LineKind.FEE, _printed(N_("Management fee %(period)s"), period=text), period.fee),
     ]
     return [line for line in lines if line[2]]
 
@@ -127,7 +140,7 @@ def invoices_issue(*, actor: Any, lease: Lease, on: datetime.date) -> list[Invoi
                 number=f"{lease.contract_no}-D",
                 issued_on=min(on, lease.start_on),
                 due_on=lease.start_on,
-                lines=[(LineKind.DEPOSIT, _("Deposit"), schedule.deposit)],
+                lines=[(LineKind.DEPOSIT, _printed(N_("Deposit")), schedule.deposit)],
             )
         )
     for period in schedule.periods:
@@ -186,8 +199,7 @@ def lease_reconcile(*, actor: Any, lease: Lease, on: datetime.date) -> list[Invo
             lines = [
                 (
                     kind,
-                    _("Correction of %(kind)s %(period)s")
-                    % {"kind": LineKind(kind).label, "period": text},
+                    _printed(N_("Correction of %(kind)s %(period)s"), kind=kind, period=text),
                     diff,
                 )
                 for kind, diff in diffs
@@ -206,7 +218,7 @@ def lease_reconcile(*, actor: Any, lease: Lease, on: datetime.date) -> list[Invo
                     lines=lines,
                     period=(index, original.period_start, original.period_end),  # type: ignore[arg-type]
                     corrects=original,
-                    note=_("Terms of the lease changed."),
+                    note=_printed(N_("Terms of the lease changed.")),
                 )
             )
     _apply_credit(lease)
@@ -307,7 +319,13 @@ def deposit_release(*, actor: Any, lease: Lease, on: datetime.date) -> DepositRe
             number=_next_number(lease, InvoiceKind.CREDIT, "C"),
             issued_on=on,
             due_on=on,
-            lines=[(LineKind.DEPOSIT, _("Unpaid deposit cancelled"), -deposit_bill.outstanding)],
+            lines=[
+                (
+                    LineKind.DEPOSIT,
+                    _printed(N_("Unpaid deposit cancelled")),
+                    -deposit_bill.outstanding,
+                )
+            ],
             corrects=deposit_bill,
         )
         _settle(
@@ -337,7 +355,3 @@ def deposit_release(*, actor: Any, lease: Lease, on: datetime.date) -> DepositRe
         % {"offset": offset, "refunded": held - offset},
     )
     return release
-
-
-def open_balance(invoices: Iterable[Invoice]) -> Decimal:
-    return sum((i.outstanding for i in invoices), ZERO)

@@ -35,7 +35,7 @@ def _date(value: datetime.date | None) -> str:
 
 def invoice_facts(invoice: Invoice) -> list[tuple[str, Any]]:
     period = (
-        f"{_date(invoice.period_start)} – {_date(invoice.period_end)}"
+        f"{_date(invoice.period_start)} ~ {_date(invoice.period_end)}"
         if invoice.period_start
         else ""
     )

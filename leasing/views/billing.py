@@ -119,7 +119,7 @@ class InvoiceDocument(_Document):
     def content(self, obj: Invoice) -> tuple[str, list[tuple[str, Any]], list[Any], str]:
         title = _("Bill") if obj.kind != "credit" else _("Credit note")
         return (
-            f"{obj.park.name} · {title}",
+            f"{obj.park.name}　{title}",
             documents.invoice_facts(obj),
             [documents.invoice_sheet(obj)],
             obj.number,
@@ -132,7 +132,7 @@ class ReceiptDocument(_Document):
 
     def content(self, obj: Payment) -> tuple[str, list[tuple[str, Any]], list[Any], str]:
         return (
-            f"{obj.park.name} · {_('Receipt')}",
+            f"{obj.park.name}　{_('Receipt')}",
             documents.receipt_facts(obj),
             [documents.receipt_sheet(obj)],
             obj.receipt_no,
@@ -147,11 +147,11 @@ class LeaseStatement(_Document):
         facts = [
             (_("Tenant"), obj.enterprise.name),
             (_("Contract number"), obj.contract_no),
-            (_("Term"), f"{obj.start_on} – {obj.end_on}"),
+            (_("Term"), f"{obj.start_on} ~ {obj.end_on}"),
             (_("Deposit held (元)"), billing.deposit_held(obj)),
         ]
         return (
-            f"{obj.park.name} · {_('Statement')}",
+            f"{obj.park.name}　{_('Statement')}",
             facts,
             [
                 *documents.statement_sheets(obj, today),
