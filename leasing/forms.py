@@ -8,11 +8,18 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import ScopedModelForm
 from leasing.billing import BILLED_STATES
-from leasing.models import Lease, Payment
+from leasing.models import Lease, LeaseAttachment, Payment
 from spaces.choices import UnitStatus
 from spaces.models import Unit
 
-__all__ = ["ChangeUnitsForm", "LeaseForm", "PaymentForm", "RenewForm", "TerminateForm"]
+__all__ = [
+    "AttachmentForm",
+    "ChangeUnitsForm",
+    "LeaseForm",
+    "PaymentForm",
+    "RenewForm",
+    "TerminateForm",
+]
 
 TERMS = [
     "contract_no",
@@ -187,3 +194,9 @@ RENEWED_TERMS = (
     "payment_cycle_months",
     "bill_days_ahead",
 )
+
+
+class AttachmentForm(forms.ModelForm):
+    class Meta:
+        model = LeaseAttachment
+        fields = ["title", "file"]

@@ -30,6 +30,7 @@ __all__ = [
     "Invoice",
     "InvoiceLine",
     "Lease",
+    "LeaseAttachment",
     "LeaseUnit",
     "Payment",
     "RentFree",
@@ -384,3 +385,28 @@ class DepositRelease(models.Model):
 
     def __str__(self) -> str:
         return f"{self.lease} {self.on}"
+
+
+def _attachment_path(instance: LeaseAttachment, filename: str) -> str:
+    return f"leases/{instance.lease_id}/{filename}"
+
+
+class LeaseAttachment(TimeStampedModel):
+    """A file kept with a lease (the signed contract scan, an amendment, a handover record).
+    Served only through the permission layer, never as a public media URL."""
+
+    lease = models.ForeignKey(Lease, on_delete=models.CASCADE, related_name="attachments")
+    title = models.CharField(_("title"), max_length=100)
+    file = models.FileField(_("file"), upload_to=_attachment_path, max_length=200)
+    size = models.PositiveIntegerField(_("size (bytes)"), default=0)
+
+    objects = RestrictedQuerySet.as_manager()
+    policy = Policy(**_LEASE_POLICY, park="lease__park", enterprise="lease__enterprise")  # type: ignore[arg-type]
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -20,13 +20,15 @@ from core.permissions import require
 from core.services import create_record
 from leasing import billing
 from leasing.choices import LEASE_TRANSITIONS, LeaseState
-from leasing.models import Lease, LeaseUnit, RentFree
+from leasing.models import Lease, LeaseAttachment, LeaseUnit, RentFree
 from leasing.schedule import Schedule, Terms, build_schedule
 from spaces.choices import UnitStatus
 from spaces.models import Unit
 from spaces.services import unit_update
 
 __all__ = [
+    "attachment_add",
+    "attachment_delete",
     "lease_change_units",
     "lease_create",
     "lease_renew",
@@ -281,3 +283,34 @@ def terms_of(lease: Lease) -> Terms:
 
 def lease_schedule(lease: Lease) -> Schedule:
     return build_schedule(terms_of(lease))
+
+
+ATTACHMENT_TYPES = (".pdf", ".jpg", ".jpeg", ".png", ".docx", ".xlsx", ".zip")
+ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
+
+
+def attachment_add(*, actor: Any, attachment: LeaseAttachment) -> LeaseAttachment:
+    """Keep a file with a lease: a scan of the signed contract, an amendment, a handover."""
+    from django.core.exceptions import ValidationError
+
+    name = attachment.file.name or ""
+    if not name.lower().endswith(ATTACHMENT_TYPES):
+        raise ValidationError(
+            {
+                "file": _("Attach a PDF, image, Word, Excel or zip file (%(types)s).")
+                % {"types": " ".join(ATTACHMENT_TYPES)}
+            }
+        )
+    if attachment.file.size > ATTACHMENT_MAX_BYTES:
+        raise ValidationError({"file": _("The file is larger than 20 MB; compress or split it.")})
+    attachment.size = attachment.file.size
+    return create_record(actor=actor, instance=attachment)
+
+
+def attachment_delete(*, actor: Any, instance: LeaseAttachment) -> None:
+    from core.services import delete_record
+
+    stored = instance.file.name
+    storage = instance.file.storage
+    delete_record(actor=actor, instance=instance)
+    transaction.on_commit(lambda: storage.delete(stored))  # the file goes once the row has

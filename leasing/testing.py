@@ -6,10 +6,12 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from django.core.files.base import ContentFile
+
 from core.testing.world import World
 from enterprises.models import Enterprise
 from leasing import billing
-from leasing.models import Invoice, Lease, LeaseUnit, Payment
+from leasing.models import Invoice, Lease, LeaseAttachment, LeaseUnit, Payment
 from spaces.models import Park, Unit
 
 __all__ = ["build"]
@@ -49,3 +51,14 @@ def build(world: World) -> None:
         )
     world.add(*(Invoice.objects.get(number=f"T-{side}-P01") for side in "AB"))
     world.add(payments["A"], payments["B"])
+    world.add(
+        *(
+            LeaseAttachment.objects.create(
+                lease=leases[side],
+                title="合同扫描件",
+                file=ContentFile(b"%PDF-1.4 signed contract", name=f"contract-{side}.pdf"),
+                size=24,
+            )
+            for side in "AB"
+        )
+    )

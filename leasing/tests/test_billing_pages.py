@@ -178,3 +178,31 @@ def test_payment_and_reports_api(world, client_for):
     assert [r["contract_no"] for r in roll] == ["T-A"]
     series = client.get("/api/v1/leasing/occupancy/series?park=PA&months=3", **headers).json()
     assert len(series) == 3 and series[-1]["occupancy_rate"] == "1.0000"
+
+
+@pytest.mark.django_db
+def test_lease_attachments_upload_and_download(world, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from leasing.models import LeaseAttachment
+
+    lease = world.sample(Lease)
+    operator = client_for("operator")
+    url = reverse("leasing:lease_attach", args=[lease.pk])
+    operator.post(
+        url, {"title": "补充协议", "file": SimpleUploadedFile("amend.pdf", b"%PDF-1.4 x")}
+    )
+    assert lease.attachments.filter(title="补充协议", size=10).exists()
+    operator.post(url, {"title": "病毒", "file": SimpleUploadedFile("run.exe", b"MZ")})
+    assert not lease.attachments.filter(title="病毒").exists()  # refused with a message
+    tenant = client_for("tenant")
+    mine = world.sample(LeaseAttachment)
+    response = tenant.get(reverse("leasing:attachment_download", args=[mine.pk]))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 signed contract"
+    theirs = world.sample(LeaseAttachment, "B")
+    assert tenant.get(reverse("leasing:attachment_download", args=[theirs.pk])).status_code == 404
+    assert (
+        tenant.post(url, {"title": "t", "file": SimpleUploadedFile("a.pdf", b"x")}).status_code
+        == 404
+    )

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +22,7 @@ from core.views import ObjectDetailView, ObjectEditView, ObjectListView, Tab
 from core.views.generic import ScopedView
 from leasing import billing, filters, forms, services
 from leasing.choices import LEASE_TRANSITIONS, LeaseState
-from leasing.models import Lease
+from leasing.models import Lease, LeaseAttachment
 
 
 def _schedule(request: HttpRequest, lease: Lease) -> dict[str, Any]:
@@ -35,6 +35,13 @@ def _bills(request: HttpRequest, lease: Lease) -> dict[str, Any]:
         "payments": lease.payments.order_by("received_on", "id"),
         "deposit_held": billing.deposit_held(lease),
         "deposit_release": getattr(lease, "deposit_release", None),
+    }
+
+
+def _attachments(request: HttpRequest, lease: Lease) -> dict[str, Any]:
+    return {
+        "attachments": LeaseAttachment.objects.restrict(request.user).filter(lease=lease),
+        "attachment_form": forms.AttachmentForm() if can(request.user, "change", lease) else None,
     }
 
 
@@ -186,6 +193,12 @@ class LeaseDetail(ObjectDetailView):
             context=_schedule,
         ),
         Tab("bills", gettext_lazy("Bills and payments"), "leasing/partials/bills.html", _bills),
+        Tab(
+            "attachments",
+            gettext_lazy("Attachments"),
+            "leasing/partials/attachments.html",
+            _attachments,
+        ),
     ]
 
     def extra_context(self, request: HttpRequest, obj: Lease) -> dict[str, Any]:
@@ -212,3 +225,37 @@ class LeaseDetail(ObjectDetailView):
             "renew_form": forms.RenewForm(),
             "breadcrumbs": [(_("Leases"), reverse("leasing:lease_list")), (obj, None)],
         }
+
+
+class AttachmentUpload(ScopedView):
+    """POST-only: keep a file with a lease (operator staff who may change the lease)."""
+
+    model = Lease
+    action = "change"
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        lease = get_restricted_or_404(Lease, request.user, "change", pk=pk)
+        form = forms.AttachmentForm(request.POST, request.FILES)
+        try:
+            if not form.is_valid():
+                raise ConflictError(errors_as_text(form))
+            attachment = form.save(commit=False)
+            attachment.lease = lease
+            services.attachment_add(actor=request.user, attachment=attachment)
+            messages.success(request, _("File attached."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        except ConflictError as exc:
+            messages.error(request, exc.message)
+        return redirect(reverse("leasing:lease_detail", args=[pk]) + "?tab=attachments")
+
+
+class AttachmentDownload(ScopedView):
+    """The file, to whoever may see the lease (the tenant its own); never a public URL."""
+
+    model = LeaseAttachment
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        attachment = get_restricted_or_404(LeaseAttachment, request.user, "view", pk=pk)
+        name = attachment.file.name.rsplit("/", 1)[-1]
+        return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=name)
