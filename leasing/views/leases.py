@@ -255,7 +255,7 @@ class AttachmentDownload(ScopedView):
 
     model = LeaseAttachment
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def get(self, request: HttpRequest, pk: int) -> FileResponse:
         attachment = get_restricted_or_404(LeaseAttachment, request.user, "view", pk=pk)
         name = attachment.file.name.rsplit("/", 1)[-1]
         return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=name)
