@@ -35,9 +35,26 @@ class LeasingConfig(AppConfig):
             units = units.filter(park__code=park_code)
         figures = occupancy(units, timezone.localdate())
         url = reverse("leasing:lease_list") if user.role != "gov" else reverse("spaces:park_list")
-        return [
+        cards = [
             {"label": _("Occupancy today (by area)"), "value": percent(figures.rate), "url": url}
         ]
+        from core.templatetags.parkops import big_number
+        from leasing.models import Invoice
+        from leasing.selectors import arrears_aging
+
+        if Invoice.policy.allows_role(user, "view"):  # type: ignore[attr-defined]
+            invoices = Invoice.objects.restrict(user)
+            if park_code:
+                invoices = invoices.filter(park__code=park_code)
+            overdue = sum(r["total"] for r in arrears_aging(invoices, timezone.localdate()))
+            cards.append(
+                {
+                    "label": _("Overdue (元)"),
+                    "value": big_number(overdue),
+                    "url": reverse("leasing:report_aging"),
+                }
+            )
+        return cards
 
     def ready(self) -> None:
         from core.views import Tab, register_context, register_tab

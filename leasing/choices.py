@@ -8,6 +8,7 @@ __all__ = [
     "LEASE_TRANSITIONS",
     "Convention",
     "InvoiceKind",
+    "InvoiceStatus",
     "LeaseState",
     "LineKind",
     "PaymentMethod",
@@ -43,6 +44,14 @@ class InvoiceKind(models.TextChoices):
     DEPOSIT = "deposit", _("Deposit")
     ADJUSTMENT = "adjustment", _("Supplementary")
     CREDIT = "credit", _("Credit note")
+
+
+class InvoiceStatus(models.TextChoices):
+    """Where a bill stands (computed, not stored): for lists and the status filter."""
+
+    OPEN = "open", _("Open")
+    OVERDUE = "overdue", _("Overdue")
+    SETTLED = "settled", _("Settled")
 
 
 class LineKind(models.TextChoices):

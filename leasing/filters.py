@@ -9,7 +9,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from leasing.choices import InvoiceKind, LeaseState
+from leasing.choices import InvoiceKind, InvoiceStatus, LeaseState
 from leasing.models import Invoice, Lease, Payment
 from spaces.filters import filter_park_code
 
@@ -50,7 +50,7 @@ class InvoiceFilter(df.FilterSet):
     status = df.ChoiceFilter(
         label=_("Status"),
         method="by_status",
-        choices=[("open", _("Open")), ("overdue", _("Overdue")), ("settled", _("Settled"))],
+        choices=InvoiceStatus.choices,
     )
     lease = df.NumberFilter(label=_("Lease id"), field_name="lease_id")
 

@@ -18,6 +18,7 @@ __all__ = [
     "LeaseForm",
     "PaymentForm",
     "RenewForm",
+    "RentFreeForm",
     "TerminateForm",
 ]
 
@@ -200,3 +201,17 @@ class AttachmentForm(forms.ModelForm):
     class Meta:
         model = LeaseAttachment
         fields = ["title", "file"]
+
+
+class RentFreeForm(forms.Form):
+    """A rent-free period granted on a signed lease."""
+
+    start = _date_field(_("Rent-free from"))
+    end = _date_field(_("Rent-free to"))
+    reason = forms.CharField(label=_("Reason"), max_length=200)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", _("The end date is before the start date."))
+        return data

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import Role
@@ -18,6 +19,7 @@ from enterprises.models import Enterprise
 from leasing.choices import (
     Convention,
     InvoiceKind,
+    InvoiceStatus,
     LeaseState,
     LineKind,
     PaymentMethod,
@@ -277,6 +279,15 @@ class Invoice(TimeStampedModel):
     @property
     def outstanding(self) -> Decimal:
         return self.amount - self.settled
+
+    @property
+    def status(self) -> InvoiceStatus:
+        """Settled, open or overdue; a credit note is settled once all of it has been used."""
+        if self.outstanding == 0:
+            return InvoiceStatus.SETTLED
+        if self.kind != InvoiceKind.CREDIT and self.due_on < timezone.localdate():
+            return InvoiceStatus.OVERDUE
+        return InvoiceStatus.OPEN
 
 
 class InvoiceLine(models.Model):

@@ -29,6 +29,7 @@ from spaces.services import unit_update
 __all__ = [
     "attachment_add",
     "attachment_delete",
+    "lease_add_rent_free",
     "lease_change_units",
     "lease_create",
     "lease_renew",
@@ -228,6 +229,31 @@ def lease_change_units(
             ]
         },
         comment=_("Units changed from %(on)s.") % {"on": on.isoformat()},
+    )
+    billing.lease_reconcile(actor=actor, lease=lease, on=timezone.localdate())
+    return lease
+
+
+@transaction.atomic
+def lease_add_rent_free(
+    *, actor: Any, lease: Lease, start: datetime.date, end: datetime.date, reason: str
+) -> Lease:
+    """A rent-free period granted on a signed lease (a concession, compensation for works):
+    bills already issued for those days are credited, later bills simply charge less."""
+    require(actor, "change", lease)
+    if lease.state not in billing.BILLED_STATES:
+        raise ConflictError(_("A draft lease takes its rent-free periods in the form."))
+    if not (lease.start_on <= start <= end <= lease.last_day):
+        raise ConflictError(_("A rent-free period must lie within the lease term."))
+    if lease.rent_free.filter(start_on__lte=end, end_on__gte=start).exists():
+        raise ConflictError(_("These days are already rent-free."))
+    RentFree.objects.create(lease=lease, start_on=start, end_on=end)
+    audit.record(
+        actor=actor,
+        instance=lease,
+        action=AuditAction.UPDATE,
+        changes={"rent_free": [None, f"{start.isoformat()}~{end.isoformat()}"]},
+        comment=reason,
     )
     billing.lease_reconcile(actor=actor, lease=lease, on=timezone.localdate())
     return lease

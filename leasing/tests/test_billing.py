@@ -303,3 +303,24 @@ def test_daily_billing_run_issues_due_bills_and_expires_ended_leases(world, leas
     assert out.getvalue().startswith("13 bills issued, 1 leases expired")
     call_command("bill_leases", stdout=out)  # a repeated run issues nothing more
     assert Invoice.objects.count() == 5 + 6 + 6
+
+
+@pytest.mark.django_db
+def test_rent_free_days_granted_later_are_credited_on_issued_bills(world, lease):
+    operator = world.users["operator"]
+    billing.invoices_issue(actor=operator, lease=lease, on=day(2026, 1, 1))
+    services.lease_add_rent_free(
+        actor=operator, lease=lease, start=day(2026, 2, 1), end=day(2026, 2, 10), reason="施工补偿"
+    )
+    (note,) = Invoice.objects.filter(lease=lease, kind=InvoiceKind.CREDIT)
+    assert note.amount == D("-3000.00")  # 10 days × 300; the management fee still runs
+    assert note.corrects.number == "B-1-P01"
+    with pytest.raises(ConflictError):  # the same days twice
+        services.lease_add_rent_free(
+            actor=operator, lease=lease, start=day(2026, 2, 5), end=day(2026, 2, 6), reason="x"
+        )
+    with pytest.raises(ConflictError):  # outside the term
+        services.lease_add_rent_free(
+            actor=operator, lease=lease, start=day(2027, 2, 5), end=day(2027, 2, 6), reason="x"
+        )
+    assert Invoice.objects.filter(lease=lease, kind=InvoiceKind.CREDIT).count() == 1

@@ -206,3 +206,14 @@ def test_lease_attachments_upload_and_download(world, client_for):
         tenant.post(url, {"title": "t", "file": SimpleUploadedFile("a.pdf", b"x")}).status_code
         == 404
     )
+
+
+@pytest.mark.django_db
+def test_overdue_shows_in_the_list_and_on_the_dashboard(world, client_for):
+    operator = client_for("operator")
+    listing = operator.get(reverse("leasing:invoice_list") + "?status=overdue").content.decode()
+    assert "T-A-P01" in listing and ("已逾期" in listing or "Overdue" in listing)
+    home = operator.get("/").content.decode()
+    # T-A: 106,458.33 deposit + 315,000 Q1 − 1,000 paid, overdue since 2026-01-01
+    assert "42.0万" in home or "0.42 M" in home
+    assert "42.0万" not in client_for("gov").get("/").content.decode()  # no tenant's arrears

@@ -12,6 +12,7 @@ urlpatterns = [
     path("leases/<int:pk>/edit/", leases.LeaseEdit.as_view(), name="lease_edit"),
     path("leases/<int:pk>/action/", leases.LeaseAction.as_view(), name="lease_action"),
     path("leases/<int:pk>/units/", leases.LeaseChangeUnits.as_view(), name="lease_units"),
+    path("leases/<int:pk>/rent-free/", leases.LeaseRentFree.as_view(), name="lease_rent_free"),
     path("leases/<int:pk>/renew/", leases.LeaseRenew.as_view(), name="lease_renew"),
     path("leases/<int:pk>/attachments/", leases.AttachmentUpload.as_view(), name="lease_attach"),
     path("attachments/<int:pk>/", leases.AttachmentDownload.as_view(), name="attachment_download"),

@@ -54,6 +54,7 @@ class InvoiceList(ObjectListView):
             numeric=True,
             render=_money("outstanding"),
         ),
+        Column("status", label=gettext_lazy("Status"), render=lambda i: i.status.label),
     ]
 
 

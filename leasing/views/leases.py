@@ -155,6 +155,31 @@ class LeaseChangeUnits(ScopedView):
         return redirect(reverse("leasing:lease_detail", args=[pk]) + "?tab=units")
 
 
+class LeaseRentFree(ScopedView):
+    """POST-only: grant a rent-free period on a signed lease."""
+
+    model = Lease
+    action = "change"
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        lease = get_restricted_or_404(Lease, request.user, "change", pk=pk)
+        form = forms.RentFreeForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise ConflictError(errors_as_text(form))
+            services.lease_add_rent_free(
+                actor=request.user,
+                lease=lease,
+                start=form.cleaned_data["start"],
+                end=form.cleaned_data["end"],
+                reason=form.cleaned_data["reason"],
+            )
+            messages.success(request, _("Rent-free period granted; issued bills are credited."))
+        except ConflictError as exc:
+            messages.error(request, exc.message)
+        return redirect(reverse("leasing:lease_detail", args=[pk]) + "?tab=units")
+
+
 class LeaseRenew(ScopedView):
     """POST-only: draft the renewal (续签) of a lease and open it."""
 
@@ -223,6 +248,9 @@ class LeaseDetail(ObjectDetailView):
             if may_change and obj.state == LeaseState.ACTIVE
             else None,
             "renew_form": forms.RenewForm(),
+            "rent_free_form": forms.RentFreeForm()
+            if may_change and obj.state in billing.BILLED_STATES
+            else None,
             "breadcrumbs": [(_("Leases"), reverse("leasing:lease_list")), (obj, None)],
         }
 
