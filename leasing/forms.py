@@ -174,9 +174,9 @@ class RenewForm(forms.Form):
         label=_("rent (元/m²/day)"), max_digits=8, decimal_places=2, min_value=Decimal("0")
     )
 
-    def successor(self, lease: Lease) -> Lease:
-        """A copy of ``lease``'s terms with the new number, end and rent."""
-        data = self.cleaned_data
+    @staticmethod
+    def successor(lease: Lease, data: dict[str, Any]) -> Lease:
+        """A copy of ``lease``'s terms with the new number, end and rent from ``data``."""
         return Lease(
             contract_no=data["contract_no"],
             end_on=data["end_on"],

@@ -3,7 +3,7 @@ on it (activate, bill, terminate, change units, renew, release the deposit)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -130,79 +130,88 @@ class LeaseAction(ScopedView):
         return redirect("leasing:lease_detail", pk)
 
 
-class LeaseChangeUnits(ScopedView):
-    """POST-only: expansion or contraction of an active lease from a date."""
+class LeaseFormAction(ScopedView):
+    """POST-only: a form of the lease page run through a service; a refusal (the form's or
+    the service's) comes back as a message on the page, never as an error page."""
 
     model = Lease
     action = "change"
+    tab: ClassVar[str] = "overview"
+
+    def make_form(self, request: HttpRequest, lease: Lease) -> Any:
+        raise NotImplementedError
+
+    def perform(self, request: HttpRequest, lease: Lease, data: dict[str, Any]) -> tuple[str, int]:
+        """Do it; answer the success message and the lease to show next."""
+        raise NotImplementedError
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         lease = get_restricted_or_404(Lease, request.user, "change", pk=pk)
-        form = forms.ChangeUnitsForm(request.POST, lease=lease, user=request.user)
+        form = self.make_form(request, lease)
+        target, tab = pk, self.tab
         try:
             if not form.is_valid():
                 raise ConflictError(errors_as_text(form))
-            services.lease_change_units(
-                actor=request.user,
-                lease=lease,
-                on=form.cleaned_data["on"],
-                add=list(form.cleaned_data["add"]),
-                remove=list(form.cleaned_data["remove"]),
-            )
-            messages.success(request, _("Units changed; bills already issued are corrected."))
-        except ConflictError as exc:
-            messages.error(request, exc.message)
-        return redirect(reverse("leasing:lease_detail", args=[pk]) + "?tab=units")
-
-
-class LeaseRentFree(ScopedView):
-    """POST-only: grant a rent-free period on a signed lease."""
-
-    model = Lease
-    action = "change"
-
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        lease = get_restricted_or_404(Lease, request.user, "change", pk=pk)
-        form = forms.RentFreeForm(request.POST)
-        try:
-            if not form.is_valid():
-                raise ConflictError(errors_as_text(form))
-            services.lease_add_rent_free(
-                actor=request.user,
-                lease=lease,
-                start=form.cleaned_data["start"],
-                end=form.cleaned_data["end"],
-                reason=form.cleaned_data["reason"],
-            )
-            messages.success(request, _("Rent-free period granted; issued bills are credited."))
-        except ConflictError as exc:
-            messages.error(request, exc.message)
-        return redirect(reverse("leasing:lease_detail", args=[pk]) + "?tab=units")
-
-
-class LeaseRenew(ScopedView):
-    """POST-only: draft the renewal (续签) of a lease and open it."""
-
-    model = Lease
-    action = "change"
-
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        lease = get_restricted_or_404(Lease, request.user, "change", pk=pk)
-        form = forms.RenewForm(request.POST)
-        try:
-            if not form.is_valid():
-                raise ConflictError(errors_as_text(form))
-            successor = services.lease_renew(
-                actor=request.user, lease=lease, successor=form.successor(lease)
-            )
+            message, target = self.perform(request, lease, form.cleaned_data)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         except ConflictError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, _("Renewal drafted; check it and activate it."))
-            return redirect("leasing:lease_detail", successor.pk)
-        return redirect("leasing:lease_detail", pk)
+            messages.success(request, message)
+            tab = self.tab if target == pk else "overview"
+        return redirect(reverse("leasing:lease_detail", args=[target]) + f"?tab={tab}")
+
+
+class LeaseChangeUnits(LeaseFormAction):
+    """Expansion or contraction of an active lease from a date."""
+
+    tab = "units"
+
+    def make_form(self, request: HttpRequest, lease: Lease) -> Any:
+        return forms.ChangeUnitsForm(request.POST, lease=lease, user=request.user)
+
+    def perform(self, request: HttpRequest, lease: Lease, data: dict[str, Any]) -> tuple[str, int]:
+        services.lease_change_units(
+            actor=request.user,
+            lease=lease,
+            on=data["on"],
+            add=list(data["add"]),
+            remove=list(data["remove"]),
+        )
+        return _("Units changed; bills already issued are corrected."), lease.pk
+
+
+class LeaseRentFree(LeaseFormAction):
+    """A rent-free period granted on a signed lease."""
+
+    tab = "units"
+
+    def make_form(self, request: HttpRequest, lease: Lease) -> Any:
+        return forms.RentFreeForm(request.POST)
+
+    def perform(self, request: HttpRequest, lease: Lease, data: dict[str, Any]) -> tuple[str, int]:
+        services.lease_add_rent_free(
+            actor=request.user,
+            lease=lease,
+            start=data["start"],
+            end=data["end"],
+            reason=data["reason"],
+        )
+        return _("Rent-free period granted; issued bills are credited."), lease.pk
+
+
+class LeaseRenew(LeaseFormAction):
+    """Draft the renewal (续签) of a lease and open it."""
+
+    def make_form(self, request: HttpRequest, lease: Lease) -> Any:
+        return forms.RenewForm(request.POST)
+
+    def perform(self, request: HttpRequest, lease: Lease, data: dict[str, Any]) -> tuple[str, int]:
+        successor = services.lease_renew(
+            actor=request.user, lease=lease, successor=forms.RenewForm.successor(lease, data)
+        )
+        return _("Renewal drafted; check it and activate it."), successor.pk
 
 
 class LeaseDetail(ObjectDetailView):
@@ -255,27 +264,18 @@ class LeaseDetail(ObjectDetailView):
         }
 
 
-class AttachmentUpload(ScopedView):
-    """POST-only: keep a file with a lease (operator staff who may change the lease)."""
+class AttachmentUpload(LeaseFormAction):
+    """Keep a file with a lease (operator staff who may change the lease)."""
 
-    model = Lease
-    action = "change"
+    tab = "attachments"
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        lease = get_restricted_or_404(Lease, request.user, "change", pk=pk)
-        form = forms.AttachmentForm(request.POST, request.FILES)
-        try:
-            if not form.is_valid():
-                raise ConflictError(errors_as_text(form))
-            attachment = form.save(commit=False)
-            attachment.lease = lease
-            services.attachment_add(actor=request.user, attachment=attachment)
-            messages.success(request, _("File attached."))
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        except ConflictError as exc:
-            messages.error(request, exc.message)
-        return redirect(reverse("leasing:lease_detail", args=[pk]) + "?tab=attachments")
+    def make_form(self, request: HttpRequest, lease: Lease) -> Any:
+        return forms.AttachmentForm(request.POST, request.FILES)
+
+    def perform(self, request: HttpRequest, lease: Lease, data: dict[str, Any]) -> tuple[str, int]:
+        attachment = LeaseAttachment(lease=lease, title=data["title"], file=data["file"])
+        services.attachment_add(actor=request.user, attachment=attachment)
+        return _("File attached."), lease.pk
 
 
 class AttachmentDownload(ScopedView):
