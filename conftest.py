@@ -24,3 +24,20 @@ def client_for(world: World):
         return client
 
     return make
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_stray_connections(django_db_setup, django_db_blocker):
+    """After the session, end any connection a live-server or browser-test thread still
+    holds, so that the PostgreSQL test database can be dropped (teardown runs before
+    django_db_setup's, which drops it)."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
