@@ -343,15 +343,32 @@ def deposit_release(*, actor: Any, lease: Lease, on: datetime.date) -> DepositRe
             break
         _settle(bill, take, on, source=SettlementSource.DEPOSIT)
         offset += take
+    credit = _refund_credit(lease)
     release = DepositRelease.objects.create(
-        lease=lease, on=on, offset=offset, refunded=held - offset
+        lease=lease, on=on, offset=offset, refunded=held - offset, credit_refunded=credit
     )
     audit.record(
         actor=actor,
         instance=lease,
         action=AuditAction.UPDATE,
-        changes={"deposit": [str(held), "0"]},
-        comment=_("Deposit released: %(offset)s offset against arrears, %(refunded)s refunded.")
-        % {"offset": offset, "refunded": held - offset},
+        changes={"deposit": [str(held), "0"], "credit": [str(credit), "0"]},
+        comment=_(
+            "Deposit released: %(offset)s offset against arrears, %(refunded)s refunded; "
+            "credit refunded: %(credit)s."
+        )
+        % {"offset": offset, "refunded": held - offset, "credit": credit},
     )
     return release
+
+
+def _refund_credit(lease: Lease) -> Decimal:
+    """What the tenant still has in credit at the end (payments not applied, credit notes
+    not used) is paid back with the deposit; it is closed here and its total answered."""
+    payments = lease.payments.filter(unapplied__gt=0)
+    notes = lease.invoices.filter(kind=InvoiceKind.CREDIT, settled__gt=F("amount"))
+    credit = (payments.aggregate(s=Sum("unapplied"))["s"] or ZERO) + sum(
+        (n.settled - n.amount for n in notes), ZERO
+    )
+    payments.update(unapplied=ZERO)
+    notes.update(settled=F("amount"))
+    return credit

@@ -383,12 +383,14 @@ class Settlement(models.Model):
 
 
 class DepositRelease(models.Model):
-    """The deposit at the end of a lease: part offset against arrears, the rest refunded."""
+    """The deposit at the end of a lease: part offset against arrears, the rest refunded,
+    with whatever credit the tenant still had (over-payments, unused credit notes)."""
 
     lease = models.OneToOneField(Lease, on_delete=models.PROTECT, related_name="deposit_release")
     on = models.DateField(_("released on"))
     offset = models.DecimalField(_("offset against arrears (元)"), **AMOUNT)
     refunded = models.DecimalField(_("refunded (元)"), **AMOUNT)
+    credit_refunded = models.DecimalField(_("credit refunded (元)"), default=Decimal("0"), **AMOUNT)
 
     class Meta:
         verbose_name = _("deposit release")

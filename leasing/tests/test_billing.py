@@ -324,3 +324,18 @@ def test_rent_free_days_granted_later_are_credited_on_issued_bills(world, lease)
             actor=operator, lease=lease, start=day(2027, 2, 5), end=day(2027, 2, 6), reason="x"
         )
     assert Invoice.objects.filter(lease=lease, kind=InvoiceKind.CREDIT).count() == 1
+
+
+@pytest.mark.django_db
+def test_credit_left_at_the_end_is_refunded_with_the_deposit(world, lease):
+    operator = world.users["operator"]
+    billing.invoices_issue(actor=operator, lease=lease, on=day(2026, 1, 1))
+    payment = pay(world, lease, "50000", day(2026, 1, 5))  # 10,875 more than billed
+    services.lease_terminate(actor=operator, lease=lease, on=day(2026, 3, 1), reason="退租")
+    release = billing.deposit_release(actor=operator, lease=lease, on=day(2026, 3, 1))
+    # the deposit back, and the over-payment plus March credited by the termination
+    assert (release.offset, release.refunded) == (D("0.00"), D("9125.00"))
+    assert release.credit_refunded == D("21175.00")  # 10,875 + 31 × 300 + 1,000
+    payment.refresh_from_db()
+    assert payment.unapplied == 0
+    assert all(i.outstanding == 0 for i in Invoice.objects.filter(lease=lease))

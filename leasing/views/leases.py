@@ -115,8 +115,15 @@ class LeaseAction(ScopedView):
                 )
                 messages.success(
                     request,
-                    _("Deposit released: %(offset)s offset against arrears, %(refunded)s refunded.")
-                    % {"offset": release.offset, "refunded": release.refunded},
+                    _(
+                        "Deposit released: %(offset)s offset against arrears, %(refunded)s "
+                        "refunded; credit refunded: %(credit)s."
+                    )
+                    % {
+                        "offset": release.offset,
+                        "refunded": release.refunded,
+                        "credit": release.credit_refunded,
+                    },
                 )
             else:
                 services.lease_transition(actor=request.user, lease=lease, action=action)
