@@ -15,8 +15,7 @@ from admissions import filters, services
 from admissions.choices import AppState, Channel, Decision, RuleKind
 from admissions.models import AdmissionSettings, Application, Review, RiskAssessment, ThresholdRule
 from admissions.selectors import match_units
-from core.api.auth import gate
-from core.api.base import ERRORS, IsoDate, PathId, RowId, api_operation, get_or_404
+from core.api.base import ERRORS, IsoDate, PathId, RowId, get_or_404, scoped
 from core.api.crud import Crud, register_crud
 from core.choices import Role
 from leasing.models import Lease
@@ -232,8 +231,7 @@ register_crud(
     "/applications/{id}/transition",
     response={200: ApplicationOut, **ERRORS},
     summary="Move an application along the workflow",
-    openapi_extra=api_operation(Application, "change"),
-    auth=gate(Application, "change"),
+    **scoped(Application, "change"),
 )
 def transition(request: HttpRequest, id: PathId, payload: TransitionIn) -> Any:
     app = get_or_404(Application, request, "change", id)
@@ -246,8 +244,7 @@ def transition(request: HttpRequest, id: PathId, payload: TransitionIn) -> Any:
     "/applications/{id}/risk",
     response={200: RiskOut, **ERRORS},
     summary="Assess customer risk",
-    openapi_extra=api_operation(RiskAssessment, "add", Application),
-    auth=gate(RiskAssessment, "add"),
+    **scoped(RiskAssessment, "add", Application),
 )
 def assess(request: HttpRequest, id: PathId, payload: RiskIn) -> Any:
     app = get_or_404(Application, request, "view", id)
@@ -258,8 +255,7 @@ def assess(request: HttpRequest, id: PathId, payload: RiskIn) -> Any:
     "/applications/{id}/reviews",
     response={200: ReviewOut, **ERRORS},
     summary="Record a joint-review decision",
-    openapi_extra=api_operation(Review, "add", Application),
-    auth=gate(Review, "add"),
+    **scoped(Review, "add", Application),
 )
 def review(request: HttpRequest, id: PathId, payload: ReviewIn) -> Any:
     app = get_or_404(Application, request, "view", id)
@@ -270,8 +266,7 @@ def review(request: HttpRequest, id: PathId, payload: ReviewIn) -> Any:
     "/applications/{id}/screening",
     response={200: ScreeningPage, **ERRORS},
     summary="Threshold screening results",
-    openapi_extra=api_operation(Application, "view"),
-    auth=gate(Application, "view"),
+    **scoped(Application, "view"),
 )
 def screening(request: HttpRequest, id: PathId) -> Any:
     app = get_or_404(Application, request, "view", id)
@@ -282,8 +277,7 @@ def screening(request: HttpRequest, id: PathId) -> Any:
     "/applications/{id}/matches",
     response={200: MatchPage, **ERRORS},
     summary="Units that meet the space requirements, best first",
-    openapi_extra=api_operation(Application, "view"),
-    auth=gate(Application, "view"),
+    **scoped(Application, "view"),
 )
 def matches(request: HttpRequest, id: PathId) -> Any:
     app = get_or_404(Application, request, "view", id)
@@ -344,8 +338,7 @@ class ConvertIn(Schema):
     "/applications/{id}/convert",
     response={200: ApplicationOut, **ERRORS},
     summary="Turn an approved application into a draft lease",
-    openapi_extra=api_operation(Lease, "add", Application),
-    auth=gate(Lease, "add"),
+    **scoped(Lease, "add", Application),
 )
 def convert(request: HttpRequest, id: PathId, payload: ConvertIn) -> Any:
     app = get_or_404(Application, request, "change", id)

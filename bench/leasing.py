@@ -77,6 +77,7 @@ def build_leases(leases: int) -> tuple[int, int]:
     from django.utils import timezone
 
     from enterprises.models import Enterprise
+    from leasing.models import Lease
     from spaces.models import Unit
 
     units = list(
@@ -144,11 +145,7 @@ def build_leases(leases: int) -> tuple[int, int]:
             ],
             iter(lease_rows),
         )
-        lease_ids = dict(
-            __import__("leasing.models", fromlist=["Lease"]).Lease.objects.values_list(
-                "contract_no", "id"
-            )
-        )
+        lease_ids = dict(Lease.objects.values_list("contract_no", "id"))
         spans = (
             (lease_ids[f"L{i:06d}"], unit_id, area, row[6], row[7])
             for i, ((unit_id, _p, area), row) in enumerate(zip(units, lease_rows, strict=True))

@@ -8,29 +8,30 @@ font) renders it as 宋体.
 
 from __future__ import annotations
 
+import functools
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
+from urllib.parse import quote
 
 from django.http import HttpResponse
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4, landscape
-from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-__all__ = ["Sheet", "pdf_document", "pdf_response", "xlsx_response", "xlsx_workbook"]
+__all__ = [
+    "Sheet",
+    "pdf_document",
+    "pdf_response",
+    "workbook_bytes",
+    "xlsx_response",
+    "xlsx_workbook",
+]
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FONT = "STSong-Light"
-pdfmetrics.registerFont(UnicodeCIDFont(FONT))
 MONEY_FORMAT = "#,##0.00"
 
 
@@ -77,6 +78,10 @@ def xlsx_workbook(*sheets: Sheet) -> bytes:
             width = max([len(str(title)) * 2] + [len(str(r[index - 1])) + 2 for r in spec.rows])
             ws.column_dimensions[get_column_letter(index)].width = min(max(width, 10), 40)
         ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+    return workbook_bytes(workbook)
+
+
+def workbook_bytes(workbook: Workbook) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -90,6 +95,14 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+@functools.cache
+def _register_font() -> None:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+
+    pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+
+
 def pdf_document(
     title: str,
     facts: Sequence[tuple[str, Any]],
@@ -98,6 +111,14 @@ def pdf_document(
     wide: bool = False,
 ) -> bytes:
     """A4 (landscape when ``wide``): a title, a two-column block of facts, then tables."""
+    # reportlab is loaded on the first PDF, not when the site starts (imports use this module)
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    _register_font()
     buffer = io.BytesIO()
     size = landscape(A4) if wide else A4
     doc = SimpleDocTemplate(
@@ -151,6 +172,4 @@ def pdf_response(content: bytes, filename: str) -> HttpResponse:
 
 
 def _quote(filename: str) -> str:
-    from urllib.parse import quote
-
-    return quote(filename)
+    return quote(filename)  # RFC 6266: a Chinese file name survives every browser

@@ -29,6 +29,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.worksheet import Worksheet
 
+from core.documents import workbook_bytes
+
 __all__ = [
     "Col",
     "ImportPlan",
@@ -335,7 +337,7 @@ def template_workbook(template: Template) -> bytes:
     guide.append(["说明", "", template.guide + "任何一行有错误时整个文件不导入。"])
     guide.column_dimensions["A"].width = 22
     guide.column_dimensions["C"].width = 80
-    return _save(workbook)
+    return workbook_bytes(workbook)
 
 
 def export_workbook(template: Template, rows: Iterable[Sequence[Any]]) -> bytes:
@@ -344,7 +346,7 @@ def export_workbook(template: Template, rows: Iterable[Sequence[Any]]) -> bytes:
     sheet = _sheet_with_header(workbook, template)
     for values in rows:
         sheet.append(list(values))
-    return _save(workbook)
+    return workbook_bytes(workbook)
 
 
 def label_of(col: Col, value: Any) -> Any:
@@ -353,9 +355,3 @@ def label_of(col: Col, value: Any) -> Any:
         if stored == value:
             return label
     return value
-
-
-def _save(workbook: Workbook) -> bytes:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()

@@ -54,18 +54,8 @@ def _contacts(request: HttpRequest, obj: Enterprise) -> dict[str, Any]:
 class EnterpriseDetail(ObjectDetailView):
     model = Enterprise
     template_name = "enterprises/enterprise_detail.html"
-    fields = [
-        "name",
-        "credit_code",
-        "industry",
-        "stage",
-        "established_on",
-        "registered_capital_wan",
-        "paid_in_capital_wan",
-        "legal_representative",
-        "address",
-        "description",
-    ]
+    # the form's fields; the catalog tags show as badges above the tabs
+    fields = [f for f in forms.EnterpriseForm.Meta.fields if f != "tags"]
     tabs = [
         Tab(
             "qualifications",

@@ -13,8 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from core.api.auth import gate
-from core.api.base import ERRORS, IsoDate, PathId, RowId, api_operation, get_or_404
+from core.api.base import ERRORS, IsoDate, PathId, RowId, get_or_404, scoped
 from core.api.crud import Crud, register_crud
 from core.permissions import get_restricted_or_404
 from leasing import billing, filters, selectors
@@ -64,11 +63,19 @@ class ScheduleOut(Schema):
     periods: list[PeriodOut]
 
 
-class OccupancyQuery(Schema):
+class ReportQuery(Schema):
     park: str | None = Field(
         None, max_length=20, description="Park code; empty: every park you see"
     )
     date: IsoDate | None = Field(None, description="Default: today (Asia/Shanghai)")
+
+
+def _report_scope(request: HttpRequest, query: ReportQuery, model: Any) -> Any:
+    qs = model.objects.restrict(request.user)
+    if query.park:
+        park = get_restricted_or_404(Park, request.user, "view", code__iexact=query.park)
+        qs = qs.filter(park=park)
+    return qs
 
 
 class OccupancyOut(Schema):
@@ -82,19 +89,13 @@ class OccupancyOut(Schema):
 register_crud(
     router,
     "/leases/",
-    Crud(
+    Crud.reads(
         Lease,
         LeaseOut,
-        LeaseOut,
-        LeaseOut,
         filters.LeaseFilter,
-        None,
-        None,
-        None,
         order="-start_on",
         sortable=("start_on", "end_on"),
         select_related=("park",),
-        read_only=True,
     ),
 )
 
@@ -103,8 +104,7 @@ register_crud(
     "/leases/{id}/schedule",
     response={200: ScheduleOut, **ERRORS},
     summary="Rent schedule of a lease, exact to the 分",
-    openapi_extra=api_operation(Lease, "view"),
-    auth=gate(Lease, "view"),
+    **scoped(Lease, "view"),
 )
 def schedule(request: HttpRequest, id: PathId) -> Any:
     lease = get_or_404(Lease, request, "view", id)
@@ -121,16 +121,11 @@ def schedule(request: HttpRequest, id: PathId) -> Any:
     "/occupancy",
     response={200: OccupancyOut, **ERRORS},
     summary="Occupancy by area of a park (or every park you see) on a date",
-    openapi_extra=api_operation(Park, "view"),
-    auth=gate(Park, "view"),
+    **scoped(Park, "view"),
 )
-def occupancy_on(request: HttpRequest, query: Query[OccupancyQuery]) -> Any:
+def occupancy_on(request: HttpRequest, query: Query[ReportQuery]) -> Any:
     day = query.date or timezone.localdate()
-    units = Unit.objects.filter(park__in=Park.objects.restrict(request.user))
-    if query.park:
-        park = get_restricted_or_404(Park, request.user, "view", code__iexact=query.park)
-        units = units.filter(park=park)
-    figures = occupancy(units, day)
+    figures = occupancy(_report_scope(request, query, Unit), day)
     return {
         "park": query.park.upper() if query.park else None,
         "date": day,
@@ -172,19 +167,13 @@ class InvoiceOut(Schema):
 register_crud(
     router,
     "/invoices/",
-    Crud(
+    Crud.reads(
         Invoice,
         InvoiceOut,
-        InvoiceOut,
-        InvoiceOut,
         filters.InvoiceFilter,
-        None,
-        None,
-        None,
         order="-due_on",
         sortable=("due_on", "issued_on"),
         select_related=("park",),
-        read_only=True,
     ),
 )
 
@@ -212,18 +201,12 @@ class PaymentIn(Schema):
 register_crud(
     router,
     "/payments/",
-    Crud(
+    Crud.reads(
         Payment,
         PaymentOut,
-        PaymentOut,
-        PaymentOut,
         filters.PaymentFilter,
-        None,
-        None,
-        None,
         order="-received_on",
         sortable=("received_on",),
-        read_only=True,
     ),
 )
 
@@ -232,8 +215,7 @@ register_crud(
     "/payments/",
     response={201: PaymentOut, **ERRORS},
     summary="Record a payment; it settles the lease's oldest open bills, the rest is credit",
-    openapi_extra=api_operation(Payment, "add"),
-    auth=gate(Payment, "add"),
+    **scoped(Payment, "add"),
 )
 def payment_create(request: HttpRequest, payload: PaymentIn) -> Any:
     lease = Lease.objects.restrict(request.user, "change").filter(pk=payload.lease_id).first()
@@ -251,27 +233,13 @@ class IssueOut(Schema):
     "/leases/{id}/issue",
     response={200: IssueOut, **ERRORS},
     summary="Issue every bill of a lease that is due to be issued today",
-    openapi_extra=api_operation(Lease, "change"),
-    auth=gate(Lease, "change"),
+    **scoped(Lease, "change"),
 )
 def issue(request: HttpRequest, id: PathId) -> Any:
     lease = get_or_404(Lease, request, "change", id)
     return {
         "issued": billing.invoices_issue(actor=request.user, lease=lease, on=timezone.localdate())
     }
-
-
-class ReportQuery(Schema):
-    park: str | None = Field(None, max_length=20, description="Park code; empty: every park")
-    date: IsoDate | None = Field(None, description="Default: today (Asia/Shanghai)")
-
-
-def _report_scope(request: HttpRequest, query: ReportQuery, model: Any) -> Any:
-    qs = model.objects.restrict(request.user)
-    if query.park:
-        park = get_restricted_or_404(Park, request.user, "view", code__iexact=query.park)
-        qs = qs.filter(park=park)
-    return qs
 
 
 class AgingQuery(ReportQuery):
@@ -298,8 +266,7 @@ class AgingOut(Schema):
     "/aging",
     response={200: AgingOut, **ERRORS},
     summary="Arrears aging: overdue amounts per tenant or park in 0–30/31–60/61–90/>90 days",
-    openapi_extra=api_operation(Invoice, "view"),
-    auth=gate(Invoice, "view"),
+    **scoped(Invoice, "view"),
 )
 def aging(request: HttpRequest, query: Query[AgingQuery]) -> Any:
     day = query.date or timezone.localdate()
@@ -334,8 +301,7 @@ class RentRollOut(Schema):
     "/rent-roll",
     response={200: list[RentRollOut], **ERRORS},
     summary="Rent roll (租金台账): every lease running on the date with its figures",
-    openapi_extra=api_operation(Lease, "view"),
-    auth=gate(Lease, "view"),
+    **scoped(Lease, "view"),
 )
 def rent_roll(request: HttpRequest, query: Query[ReportQuery]) -> Any:
     day = query.date or timezone.localdate()
@@ -377,8 +343,7 @@ class SeriesPointOut(Schema):
     "/occupancy/series",
     response={200: list[SeriesPointOut], **ERRORS},
     summary="Occupancy by area at each month end (portfolio, park or building)",
-    openapi_extra=api_operation(Park, "view"),
-    auth=gate(Park, "view"),
+    **scoped(Park, "view"),
 )
 def occupancy_series(request: HttpRequest, query: Query[SeriesQuery]) -> Any:
     units = _report_scope(request, query, Unit)

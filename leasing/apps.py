@@ -20,12 +20,14 @@ class LeasingConfig(AppConfig):
 
     @staticmethod
     def home_cards(user: Any, park_code: str | None) -> list[dict[str, Any]]:
-        """Dashboard card: occupancy today of the parks the user may see."""
+        """Dashboard cards: occupancy today of the parks the user may see and, for those who
+        may see bills, what is overdue."""
         from django.urls import reverse
         from django.utils import timezone
 
-        from core.templatetags.parkops import percent
-        from leasing.selectors import occupancy
+        from core.templatetags.parkops import big_number, percent
+        from leasing.models import Invoice
+        from leasing.selectors import occupancy, overdue_total
         from spaces.models import Park, Unit
 
         if not Park.policy.allows_role(user, "view"):
@@ -38,15 +40,11 @@ class LeasingConfig(AppConfig):
         cards = [
             {"label": _("Occupancy today (by area)"), "value": percent(figures.rate), "url": url}
         ]
-        from core.templatetags.parkops import big_number
-        from leasing.models import Invoice
-        from leasing.selectors import arrears_aging
-
         if Invoice.policy.allows_role(user, "view"):  # type: ignore[attr-defined]
             invoices = Invoice.objects.restrict(user)
             if park_code:
                 invoices = invoices.filter(park__code=park_code)
-            overdue = sum(r["total"] for r in arrears_aging(invoices, timezone.localdate()))
+            overdue = overdue_total(invoices, timezone.localdate())
             cards.append(
                 {
                     "label": _("Overdue (元)"),

@@ -33,7 +33,7 @@ from core.permissions import require
 from core.services import create_record
 from leasing.choices import InvoiceKind, LeaseState, LineKind, SettlementSource
 from leasing.models import DepositRelease, Invoice, InvoiceLine, Lease, Payment, Settlement
-from leasing.schedule import Period
+from leasing.schedule import Period, period_starts
 
 __all__ = [
     "BILLED_STATES",
@@ -128,9 +128,11 @@ def invoices_issue(*, actor: Any, lease: Lease, on: datetime.date) -> list[Invoi
             _("Only a signed lease is billed; this one is %(state)s.")
             % {"state": lease.get_state_display()}
         )
+    existing = set(lease.invoices.values_list("kind", "period_index"))
+    if _all_issued(lease, on, existing):
+        return []
     schedule = lease_schedule(lease)
     issued: list[Invoice] = []
-    existing = set(lease.invoices.values_list("kind", "period_index"))
     if schedule.deposit and (InvoiceKind.DEPOSIT, None) not in existing:
         issued.append(
             _bill(
@@ -144,8 +146,10 @@ def invoices_issue(*, actor: Any, lease: Lease, on: datetime.date) -> list[Invoi
             )
         )
     for period in schedule.periods:
+        if period.bill_on > on or (InvoiceKind.RENT, period.index) in existing:
+            continue
         lines = _period_lines(period)
-        if period.bill_on > on or (InvoiceKind.RENT, period.index) in existing or not lines:
+        if not lines:  # a wholly rent-free period without a fee: nothing to bill
             continue
         issued.append(
             _bill(
@@ -161,6 +165,18 @@ def invoices_issue(*, actor: Any, lease: Lease, on: datetime.date) -> list[Invoi
         )
     _apply_credit(lease)
     return issued
+
+
+def _all_issued(lease: Lease, on: datetime.date, existing: set[tuple[str, int | None]]) -> bool:
+    """Whether every bill due by ``on`` is out already, known from the period dates alone,
+    without working out the schedule day by day (the daily run over a whole portfolio).
+    Periods are billed in order, so only one after the last billed period can be missing."""
+    ahead = datetime.timedelta(days=lease.bill_days_ahead)
+    starts = period_starts(lease.start_on, lease.last_day, lease.payment_cycle_months)
+    due = sum(1 for start in starts if start - ahead <= on)
+    billed = max((i for kind, i in existing if kind == InvoiceKind.RENT and i), default=0)
+    deposit_done = lease.deposit_months == 0 or (InvoiceKind.DEPOSIT, None) in existing
+    return deposit_done and due <= billed
 
 
 def _next_number(lease: Lease, kind: str, prefix: str) -> str:

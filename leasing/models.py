@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -137,10 +138,8 @@ class Lease(TimeStampedModel):
             raise ValidationError({"end_on": _("The end date is before the start date.")})
 
     @property
-    def last_day(self):  # type: ignore[no-untyped-def]
+    def last_day(self) -> datetime.date:
         """The last day rent runs: the end date, or the day before an early termination."""
-        import datetime
-
         if self.terminated_on is not None:
             return self.terminated_on - datetime.timedelta(days=1)
         return self.end_on

@@ -23,7 +23,15 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-__all__ = ["Period", "Schedule", "Terms", "add_months", "build_schedule", "daily_rent"]
+__all__ = [
+    "Period",
+    "Schedule",
+    "Terms",
+    "add_months",
+    "build_schedule",
+    "daily_rent",
+    "period_starts",
+]
 
 CENT = Decimal("0.01")
 DAY = datetime.timedelta(days=1)
@@ -134,12 +142,21 @@ class Schedule:
         return sum((p.fee for p in self.periods), Decimal(0))
 
 
+def period_starts(
+    start: datetime.date, last_day: datetime.date, cycle_months: int
+) -> Iterator[datetime.date]:
+    """The first day of each payment period of a term."""
+    index = 0
+    while (day := add_months(start, index * cycle_months)) <= last_day:
+        yield day
+        index += 1
+
+
 def build_schedule(terms: Terms) -> Schedule:
     periods = []
     cum_rent = cum_fee = Decimal(0)
     paid_rent = paid_fee = Decimal(0)
-    index = 0
-    while (start := add_months(terms.start, index * terms.cycle_months)) <= terms.last_day:
+    for index, start in enumerate(period_starts(terms.start, terms.last_day, terms.cycle_months)):
         end = min(add_months(terms.start, (index + 1) * terms.cycle_months) - DAY, terms.last_day)
         exact_rent = exact_fee = Decimal(0)
         for month in range(index * terms.cycle_months, (index + 1) * terms.cycle_months):
@@ -168,6 +185,5 @@ def build_schedule(terms: Terms) -> Schedule:
                 exact_rent,
             )
         )
-        index += 1
     deposit = cents(terms.deposit_months * terms.price * terms.area(terms.start) * YEAR_DAYS / 12)
     return Schedule(periods, deposit)

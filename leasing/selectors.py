@@ -43,6 +43,7 @@ __all__ = [
     "months_between",
     "occupancy",
     "occupancy_series",
+    "overdue_total",
     "rent_roll",
     "vacant_units",
 ]
@@ -159,6 +160,15 @@ def _open_on(invoices: QuerySet[Invoice], day: datetime.date) -> QuerySet[Invoic
     return bills.annotate(open=F("amount") - Coalesce(_settled_by(day), ZERO)).filter(open__gt=0)
 
 
+def _overdue_on(invoices: QuerySet[Invoice], day: datetime.date) -> QuerySet[Invoice]:
+    return _open_on(invoices, day).filter(due_on__lte=day)
+
+
+def overdue_total(invoices: QuerySet[Invoice], day: datetime.date) -> Decimal:
+    """All that is overdue on ``day`` (the aging's total, in one aggregate: the dashboard)."""
+    return _whole(_overdue_on(invoices, day).aggregate(t=Coalesce(Sum("open"), ZERO))["t"])
+
+
 def arrears_aging(
     invoices: QuerySet[Invoice], day: datetime.date, by: str = "enterprise"
 ) -> list[dict]:
@@ -168,7 +178,7 @@ def arrears_aging(
         "enterprise": ("enterprise_id", "enterprise__name"),
         "park": ("park_id", "park__name"),
     }[by]
-    overdue = _open_on(invoices, day).filter(due_on__lte=day)
+    overdue = _overdue_on(invoices, day)
     buckets = {}
     for key, low, high in AGING_BUCKETS:
         window = Q(due_on__lte=day - datetime.timedelta(days=low))
@@ -199,8 +209,11 @@ class RentRollRow:
     deposit: Decimal
     billed: Decimal
     received: Decimal
-    outstanding: Decimal
     months_left: int
+
+    @property
+    def outstanding(self) -> Decimal:
+        return self.billed - self.received
 
     @property
     def units_short(self) -> str:
@@ -270,7 +283,6 @@ def rent_roll(leases: QuerySet[Lease], day: datetime.date) -> list[RentRollRow]:
             escalation_from_year=lease["escalation_from_year"],
         )
         price = lease["rent_per_m2_day"] * terms.factor(day)
-        billed, received = _whole(lease["billed"]), _whole(lease["received"])
         rows.append(
             RentRollRow(
                 lease_id=lease["pk"],
@@ -284,9 +296,8 @@ def rent_roll(leases: QuerySet[Lease], day: datetime.date) -> list[RentRollRow]:
                 monthly_rent=cents(price * area * YEAR_DAYS / 12),
                 monthly_fee=cents(lease["fee_per_m2_month"] * area),
                 deposit=_whole(lease["deposit"]),
-                billed=billed,
-                received=received,
-                outstanding=billed - received,
+                billed=_whole(lease["billed"]),
+                received=_whole(lease["received"]),
                 months_left=months_between(day, lease["end_on"]),
             )
         )

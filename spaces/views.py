@@ -81,16 +81,7 @@ class BuildingList(ObjectListView):
 
 class BuildingDetail(ObjectDetailView):
     model = Building
-    fields = [
-        "park",
-        "code",
-        "name",
-        "floors_above",
-        "floors_below",
-        "original_use",
-        "year_built",
-        "year_renovated",
-    ]
+    fields = forms.BuildingForm.Meta.fields
     tabs = [Tab("stacking", _("Stacking plan"), "spaces/partials/stacking_plan.html")]
     default_tab = "stacking"  # the plan is what people open a building for
 

@@ -8,18 +8,13 @@ from __future__ import annotations
 
 import argparse
 import re
+import sys
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from core.testing.browser import ARGS, CHROMIUM  # the tests' Chromium, started the same way
 
 
 def main() -> None:
@@ -34,7 +29,7 @@ def main() -> None:
     out.mkdir(parents=True, exist_ok=True)
     lang = "en" if args.en else "zh-hans"
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         for width, height, label in ((1366, 900, "desktop"), (390, 844, "phone")):
             page = browser.new_context(viewport={"width": width, "height": height}).new_page()
             page.context.add_cookies([{"name": "django_language", "value": lang, "url": args.base}])

@@ -5,45 +5,23 @@ sides approve, and the company is admitted."""
 from __future__ import annotations
 
 import io
-import os
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 
 from admissions.models import Application
 from core.demo import DEMO_PASSWORD
+from core.testing.browser import MARKS, chromium
 from enterprises.demo import credit_code
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason="no /usr/bin/chromium here (Debian package chromium); CI installs it",
-    ),
-]
+pytestmark = MARKS
 
 
 @pytest.fixture
 def browser(transactional_db):
-    from playwright.sync_api import sync_playwright
-
     call_command("load_demo", stdout=io.StringIO())
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+    with chromium() as instance:
         yield instance
-        instance.close()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 def login(browser, base, username):

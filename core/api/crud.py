@@ -19,17 +19,16 @@ from django.utils.translation import gettext as _
 from ninja import Field as QueryField
 from ninja import Query, Router, Schema, Status
 
-from core.api.auth import gate
 from core.api.base import (
     ERRORS,
     MAX_ID,
     FilterQuery,
     PathId,
-    api_operation,
     filter_queryset,
     get_or_404,
     page_of,
     page_schema,
+    scoped,
 )
 
 __all__ = ["Crud", "register_crud"]
@@ -49,6 +48,13 @@ class Crud:
     sortable: tuple[str, ...] = ()
     select_related: tuple[str, ...] = ()
     read_only: bool = False  # list and detail only; writes go through dedicated endpoints
+
+    @classmethod
+    def reads(
+        cls, model: type[models.Model], out: type[Schema], filterset: Any, **options: Any
+    ) -> "Crud":
+        """List and detail only (writes go through dedicated endpoints of the app)."""
+        return cls(model, out, out, out, filterset, None, None, None, read_only=True, **options)
 
 
 def _refuse_nulls(model: type[models.Model], data: dict[str, Any]) -> dict[str, Any]:
@@ -163,6 +169,5 @@ def register_crud(router: Router, path: str, spec: Crud) -> None:
             response={**ok, **ERRORS},
             summary=f"{verb} {label}",
             operation_id=f"{name}_{suffix}",
-            openapi_extra=api_operation(model, action),
-            auth=gate(model, action),
+            **scoped(model, action),
         )

@@ -4,36 +4,14 @@ opens every page its navigation offers, at desktop and phone width, with no cons
 from __future__ import annotations
 
 import io
-import os
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 
 from core.demo import DEMO_PASSWORD
+from core.testing.browser import MARKS, chromium
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-if not CHROMIUM.exists() and os.environ.get("PARKOPS_REQUIRE_BROWSER"):
-    raise RuntimeError(
-        "CI requires /usr/bin/chromium for the browser test (apt-get install chromium)"
-    )
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason="no /usr/bin/chromium here (Debian package chromium); CI installs it",
-    ),
-]
+pytestmark = MARKS
 
 
 @pytest.fixture
@@ -43,16 +21,8 @@ def demo(transactional_db):
 
 @pytest.fixture
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the ORM calls the live server
-    # makes happen in its own threads, but fixtures here touch the database too.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+    with chromium() as instance:
         yield instance
-        instance.close()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 @pytest.mark.parametrize("role", ["admin", "operator", "gov", "fund", "tenant"])

@@ -80,16 +80,7 @@ class UserList(ObjectListView):
 
 class UserDetail(ObjectDetailView):
     model = User
-    fields = [
-        "username",
-        "display_name",
-        "role",
-        "operator",
-        "jurisdiction",
-        "enterprise",
-        "is_active",
-        "last_login",
-    ]
+    fields = [*UserForm.Meta.fields, "last_login"]
 
 
 class UserEdit(ObjectEditView):

@@ -248,6 +248,7 @@ class LeaseDetail(ObjectDetailView):
         ended = timezone.localdate() > obj.end_on
         actions = [a for a in actions if a != "renew" and (a != "expire" or ended)]
         actions = actions if may_change else []
+        successor = Lease.objects.filter(predecessor=obj).first()
         finished = obj.state in (LeaseState.TERMINATED, LeaseState.EXPIRED, LeaseState.RENEWED)
         return {
             "can_change": may_change and obj.state == LeaseState.DRAFT,
@@ -255,9 +256,10 @@ class LeaseDetail(ObjectDetailView):
             "may_change": may_change,
             "lease_actions": actions,
             "can_bill": may_change and obj.state in billing.BILLED_STATES,
+            "successor": successor,
             "can_renew": may_change
             and obj.state in LEASE_TRANSITIONS["renew"][0]
-            and not Lease.objects.filter(predecessor=obj).exists(),
+            and successor is None,
             "can_release_deposit": may_change and finished and not hasattr(obj, "deposit_release"),
             "terminate_form": forms.TerminateForm(),
             "units_form": forms.ChangeUnitsForm(lease=obj, user=request.user)

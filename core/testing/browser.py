@@ -1,0 +1,54 @@
+"""The system Chromium for browser tests (Playwright): where it is, how it starts, and the
+marks that skip a browser test where it is missing — except in CI, which must run them."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+__all__ = ["ARGS", "CHROMIUM", "MARKS", "chromium"]
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+if not CHROMIUM.exists() and os.environ.get("PARKOPS_REQUIRE_BROWSER"):
+    raise RuntimeError(
+        "CI requires /usr/bin/chromium for the browser tests (apt-get install chromium)"
+    )
+
+MARKS = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason="no /usr/bin/chromium here (Debian package chromium); CI installs it",
+    ),
+]
+
+
+@contextmanager
+def chromium() -> Iterator[Any]:
+    """A launched headless Chromium, closed afterwards."""
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the live server
+    # makes happen in its own threads, but fixtures here touch the database too.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as p:
+            instance = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+            yield instance
+            instance.close()
+    finally:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
