@@ -15,9 +15,8 @@ from admissions import filters, services
 from admissions.choices import AppState, Channel, Decision, RuleKind
 from admissions.models import AdmissionSettings, Application, Review, RiskAssessment, ThresholdRule
 from admissions.selectors import match_units
-from core.api.base import ERRORS, IsoDate, PathId, RowId, get_or_404, scoped
+from core.api.base import ERRORS, IsoDate, PathId, RowId, RowOut, get_or_404, scoped
 from core.api.crud import Crud, register_crud
-from core.choices import Role
 from leasing.models import Lease
 from spaces.models import Unit
 
@@ -30,7 +29,9 @@ Num = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
 Pct = Annotated[Decimal, Field(ge=0, le=100, max_digits=5, decimal_places=2)]
 
 
-class ApplicationOut(Schema):
+class ApplicationOut(RowOut):
+    policy_model = Application
+
     id: int
     enterprise_id: int
     enterprise: str = Field(alias="enterprise.name")
@@ -51,11 +52,6 @@ class ApplicationOut(Schema):
     talent_share_pct: Decimal | None
     submitted_at: datetime.datetime | None
     decided_at: datetime.datetime | None
-
-    @staticmethod
-    def resolve_budget_rent(obj: Application, context: dict[str, Any]) -> Decimal | None:
-        # government reviewers never see what a company pays or would pay
-        return None if context["request"].user.role == Role.GOV else obj.budget_rent
 
 
 class ApplicationIn(Schema):
@@ -112,10 +108,12 @@ class FactorOut(Schema):
     points: str
 
 
-class RiskOut(Schema):
+class RiskOut(RowOut):
+    policy_model = RiskAssessment
+
     score: Decimal
     grade: str
-    factors: list[FactorOut]
+    factors: list[FactorOut] | None
 
 
 class ReviewIn(Schema):
@@ -277,7 +275,7 @@ def screening(request: HttpRequest, id: PathId) -> Any:
     "/applications/{id}/matches",
     response={200: MatchPage, **ERRORS},
     summary="Units that meet the space requirements, best first",
-    **scoped(Application, "view"),
+    **scoped(Unit, "view", Application),
 )
 def matches(request: HttpRequest, id: PathId) -> Any:
     app = get_or_404(Application, request, "view", id)
@@ -290,7 +288,7 @@ def matches(request: HttpRequest, id: PathId) -> Any:
                 "rent": m.rent,
                 "reasons": [str(r) for r in m.reasons],
             }
-            for m in match_units(app)
+            for m in match_units(app, request.user)
         ]
     }
 

@@ -269,6 +269,7 @@ class Application(TimeStampedModel):
         grants={Role.OPERATOR: WORK, Role.GOV: WORK, Role.TENANT: WORK},
         park="park",
         enterprise="enterprise",
+        hidden={Role.GOV: frozenset({"budget_rent"})},  # reviewers never see what one pays
     )
 
     class Meta:
@@ -331,6 +332,19 @@ class ScreeningResult(models.Model):
         return self.rule_label
 
 
+RISK_INPUTS = frozenset(
+    {
+        "revenue_last_year",
+        "revenue_prev_year",
+        "debt_ratio_pct",
+        "litigation",
+        "dishonest_debtor",
+        "arrears_count",
+        "factors",
+    }
+)
+
+
 class RiskAssessment(TimeStampedModel):
     """The customer risk assessment (客户风险评估) of an application: inputs entered by the
     operator's risk officer, and the score each factor contributed (admissions/risk.py)."""
@@ -375,7 +389,13 @@ class RiskAssessment(TimeStampedModel):
     )
 
     objects = RestrictedQuerySet.as_manager()
-    policy = Policy(grants={Role.OPERATOR: WORK, Role.GOV: READ}, park="application__park")
+    # Reviewers see the score and grade; the company's finances behind them stay with the
+    # operator's risk officers.
+    policy = Policy(
+        grants={Role.OPERATOR: WORK, Role.GOV: READ},
+        park="application__park",
+        hidden={Role.GOV: RISK_INPUTS},
+    )
 
     class Meta:
         verbose_name = _("risk assessment")

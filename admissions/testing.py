@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from admissions.choices import Channel, RuleKind
-from admissions.models import AdmissionSettings, Application, ThresholdRule
+from admissions.models import AdmissionSettings, Application, RiskAssessment, ThresholdRule
 from core.testing.world import World
 from enterprises.models import Enterprise
 from spaces.models import Park
@@ -43,3 +43,19 @@ def build(world: World) -> None:
         )
     )
     world.add(*(AdmissionSettings.for_operator(world.operators[s]) for s in "AB"))
+    world.add(*(_assessment(world, s) for s in "AB"))
+
+
+def _assessment(world: World, side: str) -> RiskAssessment:
+    """A risk assessment of a second application of the side (the harnesses read its log)."""
+    return RiskAssessment.objects.create(
+        application=make_application(world, side, headcount=12),
+        revenue_last_year=Decimal("8000000"),
+        revenue_prev_year=Decimal("6000000"),
+        debt_ratio_pct=Decimal("40"),
+        arrears_count=1,
+        score=Decimal("71.5"),
+        grade="B",
+        factors=[{"key": "revenue_growth", "value": "33%", "scale": "1", "weight": "10"}],
+        assessed_by=world.users["admin"],
+    )

@@ -10,18 +10,20 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from admissions import filters, forms, services
 from admissions.choices import AppState, Side
-from admissions.models import AdmissionSettings, Application, ThresholdRule
+from admissions.models import AdmissionSettings, Application, RiskAssessment, ThresholdRule
 from admissions.risk import FACTOR_LABELS, YES_NO
 from admissions.selectors import board, inbox, match_units
 from core.choices import Role
+from core.dates import term_end
 from core.errors import ConflictError
 from core.forms import errors_as_text
-from core.permissions import get_restricted_or_404
+from core.permissions import SHOW, field_access, get_restricted_or_404
 from core.tables import Column
 from core.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView, Tab
 from core.views.generic import ScopedView
@@ -55,7 +57,7 @@ def _risk(request: HttpRequest, app: Application) -> dict[str, Any]:
     return {
         "assessment": assessment,
         "factor_rows": rows,
-        "risk_details": _operator_only(request.user),
+        "risk_details": field_access(request.user, RiskAssessment, "factors") == SHOW,
         "risk_form": forms.RiskForm(initial=initial)
         if app.state == AppState.RISK and _operator_only(request.user)
         else None,
@@ -77,17 +79,12 @@ def _reviews(request: HttpRequest, app: Application) -> dict[str, Any]:
 
 
 def _matches(request: HttpRequest, app: Application) -> dict[str, Any]:
-    import datetime
-
-    from django.utils import timezone
-
     start = app.move_in_on or timezone.localdate()
-    end = start.replace(year=start.year + 3) - datetime.timedelta(days=1)
     return {
-        "matches": match_units(app),
+        "matches": match_units(app, request.user),
         "convertible": app.state == AppState.APPROVED,
         "default_start": start,
-        "default_end": end,
+        "default_end": term_end(start, 36),  # a three-year lease unless changed
     }
 
 
@@ -150,14 +147,6 @@ class ApplicationDetail(ObjectDetailView):
             visible=_operator_only,
         ),
     ]
-
-    def field_rows(self, obj: Application) -> list[tuple[Any, Any]]:
-        rows = super().field_rows(obj)
-        user: Any = self.request.user
-        if user.role == Role.GOV:  # reviewers never see what a company pays
-            budget = Application._meta.get_field("budget_rent").verbose_name
-            rows = [r for r in rows if r[0] != budget]
-        return rows
 
     def extra_context(self, request: HttpRequest, obj: Application) -> dict[str, Any]:
         return {

@@ -6,6 +6,8 @@ from typing import Any
 
 from django import forms
 
+from core.permissions import SHOW, field_access
+
 __all__ = ["ScopedModelForm", "errors_as_text"]
 
 
@@ -15,6 +17,10 @@ class ScopedModelForm(forms.ModelForm):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
+        model = self._meta.model
+        for name in list(self.fields):  # a field the role may not read is not offered either
+            if name in self._meta.fields and field_access(user, model, name) != SHOW:  # type: ignore[operator]
+                del self.fields[name]
         for field in self.fields.values():
             queryset = getattr(field, "queryset", None)
             if queryset is not None and hasattr(queryset, "restrict"):

@@ -16,12 +16,12 @@ import re
 import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
@@ -30,6 +30,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.worksheet import Worksheet
 
 from core.documents import workbook_bytes
+from core.permissions import HIDE, field_access, shown_value
 
 __all__ = [
     "Col",
@@ -340,12 +341,34 @@ def template_workbook(template: Template) -> bytes:
     return workbook_bytes(workbook)
 
 
-def export_workbook(template: Template, rows: Iterable[Sequence[Any]]) -> bytes:
-    """The template filled with ``rows`` (one value per column, in column order)."""
+def export_workbook(
+    template: Template,
+    rows: Iterable[Sequence[Any]],
+    *,
+    user: Any = None,
+    model: type[models.Model] | None = None,
+) -> bytes:
+    """The template filled with ``rows`` (one value per column, in column order), read
+    through ``model``'s field rules for ``user``: a hidden column is left out, a masked one
+    masked."""
+    shown = list(range(len(template.columns)))
+    if model is not None:
+        shown = [
+            i
+            for i, col in enumerate(template.columns)
+            if field_access(user, model, col.field) != HIDE
+        ]
+        template = replace(template, columns=[template.columns[i] for i in shown])
     workbook = Workbook()
     sheet = _sheet_with_header(workbook, template)
     for values in rows:
-        sheet.append(list(values))
+        cells = [values[i] for i in shown]
+        if model is not None:
+            cells = [
+                shown_value(user, model, col.field, value)
+                for col, value in zip(template.columns, cells, strict=True)
+            ]
+        sheet.append(cells)
     return workbook_bytes(workbook)
 
 

@@ -8,7 +8,7 @@ page of anything else is a 404. Views, API endpoints and services all ask this m
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -26,19 +26,38 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ALL_ACTIONS",
+    "HIDDEN",
+    "HIDE",
+    "MASK",
     "READ",
+    "SHOW",
     "Policy",
     "RestrictedQuerySet",
     "can",
     "can_add",
+    "field_access",
     "get_restricted_or_404",
+    "redact",
+    "redact_changes",
     "require",
     "require_add",
+    "shown_value",
 ]
 
 READ = frozenset({"view"})
 ALL_ACTIONS = frozenset({"view", "add", "change", "delete"})
 NOTHING = Q(pk__in=[])
+
+# What a role gets of one field (Policy.hidden / Policy.masked).
+SHOW, MASK, HIDE = "show", "mask", "hide"
+
+
+def mask_text(value: Any) -> Any:
+    """The default mask: keep the first and last character of a text, hide the rest."""
+    if value is None or value == "":
+        return value
+    text = str(value)
+    return text[0] + "*" * max(len(text) - 2, 1) + (text[-1] if len(text) > 2 else "")
 
 
 def _join(prefix: str, name: str) -> str:
@@ -62,6 +81,31 @@ class Policy:
     enterprise: str | None = None
     # Roles that see every row they are granted, e.g. the shared enterprise registry.
     unscoped_roles: frozenset[str] = frozenset()
+    # A role's own scope where the park/operator/enterprise paths do not say it (contacts an
+    # operator collected are that operator's): role -> (user -> Q). Apps add roles (the fund
+    # app its fund managers' funds) without editing core.
+    scopes: Mapping[str, Callable[[Any], Q]] = field(default_factory=dict)
+    # Field rules, per role: fields the role never sees (absent from pages, API output, the
+    # change log, exports and notifications) and fields it sees masked (``maskers[name]``,
+    # else :func:`mask_text`). A platform admin sees every field.
+    hidden: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    masked: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    maskers: Mapping[str, Callable[[Any], Any]] = field(default_factory=dict)
+
+    def field_access(self, user: Any, name: str) -> str:
+        """SHOW, MASK or HIDE: what ``user`` gets of field ``name`` of a row it may see."""
+        if not getattr(user, "is_authenticated", False):
+            return HIDE
+        if user.is_platform_admin:
+            return SHOW
+        if name in self.hidden.get(user.role, ()):
+            return HIDE
+        if name in self.masked.get(user.role, ()):
+            return MASK
+        return SHOW
+
+    def mask(self, name: str, value: Any) -> Any:
+        return self.maskers.get(name, mask_text)(value)
 
     def allows_role(self, user: User | AnonymousUser, action: str) -> bool:
         if not user.is_authenticated:
@@ -75,6 +119,8 @@ class Policy:
         role = user.role
         if user.is_platform_admin or role in self.unscoped_roles:
             return Q()
+        if role in self.scopes:
+            return self.scopes[role](user)
         if role == Role.OPERATOR:
             if self.park is not None:
                 return Q(**{_join(self.park, "staff"): user})
@@ -185,3 +231,58 @@ def get_restricted_or_404(
         return model._default_manager.restrict(user, action).get(**lookup)  # type: ignore[attr-defined]
     except model.DoesNotExist as exc:  # type: ignore[attr-defined]
         raise Http404 from exc
+
+
+def _policy(model: type[models.Model] | models.Model) -> Policy:
+    return model.policy  # type: ignore[union-attr,return-value]
+
+
+def field_access(user: Any, model: type[models.Model] | models.Model, name: str) -> str:
+    """SHOW, MASK or HIDE for one field of ``model`` (a class or a row) as ``user`` reads it."""
+    policy = getattr(model, "policy", None)
+    return SHOW if policy is None else policy.field_access(user, name)
+
+
+class _Hidden:
+    def __repr__(self) -> str:
+        return "HIDDEN"
+
+
+HIDDEN: Any = _Hidden()  # what shown_value answers for a hidden field; never displayed
+
+
+def shown_value(user: Any, model: type[models.Model] | models.Model, name: str, value: Any) -> Any:
+    """``value`` of field ``name`` as ``user`` may read it: itself, masked, or ``HIDDEN``."""
+    access = field_access(user, model, name)
+    if access == HIDE:
+        return HIDDEN
+    if access == MASK:
+        return _policy(model).mask(name, value)
+    return value
+
+
+def redact(user: Any, model: type[models.Model] | models.Model, data: Mapping[str, Any]) -> dict:
+    """A copy of ``data`` (field name -> value) without hidden fields, masked ones masked."""
+    out = {}
+    for name, value in data.items():
+        shown = shown_value(user, model, name, value)
+        if shown is not HIDDEN:
+            out[name] = shown
+    return out
+
+
+def redact_changes(
+    user: Any, model: type[models.Model] | None, changes: Mapping[str, list[Any]]
+) -> dict[str, list[Any]]:
+    """A change log entry (field -> [old, new]) as ``user`` may read it."""
+    if model is None:  # the model is gone: nobody but an admin reads its log
+        return dict(changes) if getattr(user, "is_platform_admin", False) else {}
+    out = {}
+    for name, values in changes.items():
+        access = field_access(user, model, name)
+        if access == HIDE:
+            continue
+        if access == MASK:
+            values = [None if v is None else _policy(model).mask(name, v) for v in values]
+        out[name] = list(values)
+    return out

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -11,7 +11,9 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 from django.db import models
 from django.utils.formats import date_format
 
-__all__ = ["Column", "cell_value"]
+from core.permissions import HIDE, MASK, field_access
+
+__all__ = ["Column", "cell_value", "columns_for"]
 
 
 @dataclass(frozen=True)
@@ -51,3 +53,24 @@ def cell_value(obj: Any, column: Column) -> Any:
     if hasattr(value, "isoformat") and not isinstance(value, str):
         return date_format(value, "Y-m-d")
     return "" if value is None else value
+
+
+def columns_for(user: Any, model: type[models.Model], columns: list[Column]) -> list[Column]:
+    """The columns ``user`` may read: hidden fields left out, masked ones shown masked."""
+    shown = []
+    for column in columns:
+        name = column.field.split(".")[0]
+        access = field_access(user, model, name)
+        if access == HIDE:
+            continue
+        if access == MASK:
+            column = _masked(column, model.policy, name)  # type: ignore[attr-defined]
+        shown.append(column)
+    return shown
+
+
+def _masked(column: Column, policy: Any, name: str) -> Column:
+    # not sortable: sorting by a masked value would tell its order
+    return replace(
+        column, render=lambda obj: policy.mask(name, cell_value(obj, column)), sortable=False
+    )

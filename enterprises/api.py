@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
-from core.api.base import ERRORS, IsoDate, api_operation
+from core.api.base import ERRORS, IsoDate, RowOut, api_operation
 from core.api.crud import Crud, register_crud
 from enterprises import filters, services
 from enterprises.choices import GrowthStage, QualificationKind, QualificationLevel
@@ -102,18 +102,17 @@ class QualificationPatch(Schema):
     expires_on: IsoDate | None = None
 
 
-class ContactOut(Schema):
+class ContactOut(RowOut):
+    policy_model = Contact
+
     id: int
     enterprise_id: int
+    operator_id: int | None
     name: str
     title: str
     phone: str
     email: str
     is_primary: bool
-
-    @staticmethod
-    def resolve_phone(obj: Contact, context: dict[str, Any]) -> str:
-        return obj.phone_for(context["request"].user)
 
 
 class ContactIn(Schema):

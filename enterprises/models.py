@@ -15,6 +15,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -255,11 +256,29 @@ class Qualification(TimeStampedModel):
         return "valid"
 
 
+def _contacts_of_own_operator(user: Any) -> Q:
+    # the company's own contacts (entered by the company) and those this operator collected
+    return Q(operator__isnull=True) | Q(operator_id=user.operator_id)
+
+
 class Contact(TimeStampedModel):
-    """A person at the company; phone numbers are shown masked to roles that need not call."""
+    """A person at the company. A contact the operator's staff collected belongs to that
+    operator (DESIGN.md: what an operator notes about a company stays with it): other
+    operators never see it. One the company entered itself (no operator) is the company's
+    own: every operator reads it, only the company changes it. The company sees all of its
+    own people. Phone numbers are masked for roles that need not call."""
 
     enterprise = models.ForeignKey(
         Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="contacts"
+    )
+    operator = models.ForeignKey(
+        "core.Operator",
+        verbose_name=_("collected by"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text=_("The operator whose staff keep this contact; empty for the company's own."),
     )
     name = models.CharField(_("name"), max_length=50)
     title = models.CharField(_("job title"), max_length=50, blank=True)
@@ -268,11 +287,19 @@ class Contact(TimeStampedModel):
     is_primary = models.BooleanField(_("primary contact"), default=False)
 
     objects = RestrictedQuerySet.as_manager()
-    # Government reviewers never see a tenant's contacts (DESIGN.md); fund managers see masked.
+    # Government reviewers never see a tenant's contacts (DESIGN.md); fund managers see the
+    # numbers masked. A written row must point at the actor's operator (staff: so the
+    # company's own contacts are read-only to them) or company (tenant).
     policy = Policy(
         grants={Role.OPERATOR: ALL_ACTIONS, Role.FUND: READ, Role.TENANT: ALL_ACTIONS},
+        operator="operator",
         enterprise="enterprise",
-        unscoped_roles=frozenset({Role.OPERATOR, Role.FUND}),
+        scopes={
+            Role.OPERATOR: _contacts_of_own_operator,
+            Role.FUND: _contacts_of_own_operator,
+        },
+        masked={Role.FUND: frozenset({"phone"})},
+        maskers={"phone": mask_phone},
     )
 
     class Meta:
@@ -286,9 +313,3 @@ class Contact(TimeStampedModel):
     def clean_fields(self, exclude: Collection[str] | None = None) -> None:
         super().clean_fields(exclude=exclude)
         self.phone = normalize_phone(self.phone)
-
-    def phone_for(self, user: Any) -> str:
-        """The number as this user may see it: whole for the operator and the company."""
-        if user.is_platform_admin or user.role in (Role.OPERATOR, Role.TENANT):
-            return self.phone
-        return mask_phone(self.phone)

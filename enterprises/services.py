@@ -6,7 +6,13 @@ the actor's scope, so their services are the platform's generic write path.
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.db import transaction
+
+from core.choices import Role
 from core.services import create_record, delete_record, update_record
+from enterprises.models import Contact
 
 __all__ = [
     "contact_create",
@@ -20,6 +26,17 @@ __all__ = [
     "qualification_update",
 ]
 
-enterprise_create = qualification_create = contact_create = create_record
+enterprise_create = qualification_create = create_record
 enterprise_update = qualification_update = contact_update = update_record
 enterprise_delete = qualification_delete = contact_delete = delete_record
+
+
+@transaction.atomic
+def contact_create(*, actor: Any, instance: Contact, **kwargs: Any) -> Contact:
+    """A contact belongs to who collected it: operator staff's to their operator, a
+    company's own (no operator) when the company enters it; a platform admin says which."""
+    if getattr(actor, "role", None) in (Role.OPERATOR, Role.FUND):
+        instance.operator_id = actor.operator_id
+    elif getattr(actor, "role", None) == Role.TENANT:
+        instance.operator = None
+    return create_record(actor=actor, instance=instance, **kwargs)

@@ -35,7 +35,13 @@ def build(world: World) -> None:
             issued_on=datetime.date(2024, 12, 1),
             expires_on=datetime.date(2027, 12, 1),
         )
-        Contact.objects.create(enterprise=enterprise, name=f"联系人{side}", phone="13812345678")
+        # collected by the side's operator: operator A's staff never see side B's
+        Contact.objects.create(
+            enterprise=enterprise,
+            name=f"联系人{side}",
+            phone="13812345678",
+            operator=world.operators[side],
+        )
     world.add(enterprises["A"], enterprises["B"])
     world.add(*(Qualification.objects.get(enterprise=enterprises[s]) for s in "AB"))
     world.add(*(Contact.objects.get(enterprise=enterprises[s]) for s in "AB"))

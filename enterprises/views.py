@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.permissions import shown_value
 from core.tables import Column
 from core.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView, Tab
 from enterprises import filters, forms, services
@@ -48,7 +49,8 @@ def _qualifications(request: HttpRequest, obj: Enterprise) -> dict[str, Any]:
 
 
 def _contacts(request: HttpRequest, obj: Enterprise) -> dict[str, Any]:
-    return {"contacts": [(c, c.phone_for(request.user)) for c in obj.contacts.all()]}
+    contacts = Contact.objects.restrict(request.user).filter(enterprise=obj)
+    return {"contacts": [(c, shown_value(request.user, c, "phone", c.phone)) for c in contacts]}
 
 
 class EnterpriseDetail(ObjectDetailView):
@@ -150,11 +152,7 @@ class ContactList(ObjectListView):
 
 class ContactDetail(ObjectDetailView):
     model = Contact
-    fields = ["enterprise", "name", "title", "email", "is_primary"]
-
-    def field_rows(self, obj: Contact) -> list[tuple[Any, Any]]:
-        rows = super().field_rows(obj)
-        return [*rows, (_("phone"), obj.phone_for(self.request.user))]
+    fields = ["enterprise", "operator", "name", "title", "phone", "email", "is_primary"]
 
 
 class ContactEdit(ObjectEditView):

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from core.dates import term_end
 from leasing import billing, services
 from leasing.models import Invoice, Lease, Payment
 from spaces.models import Unit
@@ -61,7 +62,7 @@ def load(ctx: dict[str, Any]) -> None:
         if park == "ZZGC" and n == len([x for x in LEASES if x[0] == "ZZGC"]) - 1:
             units = units[:-1]  # one office stays vacant
         start = today - datetime.timedelta(days=days_ago)
-        end = start.replace(year=start.year + years) - datetime.timedelta(days=1)
+        end = term_end(start, 12 * years)
         if selectors == ["A3:4-8"]:
             end = today + datetime.timedelta(days=75)
         lease = services.lease_create(
@@ -143,7 +144,7 @@ def _renewal(admin: Any, today: datetime.date, company: Any, park: Any) -> Lease
             enterprise=company,
             park=park,
             start_on=start,
-            end_on=start.replace(year=start.year + 2) - datetime.timedelta(days=1),
+            end_on=term_end(start, 24),
             signed_on=start - datetime.timedelta(days=30),
             rent_per_m2_day=D("5.50"),
             fee_per_m2_month=D("15.00"),
@@ -158,7 +159,7 @@ def _renewal(admin: Any, today: datetime.date, company: Any, park: Any) -> Lease
         lease=first,
         successor=Lease(
             contract_no=f"JXKC-ZHZX-{first.end_on.year + 1}-R02",
-            end_on=first.end_on.replace(year=first.end_on.year + 3),
+            end_on=term_end(first.end_on + datetime.timedelta(days=1), 36),
             signed_on=first.end_on - datetime.timedelta(days=40),
             rent_per_m2_day=D("5.80"),
             fee_per_m2_month=D("15.00"),

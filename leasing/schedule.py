@@ -17,11 +17,12 @@ every day of that day's rent.
 
 from __future__ import annotations
 
-import calendar
 import datetime
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+
+from core.dates import add_months
 
 __all__ = [
     "Period",
@@ -36,13 +37,6 @@ __all__ = [
 CENT = Decimal("0.01")
 DAY = datetime.timedelta(days=1)
 YEAR_DAYS = Decimal(365)
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day ``months`` later; the 31st becomes the last day of a shorter month."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def cents(value: Decimal) -> Decimal:

@@ -432,7 +432,7 @@ def test_matching_ranks_single_units_and_neighbour_runs(world):
         available_from=datetime.date(2030, 1, 1),
     )  # not free in time
     app = world.sample(Application)  # 800–1,040 m², ≥ 6 m, ≤ 4 元, move in now
-    matches = match_units(app)
+    matches = match_units(app, world.users["admin"])
     # the single unit first; A-103 + A-105 are not neighbours (A-104 stands between them)
     assert [m.codes for m in matches] == ["A-101", "A-102 + A-103"]
     assert matches[1].area_m2 == D(850) and any("850" in r for r in matches[1].reasons)
@@ -453,7 +453,7 @@ def test_matching_looks_in_other_parks_of_the_operator_only(world):
         building=Building.objects.create(park=other, code="X", name="X", floors_above=1), number=1
     )
     make_unit(floor, "X-1", area_m2=D(800))
-    codes = [m.codes for m in match_units(app)]
+    codes = [m.codes for m in match_units(app, world.users["admin"])]
     assert codes == ["A-101", "X-1"]  # target park first; park B (other operator) never
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime
 import re
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 import django_filters
 from django.core.exceptions import ValidationError
@@ -12,12 +12,12 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Schema
 from ninja.errors import HttpError
-from pydantic import BeforeValidator, create_model
+from pydantic import BeforeValidator, ValidationInfo, create_model, model_validator
 from pydantic_core import PydanticCustomError
 
 from core.api.auth import gate
 from core.pagination import InvalidCursor, keyset_page
-from core.permissions import get_restricted_or_404
+from core.permissions import HIDDEN, get_restricted_or_404, shown_value
 
 __all__ = [
     "ERRORS",
@@ -26,12 +26,14 @@ __all__ = [
     "IsoDate",
     "PathId",
     "RowId",
+    "RowOut",
     "api_operation",
     "filter_queryset",
     "get_or_404",
     "page_of",
     "page_schema",
     "scoped",
+    "signed_in",
 ]
 
 
@@ -43,6 +45,28 @@ class ErrorOut(Schema):
 
 
 ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+class RowOut(Schema):
+    """Output of one model's rows, read through the model policy's field rules.
+
+    Set ``policy_model``: a field the caller's role may not see comes back as null (so every
+    field a policy may hide is declared nullable), a masked field comes back masked. No
+    schema hides a field by hand.
+    """
+
+    policy_model: ClassVar[type[models.Model] | None] = None
+
+    @model_validator(mode="after")
+    def _field_rules(self, info: ValidationInfo) -> Any:
+        model = type(self).policy_model
+        request = (info.context or {}).get("request")
+        if model is None or request is None:
+            return self
+        for name in type(self).model_fields:
+            value = shown_value(request.user, model, name, getattr(self, name))
+            object.__setattr__(self, name, None if value is HIDDEN else value)
+        return self
 
 
 def api_operation(
@@ -68,6 +92,13 @@ def scoped(
         "openapi_extra": api_operation(model, action, path_model),
         "auth": gate(model, action),
     }
+
+
+def signed_in() -> dict[str, Any]:
+    """The keyword arguments of an operation open to every signed-in role (who am I, the
+    change log, whose own checks decide): marked so the authorization matrix knows it is
+    meant to be, and an unmarked operation fails the matrix instead of being skipped."""
+    return {"openapi_extra": {"x-parkops-access": "signed-in"}}
 
 
 def page_schema(item: type[Schema]) -> type[Schema]:

@@ -63,8 +63,9 @@ def _refuse_nulls(model: type[models.Model], data: dict[str, Any]) -> dict[str, 
     for name, value in data.items():
         if value is not None:
             continue
-        field = next((f for f in model._meta.concrete_fields if name in (f.name, f.attname)), None)
-        if field is not None and not field.null:
+        fields = [*model._meta.concrete_fields, *model._meta.many_to_many]
+        field = next((f for f in fields if name in (f.name, getattr(f, "attname", ""))), None)
+        if field is not None and (field.many_to_many or not field.null):  # [] empties a list
             errors[name] = [_("This field cannot be empty; leave it out to keep its value.")]
     if errors:
         raise ValidationError(errors)

@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest
 from ninja import Router, Schema
 
 from core import audit
-from core.api.base import ERRORS, PathId
+from core.api.base import ERRORS, PathId, signed_in
 from core.permissions import get_restricted_or_404
 
 __all__ = ["router"]
@@ -35,7 +35,7 @@ class AuditOut(Schema):
     comment: str
 
 
-@router.get("/me", response={200: MeOut, **ERRORS}, summary="The authenticated user")
+@router.get("/me", response={200: MeOut, **ERRORS}, summary="The authenticated user", **signed_in())
 def me(request: HttpRequest) -> Any:
     user: Any = request.user
     return {
@@ -52,6 +52,7 @@ def me(request: HttpRequest) -> Any:
     "/audit/{app_label}/{model_name}/{object_id}",
     response={200: list[AuditOut], **ERRORS},
     summary="Change log of one record",
+    **signed_in(),  # the record's own policy decides, as for its page
 )
 def record_history(
     request: HttpRequest,
@@ -74,5 +75,5 @@ def record_history(
             "changes": e.changes,
             "comment": e.comment,
         }
-        for e in audit.entries_for(obj)[:500]
+        for e in audit.history(request.user, obj, limit=500)
     ]

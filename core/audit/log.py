@@ -8,8 +8,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from core.audit.models import AuditEntry
+from core.permissions import redact_changes
 
-__all__ = ["diff", "entries_for", "record", "snapshot"]
+__all__ = ["diff", "entries_for", "history", "record", "snapshot"]
 
 Snapshot = dict[str, Any]
 
@@ -76,3 +77,16 @@ def entries_for(instance: models.Model) -> models.QuerySet[AuditEntry]:
         content_type=ContentType.objects.get_for_model(type(instance)),
         object_id=str(instance.pk),
     ).select_related("actor")
+
+
+def history(user: Any, instance: models.Model, limit: int = 200) -> list[AuditEntry]:
+    """The change log of one row as ``user`` may read it: the newest ``limit`` entries, each
+    without the fields the row's policy hides from the user and with masked ones masked.
+
+    The entries are not saved again; only what they show is narrowed.
+    """
+    model = type(instance)
+    entries = list(entries_for(instance)[:limit])
+    for entry in entries:
+        entry.changes = redact_changes(user, model, entry.changes)
+    return entries

@@ -19,7 +19,16 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from core.models import AuditEntry
 from core.views.generic import ScopedView
 
-__all__ = ["ApiCase", "PageCase", "api_cases", "expected_allowed", "page_cases", "state"]
+__all__ = [
+    "ApiCase",
+    "PageCase",
+    "api_cases",
+    "expected_allowed",
+    "list_operations",
+    "page_cases",
+    "state",
+    "unmarked_operations",
+]
 
 
 @dataclass(frozen=True)
@@ -111,11 +120,43 @@ def expected_allowed(user: Any, model: type[models.Model], action: str, side: st
     return side in (None, "A") or user.role in policy.unscoped_roles
 
 
-def state() -> tuple[int, dict[str, int]]:
-    """What a refused request must leave as it was: the audit log and every table's size."""
-    counts = {
-        m._meta.label: m._default_manager.count()
-        for m in apps.get_models()
-        if m._meta.app_label in settings.PARKOPS_APPS
-    }
-    return AuditEntry.objects.count(), counts
+# Changed by signing in (force_login in the tests), not by the request under test.
+_VOLATILE = {"last_login"}
+
+
+def state() -> tuple[int, dict[str, list[str]]]:
+    """What a refused request must leave as it was: the audit log and the contents of every
+    row of the project's apps (not only how many there are: a refused PATCH that changed a
+    value would keep the counts)."""
+    rows = {}
+    for model in apps.get_models():
+        if model._meta.app_label not in settings.PARKOPS_APPS:
+            continue
+        names = [f.attname for f in model._meta.concrete_fields if f.name not in _VOLATILE]
+        rows[model._meta.label] = sorted(
+            repr(r) for r in model._default_manager.values_list(*names)
+        )
+    return AuditEntry.objects.count(), rows
+
+
+def unmarked_operations(openapi: dict[str, Any]) -> list[str]:
+    """Operations that say neither which model and action they need nor that every
+    signed-in role may call them: the matrix cannot check them, so they are a failure."""
+    return [
+        f"{method.upper()} {path}"
+        for path, operations in openapi["paths"].items()
+        for method, op in operations.items()
+        if "x-parkops-model" not in op and op.get("x-parkops-access") != "signed-in"
+    ]
+
+
+def list_operations(openapi: dict[str, Any]) -> list[ApiCase]:
+    """The list operations of models (``<model>_list``): each answers a page of that model's
+    rows with their ids."""
+    return [
+        c
+        for c in api_cases(openapi)
+        if c.method == "GET"
+        and not c.needs_object
+        and openapi["paths"][c.path]["get"].get("operationId", "").endswith("_list")
+    ]

@@ -24,8 +24,8 @@ from django.views import View
 from core import audit
 from core.errors import ConflictError
 from core.pagination import InvalidCursor, keyset_page
-from core.permissions import can, get_restricted_or_404
-from core.tables import Column
+from core.permissions import HIDDEN, can, get_restricted_or_404, shown_value
+from core.tables import Column, columns_for
 
 __all__ = [
     "ObjectDeleteView",
@@ -114,7 +114,8 @@ class ObjectListView(ScopedView):
                 self.filter_data(request), queryset=qs, request=request
             )
             qs = filterset.qs if filterset.is_valid() else qs.none()
-        sortable = {c.sort_key() for c in self.columns if c.sortable} | {"pk"}
+        columns = columns_for(request.user, self.model, self.columns)
+        sortable = {c.sort_key() for c in columns if c.sortable} | {"pk"}
         order = request.GET.get("sort") or self.default_order
         if order.lstrip("-") not in sortable:
             order = self.default_order
@@ -126,8 +127,8 @@ class ObjectListView(ScopedView):
             page = keyset_page(qs, order=order, cursor=None, size=self.page_size)
         context = {
             **self.base_context(),
-            "columns": self.columns,
-            "headers": [(c, c.label_for(self.model)) for c in self.columns],
+            "columns": columns,
+            "headers": [(c, c.label_for(self.model)) for c in columns],
             "page": page,
             "filterset": filterset,
             "order": order,
@@ -194,12 +195,16 @@ class ObjectDetailView(ScopedView):
         return {}
 
     def field_rows(self, obj: Any) -> list[tuple[Any, Any]]:
+        """(label, value) of ``fields`` as the user may read them (the policy's field rules)."""
         rows = []
         for name in self.fields:
             field = self.model._meta.get_field(name)
             display = getattr(obj, f"get_{name}_display", None)
-            value = display() if display else getattr(obj, name)
-            rows.append((getattr(field, "verbose_name", name), value))
+            value = shown_value(
+                self.request.user, self.model, name, display() if display else getattr(obj, name)
+            )
+            if value is not HIDDEN:
+                rows.append((getattr(field, "verbose_name", name), value))
         return rows
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
@@ -221,7 +226,7 @@ class ObjectDetailView(ScopedView):
             "field_rows": self.field_rows(obj),
             "tabs": tabs,
             "active_tab": active,
-            "history": audit.entries_for(obj)[:200] if active == "history" else None,
+            "history": audit.history(user, obj) if active == "history" else None,
             "can_change": can(user, "change", obj),
             "can_delete": can(user, "delete", obj),
             "edit_url": self.optional_url("edit", obj.pk),

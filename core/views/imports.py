@@ -121,7 +121,8 @@ class ExportView(_TemplateView):
         park = request.GET.get("park") or request.session.get("park")
         rows = self.template.export_rows(request.user, park)
         return xlsx_response(
-            imports.export_workbook(self.template, rows), f"{self.kind.replace('.', '-')}.xlsx"
+            imports.export_workbook(self.template, rows, user=request.user, model=self.model),
+            f"{self.kind.replace('.', '-')}.xlsx",
         )
 
 
