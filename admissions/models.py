@@ -3,6 +3,7 @@ joint reviews, and each operator's admission settings (risk weights, quorum)."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -13,7 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from admissions.choices import AppState, Channel, Decision, RuleKind, Side
+from admissions.choices import LIST_RULES, AppState, Channel, Decision, RuleKind, Side
 from core.choices import Role
 from core.models import Operator, TimeStampedModel
 from core.permissions import ALL_ACTIONS, READ, Policy, RestrictedQuerySet
@@ -27,6 +28,7 @@ __all__ = [
     "RiskAssessment",
     "ScreeningResult",
     "ThresholdRule",
+    "plain_number",
 ]
 
 PERCENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
@@ -45,6 +47,14 @@ DEFAULT_WEIGHTS = {
     "dishonest": 15,
     "arrears": 10,
 }
+
+
+def plain_number(value: Any) -> str:
+    """3 rather than 3.00, 3.5 rather than 3.50; a dash for no value."""
+    if value is None:
+        return "—"
+    number = Decimal(value)
+    return f"{number.normalize():f}" if number == number.to_integral() else f"{number:f}"
 
 
 class AdmissionSettings(TimeStampedModel):
@@ -131,18 +141,17 @@ class ThresholdRule(TimeStampedModel):
         ordering = ["park_id", "kind", "id"]
 
     def __str__(self) -> str:
-        from admissions.rules import describe
+        return self.describe()
 
-        return describe(self)
+    def describe(self) -> str:
+        """The rule in words: its kind and what it checks (“R&D intensity at least: 3”)."""
+        detail = "、".join(self.item_list()) if self.items else plain_number(self.value)
+        return f"{self.get_kind_display()}：{detail}"
 
     def item_list(self) -> list[str]:
-        import re
-
         return [i for i in re.split(r"[、,，;；\s]+", self.items or "") if i]
 
     def clean(self) -> None:
-        from admissions.choices import LIST_RULES
-
         if self.kind in LIST_RULES:
             if not self.item_list():
                 raise ValidationError({"items": _("List the values this rule checks.")})

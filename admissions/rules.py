@@ -8,29 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
 
 from django.utils.translation import gettext as _
 
 from admissions.choices import RuleKind
-from admissions.models import Application, ThresholdRule
+from admissions.models import Application, ThresholdRule, plain_number
 
-__all__ = ["describe", "evaluate"]
+__all__ = ["evaluate"]
 
 Outcome = tuple[bool, str]
-
-
-def describe(rule: ThresholdRule) -> str:
-    label = rule.get_kind_display()
-    detail = "、".join(rule.item_list()) if rule.items else _fmt(rule.value)
-    return f"{label}：{detail}"
-
-
-def _fmt(value: Any) -> str:
-    if value is None:
-        return "—"
-    number = Decimal(value)
-    return f"{number.normalize():f}" if number == number.to_integral() else f"{number:f}"
 
 
 def _industry_codes(app: Application) -> set[str]:
@@ -84,18 +70,18 @@ def _minimum(field: str, unit: str) -> Callable[[ThresholdRule, Application], Ou
         value = getattr(app, field)
         if value is None:
             return False, _("No commitment given (at least %(min)s%(unit)s needed).") % {
-                "min": _fmt(rule.value),
+                "min": plain_number(rule.value),
                 "unit": unit,
             }
         if Decimal(value) >= Decimal(rule.value or 0):
             return True, _("%(value)s%(unit)s ≥ %(min)s%(unit)s.") % {
-                "value": _fmt(value),
-                "min": _fmt(rule.value),
+                "value": plain_number(value),
+                "min": plain_number(rule.value),
                 "unit": unit,
             }
         return False, _("%(value)s%(unit)s is below the minimum of %(min)s%(unit)s.") % {
-            "value": _fmt(value),
-            "min": _fmt(rule.value),
+            "value": plain_number(value),
+            "min": plain_number(rule.value),
             "unit": unit,
         }
 

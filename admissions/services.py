@@ -31,7 +31,7 @@ from admissions.models import (
     ScreeningResult,
     ThresholdRule,
 )
-from admissions.rules import describe, evaluate
+from admissions.rules import evaluate
 from core import audit
 from core.choices import AuditAction, Role
 from core.errors import ConflictError
@@ -235,7 +235,7 @@ def screening_run(app: Application) -> list[ScreeningResult]:
         passed, reason = evaluate(rule, app)
         results.append(
             ScreeningResult(
-                application=app, rule=rule, rule_label=describe(rule), passed=passed, reason=reason
+                application=app, rule=rule, rule_label=rule.describe(), passed=passed, reason=reason
             )
         )
     return ScreeningResult.objects.bulk_create(results)

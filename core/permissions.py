@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
@@ -19,10 +19,8 @@ from django.http import Http404
 
 from core.choices import Role
 
-if TYPE_CHECKING:
-    from django.contrib.auth.models import AnonymousUser
-
-    from core.models import User
+# A user is typed ``Any`` here: core.models imports this module (models declare their
+# Policy), so naming the User class would make the two import each other.
 
 __all__ = [
     "ALL_ACTIONS",
@@ -107,14 +105,14 @@ class Policy:
     def mask(self, name: str, value: Any) -> Any:
         return self.maskers.get(name, mask_text)(value)
 
-    def allows_role(self, user: User | AnonymousUser, action: str) -> bool:
+    def allows_role(self, user: Any, action: str) -> bool:
         if not user.is_authenticated:
             return False
         if user.is_platform_admin:
             return True
         return action in self.grants.get(user.role, frozenset())
 
-    def scope_q(self, user: User) -> Q:
+    def scope_q(self, user: Any) -> Q:
         """Rows of this model inside the user's scope, whatever the action."""
         role = user.role
         if user.is_platform_admin or role in self.unscoped_roles:
@@ -138,7 +136,7 @@ class Policy:
             return Q(**{_join(self.enterprise, "pk"): user.enterprise_id})
         return NOTHING
 
-    def q(self, user: User | AnonymousUser, action: str) -> Q:
+    def q(self, user: Any, action: str) -> Q:
         if not self.allows_role(user, action):
             return NOTHING
         return self.scope_q(user)  # type: ignore[arg-type]
@@ -173,12 +171,12 @@ class Policy:
 class RestrictedQuerySet(models.QuerySet):
     """QuerySet with ``restrict(user, action)``; the model must define ``policy``."""
 
-    def restrict(self, user: User | AnonymousUser, action: str = "view") -> RestrictedQuerySet:
+    def restrict(self, user: Any, action: str = "view") -> RestrictedQuerySet:
         policy: Policy = self.model.policy
         return self.filter(policy.q(user, action))
 
 
-def can(user: User | AnonymousUser, action: str, instance: models.Model) -> bool:
+def can(user: Any, action: str, instance: models.Model) -> bool:
     """May ``user`` do ``action`` on this saved row?"""
     model = type(instance)
     return (
@@ -190,7 +188,7 @@ def can(user: User | AnonymousUser, action: str, instance: models.Model) -> bool
     )
 
 
-def can_add(user: User | AnonymousUser, instance: models.Model, action: str = "add") -> bool:
+def can_add(user: Any, instance: models.Model, action: str = "add") -> bool:
     """May ``user`` write this row where it now points (its parent in the user's scope)?
 
     Used for a new row (``add``) and for a changed row (``change``), so that an operator can
@@ -213,19 +211,19 @@ def can_add(user: User | AnonymousUser, instance: models.Model, action: str = "a
     )
 
 
-def require(user: User | AnonymousUser, action: str, instance: models.Model) -> None:
+def require(user: Any, action: str, instance: models.Model) -> None:
     """Raise 404 (never 403, which would leak that the row exists) unless permitted."""
     if not can(user, action, instance):
         raise Http404
 
 
-def require_add(user: User | AnonymousUser, instance: models.Model, action: str = "add") -> None:
+def require_add(user: Any, instance: models.Model, action: str = "add") -> None:
     if not can_add(user, instance, action):
         raise Http404
 
 
 def get_restricted_or_404(
-    model: type[models.Model], user: User | AnonymousUser, action: str = "view", **lookup: Any
+    model: type[models.Model], user: Any, action: str = "view", **lookup: Any
 ) -> Any:
     try:
         return model._default_manager.restrict(user, action).get(**lookup)  # type: ignore[attr-defined]

@@ -34,6 +34,7 @@ from core.services import create_record
 from leasing.choices import InvoiceKind, LeaseState, LineKind, SettlementSource
 from leasing.models import DepositRelease, Invoice, InvoiceLine, Lease, Payment, Settlement
 from leasing.schedule import Period, period_starts
+from leasing.selectors import lease_schedule
 
 __all__ = [
     "BILLED_STATES",
@@ -119,8 +120,6 @@ def _period_lines(period: Period) -> list[Line]:
 def invoices_issue(*, actor: Any, lease: Lease, on: datetime.date) -> list[Invoice]:
     """Issue every bill of ``lease`` due to be issued by ``on``: the deposit at the start,
     then each period ``bill_days_ahead`` before it begins (late ones carry their own dates)."""
-    from leasing.services import lease_schedule
-
     require(actor, "change", lease)
     lease = _locked(lease)
     if lease.state not in BILLED_STATES:
@@ -188,8 +187,6 @@ def lease_reconcile(*, actor: Any, lease: Lease, on: datetime.date) -> list[Invo
     """After the terms of a signed lease changed (termination, units, rent-free days): for
     each billed period, bill the difference to the new schedule — a credit note when less is
     owed, a supplementary bill when more — and leave unbilled periods to the new schedule."""
-    from leasing.services import lease_schedule
-
     lease = _locked(lease)
     planned = {p.index: p for p in lease_schedule(lease).periods}
     billed: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))

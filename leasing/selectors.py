@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from leasing.choices import AGING_BUCKETS, InvoiceKind, LeaseState, SettlementSource
 from leasing.models import Invoice, Lease, LeaseUnit, Settlement
-from leasing.schedule import CENT, YEAR_DAYS, Terms, add_months, cents
+from leasing.schedule import CENT, YEAR_DAYS, Schedule, Terms, add_months, build_schedule, cents
 from spaces.choices import UnitStatus
 from spaces.models import Unit
 
@@ -39,12 +39,14 @@ __all__ = [
     "days_vacant",
     "expiring_leases",
     "late_bill_count",
+    "lease_schedule",
     "leased_spans_on",
     "months_between",
     "occupancy",
     "occupancy_series",
     "overdue_total",
     "rent_roll",
+    "terms_of",
     "vacant_units",
 ]
 
@@ -329,3 +331,26 @@ def late_bill_count(enterprise_id: int, operator_id: int, day: datetime.date) ->
         .filter(Q(settled__lt=F("amount")) | Q(last_paid__gt=F("late_by")))
         .count()
     )
+
+
+def terms_of(lease: Lease) -> Terms:
+    """The schedule's terms of a lease: its price, conventions, unit spans and free days."""
+    return Terms(
+        start=lease.start_on,
+        last_day=lease.last_day,
+        price=lease.rent_per_m2_day,
+        fee=lease.fee_per_m2_month,
+        convention=lease.convention,
+        escalation_pct=lease.escalation_pct,
+        escalation_from_year=lease.escalation_from_year,
+        cycle_months=lease.payment_cycle_months,
+        deposit_months=lease.deposit_months,
+        bill_days_ahead=lease.bill_days_ahead,
+        spans=[(lu.start_on, lu.end_on, Decimal(lu.area_m2)) for lu in lease.lease_units.all()],
+        free=[(f.start_on, f.end_on) for f in lease.rent_free.all()],
+    )
+
+
+def lease_schedule(lease: Lease) -> Schedule:
+    """The lease's rent schedule under its current terms (pure arithmetic on them)."""
+    return build_schedule(terms_of(lease))

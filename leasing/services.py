@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
-from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -21,7 +20,7 @@ from core.services import create_record
 from leasing import billing
 from leasing.choices import LEASE_TRANSITIONS, LeaseState
 from leasing.models import Lease, LeaseAttachment, LeaseUnit, RentFree
-from leasing.schedule import Schedule, Terms, build_schedule
+from leasing.selectors import lease_schedule, terms_of
 from spaces.choices import UnitStatus
 from spaces.models import Unit
 from spaces.services import unit_update
@@ -288,27 +287,6 @@ def lease_update(*, actor: Any, instance: Lease, data: dict[str, Any]) -> Lease:
             % {"state": instance.get_state_display()}
         )
     return update_record(actor=actor, instance=instance, data=data)
-
-
-def terms_of(lease: Lease) -> Terms:
-    return Terms(
-        start=lease.start_on,
-        last_day=lease.last_day,
-        price=lease.rent_per_m2_day,
-        fee=lease.fee_per_m2_month,
-        convention=lease.convention,
-        escalation_pct=lease.escalation_pct,
-        escalation_from_year=lease.escalation_from_year,
-        cycle_months=lease.payment_cycle_months,
-        deposit_months=lease.deposit_months,
-        bill_days_ahead=lease.bill_days_ahead,
-        spans=[(lu.start_on, lu.end_on, Decimal(lu.area_m2)) for lu in lease.lease_units.all()],
-        free=[(f.start_on, f.end_on) for f in lease.rent_free.all()],
-    )
-
-
-def lease_schedule(lease: Lease) -> Schedule:
-    return build_schedule(terms_of(lease))
 
 
 ATTACHMENT_TYPES = (".pdf", ".jpg", ".jpeg", ".png", ".docx", ".xlsx", ".zip")

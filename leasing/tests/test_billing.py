@@ -305,7 +305,7 @@ def test_daily_billing_run_issues_due_bills_and_expires_ended_leases(world, leas
     def no_schedule(lease):
         raise AssertionError("nothing is due: no schedule should be worked out")
 
-    monkeypatch.setattr(services, "lease_schedule", no_schedule)
+    monkeypatch.setattr(billing, "lease_schedule", no_schedule)
     call_command("bill_leases", stdout=out)  # a repeated run issues nothing more, cheaply
     assert Invoice.objects.count() == 5 + 6 + 6
 
