@@ -13,6 +13,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from admissions import risk
 from admissions.choices import (
@@ -36,7 +37,7 @@ from core import audit
 from core.choices import AuditAction, Role
 from core.errors import ConflictError
 from core.models import User
-from core.notifications import notify
+from core.notifications import complete, notify
 from core.permissions import require
 from core.services import create_record, delete_record, update_record
 from enterprises.models import Enterprise
@@ -335,6 +336,7 @@ def review_record(
         )
     else:
         review = update_record(actor=actor, instance=existing, data=data)
+    complete(_task(app), users=[actor])  # this reviewer's part is done
     _decide(actor, app, settings)
     return review
 
@@ -368,22 +370,40 @@ def _decide(actor: Any, app: Application, settings: AdmissionSettings) -> None:
     _announce(app, outcome)
 
 
+def _task(app: Application) -> str:
+    return f"admissions.application:{app.pk}"
+
+
 def _announce(app: Application, event: str) -> None:
-    """Tell the people the application now waits for (after commit)."""
-    url = reverse("admissions:application_detail", args=[app.pk])
-    name = str(app.enterprise)
+    """Tell the people the application now waits for (after commit); what it waited for
+    before is done."""
+    complete(_task(app))
     staff = User.objects.filter(assigned_parks=app.park, is_active=True)
     reviewers = User.objects.filter(
         role=Role.GOV, jurisdiction=app.park.jurisdiction_id, is_active=True
     )
     applicants = [app.created_by, *User.objects.filter(enterprise=app.enterprise_id)]
     messages = {
-        AppState.SUBMITTED: (staff, _("New application from %(name)s to screen.")),
-        AppState.REVIEW: ([*staff, *reviewers], _("%(name)s waits for your joint review.")),
-        AppState.APPROVED: ([*applicants, *staff], _("%(name)s was approved to enter the park.")),
-        AppState.REJECTED: (applicants, _("The application of %(name)s was rejected.")),
-        "info": (applicants, _("Reviewers asked for more information about %(name)s.")),
+        AppState.SUBMITTED: (staff, gettext_noop("New application from %(name)s to screen.")),
+        AppState.REVIEW: (
+            [*staff, *reviewers],
+            gettext_noop("%(name)s waits for your joint review."),
+        ),
+        AppState.APPROVED: (
+            [*applicants, *staff],
+            gettext_noop("%(name)s was approved to enter the park."),
+        ),
+        AppState.REJECTED: (applicants, gettext_noop("The application of %(name)s was rejected.")),
+        "info": (applicants, gettext_noop("Reviewers asked for more information about %(name)s.")),
     }
     if event in messages:
         users, text = messages[event]
-        notify(users, text % {"name": name}, url)
+        waits = event in (AppState.SUBMITTED, AppState.REVIEW, "info")
+        notify(
+            users,
+            text,
+            about=app,
+            params={"name": str(app.enterprise)},
+            url=reverse("admissions:application_detail", args=[app.pk]),
+            task=_task(app) if waits else "",
+        )

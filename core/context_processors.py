@@ -32,12 +32,12 @@ def shell(request: HttpRequest) -> dict[str, Any]:
                 )
         if items:
             sections.append({"label": config.verbose_name, "items": items})
-    from core.notifications import unread_count
+    from core.notifications import open_count
     from core.selectors import switchable_parks
 
     return {
         "nav_sections": sections,
         "switch_parks": switchable_parks(user),
         "current_park": request.session.get("park", ""),
-        "unread_notifications": unread_count(user),
+        "unread_notifications": open_count(user),
     }

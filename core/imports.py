@@ -284,12 +284,22 @@ def apply_import(
 ) -> ImportPlan:
     """Plan again (the records may have changed since the dry run), then write every row or
     none. Returns the plan; nothing is written unless ``plan.ok``."""
-    plan = plan_import(template, content, user=actor, progress=progress)
+    total = 0
+
+    def planned(done: int, rows: int) -> None:  # the first half: checking every row again
+        nonlocal total
+        total = rows
+        if progress is not None:
+            progress(done, 2 * rows)
+
+    plan = plan_import(template, content, user=actor, progress=planned)
     if not plan.ok:
         return plan
-    for row in plan.rows:
+    for written, row in enumerate(plan.rows, start=1):
         if row.action in ("create", "update"):
             template.write_row(row, actor)
+        if progress is not None and (written % 200 == 0 or written == len(plan.rows)):
+            progress(total + written, 2 * total)  # the second half: writing
     return plan
 
 

@@ -12,9 +12,11 @@ from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as AuthUserManager
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import JobStatus, Role
@@ -197,27 +199,45 @@ class BackgroundJob(models.Model):
         return self.title
 
     @property
+    def progress_key(self) -> str:
+        return f"parkops:job:{self.pk}:progress"
+
+    @property
+    def progress(self) -> tuple[int, int]:
+        """(done, total) as the work last reported it, live while it runs."""
+        if not self.finished:
+            live = caches["progress"].get(self.progress_key)
+            if live is not None:
+                return live  # type: ignore[no-any-return]
+        return self.done, self.total
+
+    @property
     def percent(self) -> int:
         if self.status == JobStatus.DONE:
             return 100
-        return int(100 * self.done / self.total) if self.total else 0
+        done, total = self.progress
+        return int(100 * done / total) if total else 0
 
     @property
     def finished(self) -> bool:
         return self.status in (JobStatus.DONE, JobStatus.FAILED)
 
     def advance(self, done: int, total: int | None = None) -> None:
+        """Report progress where other connections see it at once: the progress cache, not
+        this row, which the work's own transaction (an import writes all rows or none) would
+        keep from everyone else until it ends."""
         self.done = done
         if total is not None:
             self.total = total
-        self.save(update_fields=["done", "total"])
+        caches["progress"].set(self.progress_key, (self.done, self.total), timeout=86400)
 
     def finish(self, status: str, message: str = "", result: dict[str, Any] | None = None) -> None:
         self.status = status
         self.message = message
         self.result = result or {}
         self.finished_at = timezone.now()
-        self.save(update_fields=["status", "message", "result", "finished_at"])
+        self.save(update_fields=["status", "message", "result", "finished_at", "done", "total"])
+        caches["progress"].delete(self.progress_key)
 
 
 from core.audit.models import AuditEntry  # noqa: E402  (registers the model with the app)
@@ -226,13 +246,21 @@ __all__ += ["AuditEntry"]
 
 
 class Notification(models.Model):
-    """Something waiting for a user (an application to review), shown under the bell."""
+    """Something for a user to know or do (an application to review), shown under the bell.
+
+    The text is stored as its message id and parameters and rendered in the reader's language
+    when shown. A notification that asks for a task (``task``) is marked done when the task
+    is done, by whoever does it.
+    """
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
-    message = models.CharField(_("message"), max_length=300)
+    message = models.CharField(_("message"), max_length=300)  # the message id (English source)
+    params: models.JSONField[Any] = models.JSONField(default=dict, blank=True)
     url = models.CharField(max_length=300, blank=True)
+    task = models.CharField(max_length=100, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("notification")
@@ -241,7 +269,16 @@ class Notification(models.Model):
         indexes = [models.Index(fields=["user", "read_at"])]
 
     def __str__(self) -> str:
-        return self.message
+        return self.text
+
+    @property
+    def text(self) -> str:
+        """The message in the active language, its parameters filled in."""
+        template = gettext(self.message)
+        try:
+            return template % self.params if self.params else template
+        except (KeyError, TypeError, ValueError):  # a catalogue that lost a placeholder
+            return self.message
 
 
 __all__ += ["Notification"]

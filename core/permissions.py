@@ -8,7 +8,7 @@ page of anything else is a 404. Views, API endpoints and services all ask this m
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,6 +40,7 @@ __all__ = [
     "require",
     "require_add",
     "shown_value",
+    "users_who_may",
 ]
 
 READ = frozenset({"view"})
@@ -186,6 +187,21 @@ def can(user: Any, action: str, instance: models.Model) -> bool:
         )
         .exists()
     )
+
+
+def users_who_may(action: str, instance: models.Model, users: Iterable[Any]) -> list[Any]:
+    """Those of ``users`` (active ones, each once) who may do ``action`` on this saved row:
+    whom a notification about the row may be addressed to. One query per role-holder, for the
+    few people a notification names."""
+    model = type(instance)
+    policy: Policy = model.policy  # type: ignore[attr-defined]
+    unique = {u.pk: u for u in users if u is not None and u.is_active}
+    rows = model._default_manager.filter(pk=instance.pk)
+    return [
+        user
+        for user in unique.values()
+        if policy.allows_role(user, action) and rows.filter(policy.q(user, action)).exists()
+    ]
 
 
 def can_add(user: Any, instance: models.Model, action: str = "add") -> bool:

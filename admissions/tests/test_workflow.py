@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.http import Http404
+from django.utils import translation
 
 from admissions import services
 from admissions.choices import TRANSITIONS, AppState, RuleKind
@@ -395,8 +396,31 @@ def test_notifications_reach_the_people_waiting(world, django_capture_on_commit_
     with django_capture_on_commit_callbacks(execute=True):
         services.application_transition(actor=world.users["gov"], application=app, action="submit")
     note = Notification.objects.get(user=world.users["operator"])
-    assert "甲科技有限公司" in note.message and note.url.endswith(f"/{app.pk}/")
+    assert note.params == {"name": "甲科技有限公司"} and note.url.endswith(f"/{app.pk}/")
+    with translation.override("zh-hans"):  # each reader gets their own language
+        assert note.text == "甲科技有限公司 提交了新的入园申请，待筛查。"
+    with translation.override("en"):
+        assert note.text == "New application from 甲科技有限公司 to screen."
     assert not Notification.objects.filter(user=world.users["fund"]).exists()
+
+
+def test_a_notification_is_done_when_its_task_is(world, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        app = in_review(world)
+    operator, gov = world.users["operator"], world.users["gov"]
+    screening = Notification.objects.get(user=operator, message__startswith="New application")
+    assert screening.done_at is not None  # the application moved on from screening
+    waiting = Notification.objects.filter(message__contains="joint review", done_at__isnull=True)
+    assert {n.user for n in waiting} == {operator, gov}
+    gov2 = second_gov(world)  # joined after the call for review: not notified then
+    with django_capture_on_commit_callbacks(execute=True):
+        services.review_record(actor=gov2, application=app, decision="approve")
+    assert waiting.filter(user=gov).exists() and waiting.filter(user=operator).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.review_record(actor=operator, application=app, decision="approve")
+    # the operator's own part is done, and the quorum decided the application: all done
+    assert not waiting.all().exists()  # .all(): a fresh query, not the list read above
+    assert Notification.objects.filter(message__contains="approved", user=operator).exists()
 
 
 def test_no_notification_when_the_transition_fails(world, django_capture_on_commit_callbacks):

@@ -37,6 +37,18 @@ DEBUG = env_bool("DEBUG")
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
+# Progress of long work (imports) is written here, outside the work's own transaction, so
+# that the page polling it sees it at once. A folder under var/ serves the worker and the web
+# server of one machine; app servers on several machines point PARKOPS_PROGRESS_CACHE at a
+# shared folder.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "progress": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("PARKOPS_PROGRESS_CACHE", str(VAR_DIR / "progress")),
+    },
+}
+
 # The project's own apps, lowest layer first (CONVENTIONS.md); the demo loader, the test
 # harnesses and the navigation walk them in this order.
 PARKOPS_APPS = ["core", "enterprises", "spaces", "leasing", "admissions"]

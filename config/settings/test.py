@@ -21,3 +21,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "loggers": {"django.request": {"level": "ERROR"}, "django.security": {"level": "ERROR"}},
 }
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # one process: threads (live server, worker) and the test share it
+    "progress": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "p"},
+}

@@ -16,7 +16,8 @@ from admissions.choices import AppState
 from admissions.models import Application
 from core import audit
 from core.choices import AuditAction
-from core.models import User
+from core.models import Notification, User
+from core.notifications import notify
 from core.permissions import HIDE, MASK, SHOW, field_access, redact_changes
 from enterprises import services as enterprises
 from enterprises.models import Contact, Enterprise
@@ -203,3 +204,22 @@ def test_matching_tab_answers_for_a_move_in_date_of_29_february(world, client_fo
     response = client_for("operator").get(f"/admissions/applications/{app.pk}/?tab=matching")
     assert response.status_code == 200
     assert 'value="2031-02-28"' in response.content.decode()  # three years, Civil Code months
+
+
+def test_notifications_reach_only_who_may_see_the_row_and_follow_its_field_rules(
+    world, django_capture_on_commit_callbacks
+):
+    app = world.sample(Application)
+    Application.objects.filter(pk=app.pk).update(budget_rent=BUDGET)
+    app.refresh_from_db()
+    everyone = [*world.users.values(), world.sample(User, "B")]
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(everyone, "Budget %(budget_rent)s", about=app, params={"budget_rent": BUDGET})
+    got = {n.user.username: n.text for n in Notification.objects.all()}
+    # the fund manager may not see applications, operator B not this park's
+    assert got == {
+        "admin": "Budget 4.37",
+        "operator": "Budget 4.37",
+        "tenant": "Budget 4.37",
+        "gov": "Budget —",
+    }

@@ -172,3 +172,36 @@ def test_import_page_with_errors_offers_no_confirmation(world, client_for):
     assert response.context["job"] is None
     assert "建筑面积(㎡)".encode() in response.content
     assert not BackgroundJob.objects.exists()
+
+
+def test_progress_covers_checking_and_writing(world):
+    reported: list[tuple[int, int]] = []
+    apply_import(
+        workbook(GOOD), actor=world.users["operator"], progress=lambda *p: reported.append(p)
+    )
+    assert reported == [(2, 4), (4, 4)]  # checked both rows, then wrote both
+
+
+@pytest.mark.django_db(transaction=True)
+def test_progress_is_seen_by_other_connections_while_the_import_runs(world):
+    import threading
+
+    from django.db import connection, transaction
+
+    from core.jobs import job_create
+
+    job = job_create(actor=world.users["operator"], kind="spaces.unit", title="导入")
+    seen: list[tuple[int, int]] = []
+
+    def the_progress_page() -> None:  # another thread: another database connection
+        try:
+            seen.append(BackgroundJob.objects.get(pk=job.pk).progress)
+        finally:
+            connection.close()
+
+    with transaction.atomic():  # the import's all-or-nothing transaction
+        job.advance(50, 100)
+        reader = threading.Thread(target=the_progress_page)
+        reader.start()
+        reader.join()
+    assert seen == [(50, 100)]
