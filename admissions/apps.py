@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from core.registry import ParkOpsApp
 
-class AdmissionsConfig(AppConfig):
+
+class AdmissionsConfig(ParkOpsApp):
     name = "admissions"
     verbose_name = _("Admissions")
     nav = [
@@ -33,6 +34,7 @@ class AdmissionsConfig(AppConfig):
     ]
 
     def ready(self) -> None:
+        super().ready()
         from core.views import Tab, register_tab
 
         # one company, all its roles: its applications on the enterprise page

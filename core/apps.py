@@ -1,8 +1,10 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from core.registry import ParkOpsApp
 
-class CoreConfig(AppConfig):
+
+class CoreConfig(ParkOpsApp):
     name = "core"
+    api = "core.api.routes"
     verbose_name = _("Platform")
     nav = [{"label": _("Users"), "url": "core:user_list", "model": "core.User"}]

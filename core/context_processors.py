@@ -8,6 +8,8 @@ from django.apps import apps
 from django.http import HttpRequest
 from django.urls import reverse
 
+from core.registry import parkops_apps
+
 __all__ = ["shell"]
 
 
@@ -16,7 +18,7 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     if not user.is_authenticated:
         return {}
     sections = []
-    for config in apps.get_app_configs():
+    for config in parkops_apps():
         items = []
         for item in getattr(config, "nav", ()):
             model = apps.get_model(item["model"])

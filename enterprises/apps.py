@@ -1,10 +1,12 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from core.registry import ParkOpsApp
 
-class EnterprisesConfig(AppConfig):
+
+class EnterprisesConfig(ParkOpsApp):
     name = "enterprises"
     verbose_name = _("Enterprises")
+    registers = ("enterprises.imports",)  # the company spreadsheet template
     nav = [
         {
             "label": _("Enterprises"),
@@ -17,6 +19,3 @@ class EnterprisesConfig(AppConfig):
             "model": "enterprises.Qualification",
         },
     ]
-
-    def ready(self) -> None:
-        from enterprises import imports  # noqa: F401  (registers the template for the worker)

@@ -2,13 +2,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from core.registry import ParkOpsApp
 
-class LeasingConfig(AppConfig):
+
+class LeasingConfig(ParkOpsApp):
     name = "leasing"
     verbose_name = _("Leasing")
+    urls = "leasing.views"
     nav = [
         {"label": _("Leases"), "url": "leasing:lease_list", "model": "leasing.Lease"},
         {"label": _("Invoices"), "url": "leasing:invoice_list", "model": "leasing.Invoice"},
@@ -55,6 +57,7 @@ class LeasingConfig(AppConfig):
         return cards
 
     def ready(self) -> None:
+        super().ready()
         from core.views import Tab, register_context, register_tab
 
         register_context("spaces.building", _unit_leases)

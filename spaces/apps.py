@@ -2,21 +2,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from core.registry import ParkOpsApp
 
-class SpacesConfig(AppConfig):
+
+class SpacesConfig(ParkOpsApp):
     name = "spaces"
     verbose_name = _("Spaces")
+    registers = ("spaces.imports",)  # the unit spreadsheet template, for the worker
     nav = [
         {"label": _("Parks"), "url": "spaces:park_list", "model": "spaces.Park"},
         {"label": _("Buildings"), "url": "spaces:building_list", "model": "spaces.Building"},
         {"label": _("Units"), "url": "spaces:unit_list", "model": "spaces.Unit"},
     ]
-
-    def ready(self) -> None:
-        from spaces import imports  # noqa: F401  (registers the unit template for the worker)
 
     @staticmethod
     def home_cards(user: Any, park_code: str | None) -> list[dict[str, Any]]:

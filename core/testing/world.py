@@ -9,15 +9,13 @@ authorization matrix, API fuzzing) reach every model without being edited.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from importlib import import_module
-from importlib.util import find_spec
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 
 from core.choices import Role
 from core.models import Jurisdiction, Operator, User
+from core.registry import app_modules
 from core.users import user_create
 
 __all__ = ["ROLES", "World", "build_world"]
@@ -50,9 +48,9 @@ def build_world() -> World:
     admin = user_create(actor=None, username="admin", password=PASSWORD, role=Role.ADMIN)
     world.users["admin"] = admin
     world.extra["admin"] = admin
-    for app in settings.PARKOPS_APPS:
-        if app != "core" and find_spec(f"{app}.testing") is not None:
-            import_module(f"{app}.testing").build(world)
+    for app, samples in app_modules("testing"):
+        if app.label != "core":  # core.testing is this package
+            samples.build(world)
     other = user_create(
         actor=admin,
         username="operator_b",

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from core import tokens
 from core.forms_account import LoginForm, TokenForm
 from core.models import ApiToken, BackgroundJob, User
+from core.registry import parkops_apps
 from core.selectors import switchable_parks
 
 __all__ = [
@@ -49,13 +50,9 @@ def favicon(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    from django.apps import apps
-
     cards = []
-    for config in apps.get_app_configs():
-        provider = getattr(config, "home_cards", None)
-        if provider is not None:
-            cards.extend(provider(_user(request), request.session.get("park") or None))
+    for config in parkops_apps():
+        cards.extend(config.home_cards(_user(request), request.session.get("park") or None))
     return render(request, "core/home.html", {"cards": cards})
 
 

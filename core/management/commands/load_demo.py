@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from importlib import import_module
-from importlib.util import find_spec
 from typing import Any
 
-from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from core.demo import DEMO_PASSWORD
+from core.registry import app_modules
 
 
 class Command(BaseCommand):
@@ -19,10 +17,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         ctx: dict[str, Any] = {}
         with transaction.atomic():
-            for app in settings.PARKOPS_APPS:
-                if find_spec(f"{app}.demo") is not None:
-                    import_module(f"{app}.demo").load(ctx)
-                    self.stdout.write(f"  demo: {app}")
+            for app, demo in app_modules("demo"):
+                demo.load(ctx)
+                self.stdout.write(f"  demo: {app.label}")
         self.stdout.write(
             self.style.SUCCESS(
                 "Demo loaded. Log in as admin / operator / gov / fund / tenant, "
