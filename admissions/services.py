@@ -41,6 +41,7 @@ from core.notifications import complete, notify
 from core.permissions import require
 from core.services import create_record, delete_record, update_record
 from enterprises.models import Enterprise
+from enterprises.selectors import company_of
 from enterprises.services import enterprise_create
 
 __all__ = [
@@ -82,7 +83,7 @@ settings_update = update_record
 
 def _is_creator_side(actor: Any, app: Application) -> bool:
     return actor.pk == app.created_by_id or (
-        actor.role == Role.TENANT and actor.enterprise_id == app.enterprise_id
+        actor.role == Role.TENANT and getattr(company_of(actor), "pk", None) == app.enterprise_id
     )
 
 
@@ -105,14 +106,17 @@ def allowed_transitions(actor: Any, app: Application) -> list[Transition]:
 
 @transaction.atomic
 def application_create(
-    *, actor: Any, instance: Application, new_enterprise: Enterprise | None = None, **_: Any
+    *, actor: Any, instance: Application, new_enterprise: Enterprise | None = None, **_kw: Any
 ) -> Application:
     """A draft from the channel of the actor's role; a recommended company that is not in the
     registry yet is added to it in the same transaction."""
     if new_enterprise is not None:
         instance.enterprise = enterprise_create(actor=actor, instance=new_enterprise)
     if actor.role == Role.TENANT:
-        instance.enterprise_id = actor.enterprise_id  # a company applies for itself only
+        company = company_of(actor)  # a company applies for itself only
+        if company is None:
+            raise ConflictError(_("Your account acts for no company; ask the platform admin."))
+        instance.enterprise = company
     instance.channel = CHANNEL_OF_ROLE.get(actor.role, CHANNEL_OF_ROLE[Role.OPERATOR])
     instance.created_by = actor
     instance.state = AppState.DRAFT
@@ -382,7 +386,7 @@ def _announce(app: Application, event: str) -> None:
     reviewers = User.objects.filter(
         role=Role.GOV, jurisdiction=app.park.jurisdiction_id, is_active=True
     )
-    applicants = [app.created_by, *User.objects.filter(enterprise=app.enterprise_id)]
+    applicants = [app.created_by, *User.objects.filter(membership__enterprise=app.enterprise_id)]
     messages = {
         AppState.SUBMITTED: (staff, gettext_noop("New application from %(name)s to screen.")),
         AppState.REVIEW: (

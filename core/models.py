@@ -82,7 +82,9 @@ class UserManager(AuthUserManager.from_queryset(RestrictedQuerySet)):  # type: i
 
 
 class User(AbstractUser):
-    """A person with exactly one role; the scope fields that role needs are set, others empty."""
+    """A person with exactly one role; the scope fields that role needs are set, others empty.
+
+    Scopes that live in apps (a tenant user's company) are theirs: see core.scopes."""
 
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.TENANT)
     display_name = models.CharField(_("display name"), max_length=100, blank=True)
@@ -101,14 +103,6 @@ class User(AbstractUser):
         blank=True,
         on_delete=models.PROTECT,
         related_name="reviewers",
-    )
-    enterprise = models.ForeignKey(
-        "enterprises.Enterprise",
-        verbose_name=_("enterprise"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="users",
     )
 
     objects: ClassVar[UserManager] = UserManager()
@@ -129,8 +123,7 @@ class User(AbstractUser):
             Role.OPERATOR: ("operator", _("An operator user needs an operator.")),
             Role.FUND: ("operator", _("A fund manager needs an operator.")),
             Role.GOV: ("jurisdiction", _("A government reviewer needs a jurisdiction.")),
-            Role.TENANT: ("enterprise", _("A tenant user needs an enterprise.")),
-        }
+        }  # a tenant user's company is enterprises' to check (core.scopes)
         if self.role in needs:
             field, message = needs[Role(self.role)]
             if getattr(self, f"{field}_id") is None:

@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from core.choices import Role
+from core.scopes import scope_ids
 
 # A user is typed ``Any`` here: core.models imports this module (models declare their
 # Policy), so naming the User class would make the two import each other.
@@ -134,7 +135,7 @@ class Policy:
             if self.operator is not None:
                 return Q(**{_join(self.operator, "pk"): user.operator_id})
         elif role == Role.TENANT and self.enterprise is not None:
-            return Q(**{_join(self.enterprise, "pk"): user.enterprise_id})
+            return Q(**{_join(self.enterprise, "pk__in"): scope_ids(user, "enterprise")})
         return NOTHING
 
     def q(self, user: Any, action: str) -> Q:

@@ -12,6 +12,7 @@ from collections.abc import Collection
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -31,7 +32,7 @@ from enterprises.validators import (
     validate_phone,
 )
 
-__all__ = ["CatalogTag", "Contact", "Enterprise", "Industry", "Qualification"]
+__all__ = ["CatalogTag", "Contact", "Enterprise", "Industry", "Membership", "Qualification"]
 
 EXPIRY_WARNING_DAYS = 90
 _EVERYONE_READS = Policy(
@@ -313,3 +314,29 @@ class Contact(TimeStampedModel):
     def clean_fields(self, exclude: Collection[str] | None = None) -> None:
         super().clean_fields(exclude=exclude)
         self.phone = normalize_phone(self.phone)
+
+
+class Membership(models.Model):
+    """A tenant user's company: the one enterprise the user acts for (the tenant scope of the
+    permission layer). Kept here, not on the user: core owns no key into an app."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="membership",
+    )
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="members"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    policy = Policy()  # the platform admin's, through the users page
+
+    class Meta:
+        verbose_name = _("company account")
+        verbose_name_plural = _("company accounts")
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.enterprise}"

@@ -10,9 +10,10 @@ from typing import Any
 
 from django.db import transaction
 
-from core.choices import Role
+from core import audit
+from core.choices import AuditAction, Role
 from core.services import create_record, delete_record, update_record
-from enterprises.models import Contact
+from enterprises.models import Contact, Enterprise, Membership
 
 __all__ = [
     "contact_create",
@@ -21,6 +22,7 @@ __all__ = [
     "enterprise_create",
     "enterprise_delete",
     "enterprise_update",
+    "membership_set",
     "qualification_create",
     "qualification_delete",
     "qualification_update",
@@ -40,3 +42,23 @@ def contact_create(*, actor: Any, instance: Contact, **kwargs: Any) -> Contact:
     elif getattr(actor, "role", None) == Role.TENANT:
         instance.operator = None
     return create_record(actor=actor, instance=instance, **kwargs)
+
+
+@transaction.atomic
+def membership_set(*, actor: Any, user: Any, value: Enterprise | None) -> None:
+    """Make ``user`` act for the company ``value`` (a tenant user's scope), audited on the
+    user's change log; ``None`` leaves a user of another role without a company."""
+    current = Membership.objects.filter(user=user).select_related("enterprise").first()
+    before = current.enterprise if current else None
+    if before == value:
+        return
+    if value is None:
+        Membership.objects.filter(user=user).delete()
+    else:
+        Membership.objects.update_or_create(user=user, defaults={"enterprise": value})
+    audit.record(
+        actor=actor,
+        instance=user,
+        action=AuditAction.UPDATE,
+        changes={"enterprise": [str(before) if before else None, str(value) if value else None]},
+    )

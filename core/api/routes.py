@@ -12,6 +12,7 @@ from ninja import Router, Schema
 from core import audit
 from core.api.base import ERRORS, PathId, signed_in
 from core.permissions import get_restricted_or_404
+from core.scopes import role_scope
 
 __all__ = ["router"]
 
@@ -35,6 +36,12 @@ class AuditOut(Schema):
     comment: str
 
 
+def _company(user: Any) -> Any:
+    """A tenant user's company, from the app that keeps it (core.scopes)."""
+    scope = role_scope(user.role)
+    return scope.value_of(user) if scope is not None and scope.kind == "enterprise" else None
+
+
 @router.get("/me", response={200: MeOut, **ERRORS}, summary="The authenticated user", **signed_in())
 def me(request: HttpRequest) -> Any:
     user: Any = request.user
@@ -44,7 +51,7 @@ def me(request: HttpRequest) -> Any:
         "role": user.role,
         "operator": user.operator.code if user.operator_id else None,
         "jurisdiction": user.jurisdiction.code if user.jurisdiction_id else None,
-        "enterprise_id": user.enterprise_id,
+        "enterprise_id": getattr(_company(user), "pk", None),
     }
 
 

@@ -69,3 +69,62 @@ def test_deactivate_and_reset_password(world, client_for):
     assert user.is_active is False and user.check_password("New!pass-2026")
     entry = entries_for(user).first()
     assert entry.changes == {"is_active": [True, False]}  # the hash is never logged
+
+
+def test_admin_creates_a_tenant_user_for_a_company(world, client_for):
+    from enterprises.models import Enterprise
+
+    company = world.sample(Enterprise, "B")
+    response = client_for("admin").post(
+        reverse("core:user_add"),
+        {
+            "username": "tenant_b",
+            "role": "tenant",
+            "enterprise": company.pk,
+            "new_password": "Zq8!long-pass",
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302
+    user = User.objects.get(username="tenant_b")
+    client = Client()
+    client.force_login(user)
+    assert client.get("/api/v1/me").json()["enterprise_id"] == company.pk
+    # the company's own records are in scope, the other company's are not
+    own = client.get(f"/enterprises/companies/{company.pk}/")
+    other = client.get(f"/enterprises/companies/{world.sample(Enterprise).pk}/")
+    assert (own.status_code, other.status_code) == (200, 404)
+    contacts = client.get("/api/v1/enterprises/contacts/").json()["items"]
+    assert {c["enterprise_id"] for c in contacts} == {company.pk}
+    page = client_for("admin").get(reverse("core:user_detail", args=[user.pk]))
+    assert company.name in page.content.decode()
+
+
+def test_moving_a_tenant_user_to_another_company_is_audited(world, client_for):
+    from enterprises.models import Enterprise
+
+    user, company = world.users["tenant"], world.sample(Enterprise, "B")
+    client_for("admin").post(
+        reverse("core:user_edit", args=[user.pk]),
+        {"username": "tenant", "role": "tenant", "enterprise": company.pk, "is_active": "on"},
+    )
+    from enterprises.selectors import company_of
+
+    user = User.objects.get(pk=user.pk)
+    assert company_of(user) == company
+    entry = entries_for(user).first()
+    assert entry.changes == {"enterprise": [world.sample(Enterprise).name, company.name]}
+
+
+def test_core_owns_no_key_into_an_app():
+    """Core's records point at core's and Django's own only (the layers, for the schema)."""
+    from django.apps import apps
+
+    for model in apps.get_app_config("core").get_models():
+        for field in model._meta.get_fields():
+            related = getattr(field, "related_model", None)
+            if field.is_relation and not field.auto_created and related is not None:
+                assert related._meta.app_label in {"core", "auth", "contenttypes"}, (
+                    model,
+                    field.name,
+                )

@@ -94,6 +94,9 @@ class ObjectListView(ScopedView):
         qs = self.model._default_manager.restrict(request.user, "view")  # type: ignore[attr-defined]
         return qs.select_related(*self.select_related)
 
+    def get_columns(self, request: HttpRequest) -> list[Column]:
+        return self.columns
+
     def filter_data(self, request: HttpRequest) -> Any:
         data = request.GET.copy()
         park = request.session.get("park")
@@ -114,7 +117,7 @@ class ObjectListView(ScopedView):
                 self.filter_data(request), queryset=qs, request=request
             )
             qs = filterset.qs if filterset.is_valid() else qs.none()
-        columns = columns_for(request.user, self.model, self.columns)
+        columns = columns_for(request.user, self.model, self.get_columns(request))
         sortable = {c.sort_key() for c in columns if c.sortable} | {"pk"}
         order = request.GET.get("sort") or self.default_order
         if order.lstrip("-") not in sortable:
