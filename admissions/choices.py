@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import Role
+from core.workflow import Transition
 
 __all__ = [
     "CHANNEL_OF_ROLE",
@@ -87,23 +86,6 @@ LIST_RULES = {
     RuleKind.TAG_REQUIRED,
     RuleKind.ACTIVITY_EXCLUDED,
 }
-
-
-@dataclass(frozen=True)
-class Transition:
-    """One move of the workflow: its name, where it may start, where it ends, who may do it.
-
-    ``creator`` means the user who created the application (or, for a self-application, the
-    company's own users) may do it whatever their role.
-    """
-
-    action: str
-    label: object
-    sources: tuple[str, ...]
-    target: str
-    roles: frozenset[str]
-    creator: bool = False
-    danger: bool = False
 
 
 OPERATOR = frozenset({Role.OPERATOR})

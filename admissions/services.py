@@ -40,6 +40,7 @@ from core.models import User
 from core.notifications import complete, notify
 from core.permissions import require
 from core.services import create_record, delete_record, update_record
+from core.workflow import Workflow
 from enterprises.models import Enterprise
 from enterprises.selectors import company_of
 from enterprises.services import enterprise_create
@@ -87,21 +88,17 @@ def _is_creator_side(actor: Any, app: Application) -> bool:
     )
 
 
-def _may(actor: Any, app: Application, t: Transition) -> bool:
-    return (
-        actor.is_platform_admin
-        or actor.role in t.roles
-        or (t.creator and _is_creator_side(actor, app))
-    )
-
-
 def may_edit(actor: Any, app: Application) -> bool:
     return app.state == AppState.DRAFT and (actor.is_platform_admin or _is_creator_side(actor, app))
 
 
+# The admission workflow: who may move an application where (choices.TRANSITIONS).
+APPLICATION_FLOW = Workflow("state", TRANSITIONS, is_creator=_is_creator_side)
+
+
 def allowed_transitions(actor: Any, app: Application) -> list[Transition]:
     """The moves this user may make now (for buttons); the services check again."""
-    return [t for t in TRANSITIONS.values() if app.state in t.sources and _may(actor, app, t)]
+    return APPLICATION_FLOW.allowed(actor, app)
 
 
 @transaction.atomic
@@ -142,44 +139,27 @@ def application_update(
 def application_transition(
     *, actor: Any, application: Application, action: str, comment: str = ""
 ) -> Application:
-    app = Application.objects.select_for_update().get(pk=application.pk)
-    require(actor, "change", app)
-    t = TRANSITIONS.get(action)
-    if t is None:
-        raise ConflictError(
-            _("“%(action)s” is not a step of the admission workflow.") % {"action": action}
-        )
-    if not _may(actor, app, t):
-        raise ConflictError(
-            _("Your role may not “%(action)s” an application.") % {"action": t.label}
-        )
-    if app.state not in t.sources:
-        raise ConflictError(
-            _("An application that is %(state)s cannot be “%(action)s”.")
-            % {"state": app.get_state_display(), "action": t.label}
-        )
-    if t.action == "to_review" and not RiskAssessment.objects.filter(application=app).exists():
-        raise ConflictError(_("Assess the customer risk before sending to joint review."))
-    before = app.state
-    app.state = t.target
-    now = timezone.now()
-    if t.action == "submit":
-        app.submitted_at = now
-    if t.target in (AppState.REJECTED, AppState.WITHDRAWN):
-        app.decided_at = now
-    app.save(update_fields=["state", "submitted_at", "decided_at", "updated_at"])
-    audit.record(
-        actor=actor,
-        instance=app,
-        action=AuditAction.UPDATE,
-        changes={"state": [before, app.state]},
-        comment=comment or str(t.label),
+    now, move = timezone.now(), TRANSITIONS.get(action)
+    also: dict[str, Any] = {}
+    if move is not None and move.action == "submit":
+        also["submitted_at"] = now
+    if move is not None and move.target in (AppState.REJECTED, AppState.WITHDRAWN):
+        also["decided_at"] = now
+    app, t, _before = APPLICATION_FLOW.move(
+        actor=actor, row=application, action=action, comment=comment, guard=_guard, also=also
     )
     if t.action in ("start_screening", "rescreen"):
         screening_run(app)
     _announce(app, t.target)
     application.refresh_from_db()
     return application
+
+
+def _guard(app: Application, t: Transition) -> None:
+    if t.action == "to_review" and not RiskAssessment.objects.filter(application=app).exists():
+        raise ConflictError(
+            _("Assess the customer risk before sending to joint review."), code="guard_failed"
+        )
 
 
 @transaction.atomic

@@ -3,8 +3,12 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.choices import Role
+from core.workflow import Transition, Workflow
+
 __all__ = [
     "AGING_BUCKETS",
+    "LEASE_FLOW",
     "LEASE_TRANSITIONS",
     "Convention",
     "InvoiceKind",
@@ -31,12 +35,31 @@ class Convention(models.TextChoices):
     MONTHLY = "monthly", _("Price × area × 365 ÷ 12 per full month, broken months by days")
 
 
-LEASE_TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
-    "activate": ((LeaseState.DRAFT,), LeaseState.ACTIVE),
-    "terminate": ((LeaseState.ACTIVE,), LeaseState.TERMINATED),
-    "expire": ((LeaseState.ACTIVE,), LeaseState.EXPIRED),
-    "renew": ((LeaseState.ACTIVE, LeaseState.EXPIRED), LeaseState.RENEWED),
+_STAFF = frozenset({Role.OPERATOR})
+LEASE_TRANSITIONS = {
+    t.action: t
+    for t in [
+        Transition("activate", _("Activate"), (LeaseState.DRAFT,), LeaseState.ACTIVE, _STAFF),
+        Transition(
+            "terminate",
+            _("Terminate early"),
+            (LeaseState.ACTIVE,),
+            LeaseState.TERMINATED,
+            _STAFF,
+            danger=True,
+        ),
+        Transition("expire", _("Mark expired"), (LeaseState.ACTIVE,), LeaseState.EXPIRED, _STAFF),
+        # made by activating the successor, never on its own
+        Transition(
+            "renew",
+            _("Renewed"),
+            (LeaseState.ACTIVE, LeaseState.EXPIRED),
+            LeaseState.RENEWED,
+            _STAFF,
+        ),
+    ]
 }
+LEASE_FLOW = Workflow("state", LEASE_TRANSITIONS)
 
 
 class InvoiceKind(models.TextChoices):

@@ -18,7 +18,7 @@ from core.errors import ConflictError
 from core.permissions import require
 from core.services import create_record
 from leasing import billing
-from leasing.choices import LEASE_TRANSITIONS, LeaseState
+from leasing.choices import LEASE_FLOW, LEASE_TRANSITIONS, LeaseState
 from leasing.models import Lease, LeaseAttachment, LeaseUnit, RentFree
 from leasing.selectors import lease_schedule, terms_of
 from spaces.choices import UnitStatus
@@ -93,37 +93,25 @@ def lease_create(
 
 @transaction.atomic
 def lease_transition(*, actor: Any, lease: Lease, action: str, comment: str = "") -> Lease:
-    require(actor, "change", lease)
-    sources, target = LEASE_TRANSITIONS.get(action, ((), ""))
-    if lease.state not in sources:
-        raise ConflictError(
-            _("A lease that is %(state)s cannot be “%(action)s”.")
-            % {"state": lease.get_state_display(), "action": action}
-        )
-    if action == "expire" and timezone.localdate() <= lease.end_on:
-        raise ConflictError(
-            _("A lease expires after its end date (%(end)s); to end it sooner, terminate it.")
-            % {"end": lease.end_on.isoformat()}
-        )
-    before = lease.state
-    lease.state = target
-    lease.save(update_fields=["state", "updated_at"])
-    audit.record(
-        actor=actor,
-        instance=lease,
-        action=AuditAction.UPDATE,
-        changes={"state": [before, target]},
-        comment=comment,
-    )
+    LEASE_FLOW.move(actor=actor, row=lease, action=action, comment=comment, guard=_guard)
     if action == "activate":
         _mark_units(actor, lease, leased=True)
         predecessor = lease.predecessor
-        if predecessor is not None and predecessor.state in LEASE_TRANSITIONS["renew"][0]:
+        if predecessor is not None and predecessor.state in LEASE_TRANSITIONS["renew"].sources:
             lease_transition(
                 actor=actor, lease=predecessor, action="renew", comment=lease.contract_no
             )
         billing.invoices_issue(actor=actor, lease=lease, on=timezone.localdate())
     return lease
+
+
+def _guard(lease: Lease, t: Any) -> None:
+    if t.action == "expire" and timezone.localdate() <= lease.end_on:
+        raise ConflictError(
+            _("A lease expires after its end date (%(end)s); to end it sooner, terminate it.")
+            % {"end": lease.end_on.isoformat()},
+            code="guard_failed",
+        )
 
 
 def _mark_units(actor: Any, lease: Lease, *, leased: bool) -> None:
@@ -263,7 +251,7 @@ def lease_renew(*, actor: Any, lease: Lease, successor: Lease) -> Lease:
     """A renewal (续签): a draft successor of the same tenant and units from the day after
     the end; when it is activated, this lease becomes 'renewed'."""
     require(actor, "change", lease)
-    if lease.state not in LEASE_TRANSITIONS["renew"][0]:
+    if lease.state not in LEASE_TRANSITIONS["renew"].sources:
         raise ConflictError(
             _("A lease that is %(state)s cannot be renewed.") % {"state": lease.get_state_display()}
         )

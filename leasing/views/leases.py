@@ -21,7 +21,7 @@ from core.tables import Column
 from core.views import ObjectDetailView, ObjectEditView, ObjectListView, Tab
 from core.views.generic import ScopedView
 from leasing import billing, filters, forms, services
-from leasing.choices import LEASE_TRANSITIONS, LeaseState
+from leasing.choices import LEASE_FLOW, LEASE_TRANSITIONS, LeaseState
 from leasing.models import Lease, LeaseAttachment
 
 
@@ -244,7 +244,7 @@ class LeaseDetail(ObjectDetailView):
 
     def extra_context(self, request: HttpRequest, obj: Lease) -> dict[str, Any]:
         may_change = can(request.user, "change", obj)
-        actions = [a for a, (sources, _t) in LEASE_TRANSITIONS.items() if obj.state in sources]
+        actions = [t.action for t in LEASE_FLOW.allowed(request.user, obj)]
         ended = timezone.localdate() > obj.end_on
         actions = [a for a in actions if a != "renew" and (a != "expire" or ended)]
         actions = actions if may_change else []
@@ -258,7 +258,7 @@ class LeaseDetail(ObjectDetailView):
             "can_bill": may_change and obj.state in billing.BILLED_STATES,
             "successor": successor,
             "can_renew": may_change
-            and obj.state in LEASE_TRANSITIONS["renew"][0]
+            and obj.state in LEASE_TRANSITIONS["renew"].sources
             and successor is None,
             "can_release_deposit": may_change and finished and not hasattr(obj, "deposit_release"),
             "terminate_form": forms.TerminateForm(),
