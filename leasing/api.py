@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
@@ -15,13 +15,15 @@ from ninja import Field, Query, Router, Schema, Status
 
 from core.api.base import ERRORS, IsoDate, PathId, RowId, get_or_404, scoped
 from core.api.crud import Crud, register_crud
+from core.api.reports import register_report
 from core.permissions import get_restricted_or_404
-from leasing import billing, filters, selectors
+from leasing import billing, filters
 from leasing.choices import PaymentMethod
 from leasing.models import Invoice, Lease, Payment
+from leasing.reports import REPORTS
 from leasing.selectors import occupancy
 from leasing.services import lease_schedule
-from spaces.models import Building, Park, Unit
+from spaces.models import Park, Unit
 
 __all__ = ["router"]
 
@@ -242,121 +244,8 @@ def issue(request: HttpRequest, id: PathId) -> Any:
     }
 
 
-class AgingQuery(ReportQuery):
-    by: Literal["enterprise", "park"] = "enterprise"
-
-
-class AgingRowOut(Schema):
-    id: int
-    name: str
-    d0_30: Decimal
-    d31_60: Decimal
-    d61_90: Decimal
-    d90_plus: Decimal
-    total: Decimal
-
-
-class AgingOut(Schema):
-    date: datetime.date
-    by: str
-    rows: list[AgingRowOut]
-
-
-@router.get(
-    "/aging",
-    response={200: AgingOut, **ERRORS},
-    summary="Arrears aging: overdue amounts per tenant or park in 0–30/31–60/61–90/>90 days",
-    **scoped(Invoice, "view"),
-)
-def aging(request: HttpRequest, query: Query[AgingQuery]) -> Any:
-    day = query.date or timezone.localdate()
-    rows = selectors.arrears_aging(_report_scope(request, query, Invoice), day, query.by)
-    key = "enterprise" if query.by == "enterprise" else "park"
-    return {
-        "date": day,
-        "by": query.by,
-        "rows": [{**r, "id": r[f"{key}_id"], "name": r[f"{key}__name"]} for r in rows],
-    }
-
-
-class RentRollOut(Schema):
-    lease_id: int
-    contract_no: str
-    tenant: str
-    units: str
-    area_m2: Decimal
-    start_on: datetime.date
-    end_on: datetime.date
-    rent_per_m2_day: Decimal
-    monthly_rent: Decimal
-    monthly_fee: Decimal
-    deposit_held: Decimal
-    billed: Decimal
-    received: Decimal
-    outstanding: Decimal
-    months_left: int
-
-
-@router.get(
-    "/rent-roll",
-    response={200: list[RentRollOut], **ERRORS},
-    summary="Rent roll (租金台账): every lease running on the date with its figures",
-    **scoped(Lease, "view"),
-)
-def rent_roll(request: HttpRequest, query: Query[ReportQuery]) -> Any:
-    day = query.date or timezone.localdate()
-    return [
-        {
-            "lease_id": r.lease_id,
-            "contract_no": r.contract_no,
-            "tenant": r.tenant,
-            "units": r.units,
-            "area_m2": r.area_m2,
-            "start_on": r.start_on,
-            "end_on": r.end_on,
-            "rent_per_m2_day": r.price,
-            "monthly_rent": r.monthly_rent,
-            "monthly_fee": r.monthly_fee,
-            "deposit_held": r.deposit,
-            "billed": r.billed,
-            "received": r.received,
-            "outstanding": r.outstanding,
-            "months_left": r.months_left,
-        }
-        for r in selectors.rent_roll(_report_scope(request, query, Lease), day)
-    ]
-
-
-class SeriesQuery(ReportQuery):
-    building: RowId | None = Field(None, description="Building id: that building only")
-    months: Annotated[int, Field(ge=1, le=36)] = 12
-
-
-class SeriesPointOut(Schema):
-    date: datetime.date
-    occupancy_rate: Decimal
-    leasable_area_m2: Decimal
-    leased_area_m2: Decimal
-
-
-@router.get(
-    "/occupancy/series",
-    response={200: list[SeriesPointOut], **ERRORS},
-    summary="Occupancy by area at each month end (portfolio, park or building)",
-    **scoped(Park, "view"),
-)
-def occupancy_series(request: HttpRequest, query: Query[SeriesQuery]) -> Any:
-    units = _report_scope(request, query, Unit)
-    if query.building is not None:
-        building = get_restricted_or_404(Building, request.user, "view", pk=query.building)
-        units = units.filter(building=building)
-    series = selectors.occupancy_series(units, query.months, query.date or timezone.localdate())
-    return [
-        {
-            "date": day,
-            "occupancy_rate": o.rate,
-            "leasable_area_m2": o.leasable_area_m2,
-            "leased_area_m2": o.leased_area_m2,
-        }
-        for day, o in series
-    ]
+# The reports' operations come from their definitions (leasing.reports), as their pages do.
+for _path, _report in zip(
+    ("/rent-roll", "/aging", "/expiries", "/vacancy", "/occupancy/series"), REPORTS, strict=True
+):
+    register_report(router, _path, _report)

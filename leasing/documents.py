@@ -13,15 +13,12 @@ from django.utils.translation import gettext as _
 from core.documents import Sheet
 from leasing.models import Invoice, Lease, Payment
 from leasing.schedule import Schedule
-from leasing.selectors import RentRollRow
 
 __all__ = [
-    "aging_sheet",
     "invoice_facts",
     "invoice_sheet",
     "receipt_facts",
     "receipt_sheet",
-    "rent_roll_sheet",
     "schedule_sheet",
     "statement_sheets",
 ]
@@ -123,93 +120,6 @@ def statement_sheets(lease: Lease, day: datetime.date) -> list[Sheet]:
             ],
         )
     ]
-
-
-def rent_roll_sheet(rows: list[RentRollRow], park: str, day: datetime.date) -> Sheet:
-    headers = [
-        _("No."),
-        _("Contract number"),
-        _("Tenant"),
-        _("Units"),
-        _("Area (m²)"),
-        _("Term from"),
-        _("Term to"),
-        _("Rent (元/m²/day)"),
-        _("Monthly rent (元)"),
-        _("Monthly management fee (元)"),
-        _("Deposit held (元)"),
-        _("Billed to date (元)"),
-        _("Received to date (元)"),
-        _("Outstanding (元)"),
-        _("Months left"),
-    ]
-    body = [
-        (
-            n,
-            r.contract_no,
-            r.tenant,
-            r.units,
-            r.area_m2,
-            _date(r.start_on),
-            _date(r.end_on),
-            r.price,
-            r.monthly_rent,
-            r.monthly_fee,
-            r.deposit,
-            r.billed,
-            r.received,
-            r.outstanding,
-            r.months_left,
-        )
-        for n, r in enumerate(rows, start=1)
-    ]
-
-    def total(attr: str) -> Decimal:
-        return sum((getattr(r, attr) for r in rows), ZERO)
-
-    totals = [
-        _("Total"),
-        "",
-        "",
-        "",
-        total("area_m2"),
-        "",
-        "",
-        "",
-        total("monthly_rent"),
-        total("monthly_fee"),
-        total("deposit"),
-        total("billed"),
-        total("received"),
-        total("outstanding"),
-        "",
-    ]
-    return Sheet(
-        title=_("Rent roll"),
-        headers=headers,
-        rows=body,
-        totals=totals,
-        notes=[f"{_('Rent roll')} · {park} · {_date(day)}"],
-    )
-
-
-def aging_sheet(rows: list[dict[str, Any]], by: str, day: datetime.date) -> Sheet:
-    name = "enterprise__name" if by == "enterprise" else "park__name"
-    keys = ("d0_30", "d31_60", "d61_90", "d90_plus", "total")
-    return Sheet(
-        title=_("Arrears aging"),
-        headers=[
-            _("Tenant") if by == "enterprise" else _("Park"),
-            _("0–30 days"),
-            _("31–60 days"),
-            _("61–90 days"),
-            _("Over 90 days"),
-            _("Total (元)"),
-        ],
-        rows=[(r[name], *(r[k] for k in keys)) for r in rows],
-        totals=[_("Total"), *(sum((r[k] for r in rows), ZERO) for k in keys)],
-        notes=[f"{_('Arrears aging')} · {_('as of')} {_date(day)}"],
-    )
 
 
 def schedule_sheet(schedule: Schedule) -> Sheet:

@@ -171,13 +171,18 @@ def test_payment_and_reports_api(world, client_for):
     )
     assert refused.status_code == 422 and "lease_id" in refused.content.decode()
     aging = client.get("/api/v1/leasing/aging?date=2026-01-19", **headers).json()
-    assert aging["rows"][0]["d0_30"] == "420458.33"  # open the day before the payment…
+    assert aging["items"][0]["d0_30"] == "420458.33"  # open the day before the payment…
+    assert aging["items"][0]["id"] == lease.enterprise_id and aging["next"] is None
+    assert aging["totals"]["total"] == "420458.33"
     aging = client.get("/api/v1/leasing/aging?date=2026-01-20", **headers).json()
-    assert aging["rows"] == []  # …and settled from the day it was received
+    assert aging["items"] == []  # …and settled from the day it was received
     roll = client.get("/api/v1/leasing/rent-roll?park=PA&date=2026-03-01", **headers).json()
-    assert [r["contract_no"] for r in roll] == ["T-A"]
+    assert [(r["contract_no"], r["lease_id"]) for r in roll["items"]] == [("T-A", lease.pk)]
+    assert roll["totals"]["billed"] == "315000.00"
     series = client.get("/api/v1/leasing/occupancy/series?park=PA&months=3", **headers).json()
-    assert len(series) == 3 and series[-1]["occupancy_rate"] == "1.0000"
+    assert len(series["items"]) == 3 and series["items"][-1]["occupancy_rate"] == "1.0000"
+    unknown = client.get("/api/v1/leasing/rent-roll?park=NOPE", **headers)
+    assert unknown.status_code == 422 and "park" in unknown.json()["errors"]
 
 
 @pytest.mark.django_db
@@ -217,3 +222,16 @@ def test_overdue_shows_in_the_list_and_on_the_dashboard(world, client_for):
     # T-A: 106,458.33 deposit + 315,000 Q1 − 1,000 paid, overdue since 2026-01-01
     assert "42.0万" in home or "0.42 M" in home
     assert "42.0万" not in client_for("gov").get("/").content.decode()  # no tenant's arrears
+
+
+@pytest.mark.django_db
+def test_a_report_gives_the_same_figures_on_page_api_xlsx_and_pdf(world, client_for):
+    client = client_for("operator")
+    page_url = reverse("leasing:report_rent_roll") + "?park=PA&on=2026-03-01"
+    api = client.get("/api/v1/leasing/rent-roll?park=PA&date=2026-03-01").json()
+    rows = sheet_rows(client.get(page_url + "&format=xlsx"))
+    assert rows[-1][11] == float(api["totals"]["billed"]) == 315000.0
+    assert "315,000.00" in client.get(page_url).content.decode()
+    pdf = client.get(page_url + "&format=pdf")
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    assert client_for("gov").get(page_url + "&format=pdf").status_code == 404

@@ -2,7 +2,9 @@
 
 from django.urls import path
 
-from leasing.views import billing, leases, reports
+from core.views.reports import report_urls
+from leasing.reports import REPORTS
+from leasing.views import billing, leases
 
 app_name = "leasing"
 urlpatterns = [
@@ -24,9 +26,5 @@ urlpatterns = [
     path("payments/add/", billing.PaymentEdit.as_view(), name="payment_add"),
     path("payments/<int:pk>/", billing.PaymentDetail.as_view(), name="payment_detail"),
     path("payments/<int:pk>/receipt/", billing.ReceiptDocument.as_view(), name="payment_receipt"),
-    path("reports/aging/", reports.AgingReport.as_view(), name="report_aging"),
-    path("reports/rent-roll/", reports.RentRollReport.as_view(), name="report_rent_roll"),
-    path("reports/expiries/", reports.ExpiryReport.as_view(), name="report_expiries"),
-    path("reports/vacancy/", reports.VacancyReport.as_view(), name="report_vacancy"),
-    path("reports/occupancy/", reports.OccupancyReport.as_view(), name="report_occupancy"),
+    *report_urls(REPORTS),  # rent roll, aging, expiries, vacancy, occupancy by month
 ]
