@@ -133,6 +133,21 @@ def test_api_create_normalises_credit_code_and_rejects_bad_one(world, client):
     assert "校验位错误" in refused.json()["errors"]["credit_code"][0]
 
 
+def test_api_patch_with_null_for_a_list_or_required_field_names_the_field(world, client_for):
+    company = world.sample(Enterprise)
+    client = client_for("operator")
+    url = f"/api/v1/enterprises/companies/{company.pk}"
+    before = (company.name, sorted(company.tags.values_list("pk", flat=True)))
+    for body in ({"tags": None}, {"name": None}):
+        refused = client.patch(url, json.dumps(body), content_type="application/json")
+        assert refused.status_code == 422, refused.content
+        assert list(refused.json()["errors"]) == list(body)
+    company.refresh_from_db()
+    assert (company.name, sorted(company.tags.values_list("pk", flat=True))) == before
+    emptied = client.patch(url, json.dumps({"tags": []}), content_type="application/json")
+    assert emptied.status_code == 200 and emptied.json()["tags"] == []
+
+
 GOOD = [
     [
         "新材科技有限公司",
