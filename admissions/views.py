@@ -27,11 +27,13 @@ from core.permissions import SHOW, field_access, get_restricted_or_404
 from core.tables import Column
 from core.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView, Tab
 from core.views.generic import ScopedView
+from leasing.models import Lease
 from spaces.models import Unit
 
 
-def _operator_only(user: Any) -> bool:
-    return user.is_platform_admin or user.role == Role.OPERATOR
+def _may(model: Any, action: str) -> Any:
+    """A tab's ``visible``: the roles the model's policy grants the action."""
+    return lambda user: model.policy.allows_role(user, action)
 
 
 def _screening(request: HttpRequest, app: Application) -> dict[str, Any]:
@@ -59,7 +61,7 @@ def _risk(request: HttpRequest, app: Application) -> dict[str, Any]:
         "factor_rows": rows,
         "risk_details": field_access(request.user, RiskAssessment, "factors") == SHOW,
         "risk_form": forms.RiskForm(initial=initial)
-        if app.state == AppState.RISK and _operator_only(request.user)
+        if app.state == AppState.RISK and RiskAssessment.policy.allows_role(request.user, "add")
         else None,
     }
 
@@ -82,7 +84,8 @@ def _matches(request: HttpRequest, app: Application) -> dict[str, Any]:
     start = app.move_in_on or timezone.localdate()
     return {
         "matches": match_units(app, request.user),
-        "convertible": app.state == AppState.APPROVED,
+        "convertible": app.state == AppState.APPROVED
+        and Lease.policy.allows_role(request.user, "add"),
         "default_start": start,
         "default_end": term_end(start, 36),  # a three-year lease unless changed
     }
@@ -131,7 +134,7 @@ class ApplicationDetail(ObjectDetailView):
             gettext_lazy("Risk assessment"),
             "admissions/partials/risk.html",
             context=_risk,
-            visible=lambda u: u.role != Role.TENANT,
+            visible=_may(RiskAssessment, "view"),
         ),
         Tab(
             "reviews",
@@ -144,7 +147,7 @@ class ApplicationDetail(ObjectDetailView):
             gettext_lazy("Space matching"),
             "admissions/partials/matching.html",
             context=_matches,
-            visible=_operator_only,
+            visible=_may(Unit, "view"),  # the units the user may see (the layer decides)
         ),
     ]
 
