@@ -36,7 +36,6 @@ __all__ = [
     "can_add",
     "field_access",
     "get_restricted_or_404",
-    "redact",
     "redact_changes",
     "require",
     "require_add",
@@ -276,22 +275,10 @@ def shown_value(user: Any, model: type[models.Model] | models.Model, name: str, 
     return value
 
 
-def redact(user: Any, model: type[models.Model] | models.Model, data: Mapping[str, Any]) -> dict:
-    """A copy of ``data`` (field name -> value) without hidden fields, masked ones masked."""
-    out = {}
-    for name, value in data.items():
-        shown = shown_value(user, model, name, value)
-        if shown is not HIDDEN:
-            out[name] = shown
-    return out
-
-
 def redact_changes(
-    user: Any, model: type[models.Model] | None, changes: Mapping[str, list[Any]]
+    user: Any, model: type[models.Model], changes: Mapping[str, list[Any]]
 ) -> dict[str, list[Any]]:
     """A change log entry (field -> [old, new]) as ``user`` may read it."""
-    if model is None:  # the model is gone: nobody but an admin reads its log
-        return dict(changes) if getattr(user, "is_platform_admin", False) else {}
     out = {}
     for name, values in changes.items():
         access = field_access(user, model, name)

@@ -51,19 +51,19 @@ def _headers(world, role):
     return {"Authorization": f"Bearer {key}"}
 
 
-_SETTINGS = {
-    "deadline": None,
-    "suppress_health_check": [
+_SETTINGS = settings(
+    deadline=None,
+    suppress_health_check=[
         HealthCheck.function_scoped_fixture,
         HealthCheck.too_slow,
         HealthCheck.filter_too_much,
     ],
-}
+)
 
 
 @pytest.mark.django_db
 @schema.parametrize()
-@settings(max_examples=30, **_SETTINGS)
+@settings(_SETTINGS, max_examples=30)
 def test_api_conforms_to_its_schema(case, world):
     """As the platform admin, who may call every operation: reads and writes."""
     case.call_and_validate(headers=_headers(world, "admin"), checks=CHECKS)
@@ -72,7 +72,7 @@ def test_api_conforms_to_its_schema(case, world):
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ["operator", "gov", "fund", "tenant"])
 @schema.parametrize()
-@settings(max_examples=8, **_SETTINGS)
+@settings(_SETTINGS, max_examples=8)
 def test_api_conforms_to_its_schema_for_every_role(case, world, role):
     """As each other role, reads and writes alike: refusals are documented answers too, and
     nothing a role may send makes the server fail."""
