@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
 from admissions import filters, services
-from admissions.choices import AppState, Channel, Decision, RuleKind
+from admissions.choices import TRANSITIONS, AppState, Channel, Decision, RuleKind
 from admissions.models import AdmissionSettings, Application, Review, RiskAssessment, ThresholdRule
 from admissions.selectors import match_units
 from core.api.base import ERRORS, IsoDate, PathId, RowId, RowOut, get_or_404, scoped
@@ -27,6 +27,10 @@ router = Router(tags=["admissions"])
 Area = Annotated[Decimal, Field(ge=1, max_digits=10, decimal_places=2)]
 Num = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
 Pct = Annotated[Decimal, Field(ge=0, le=100, max_digits=5, decimal_places=2)]
+
+
+# the moves of the admission workflow, published as an enum
+AppAction = Literal[tuple(TRANSITIONS)]  # type: ignore[valid-type]
 
 
 class ApplicationOut(RowOut):
@@ -52,6 +56,14 @@ class ApplicationOut(RowOut):
     talent_share_pct: Decimal | None
     submitted_at: datetime.datetime | None
     decided_at: datetime.datetime | None
+    actions: list[AppAction] = Field(  # type: ignore[valid-type]
+        ...,
+        description="The workflow moves the caller may make now (POST one to /transition)",
+    )
+
+    @staticmethod
+    def resolve_actions(obj: Application, context: dict[str, Any]) -> list[str]:
+        return [t.action for t in services.allowed_transitions(context["request"].user, obj)]
 
 
 class ApplicationIn(Schema):
@@ -88,7 +100,9 @@ class ApplicationPatch(Schema):
 
 
 class TransitionIn(Schema):
-    action: Annotated[str, Field(min_length=1, max_length=30)]
+    action: AppAction = Field(  # type: ignore[valid-type]
+        ..., description="The move to make; an application lists the caller's in `actions`"
+    )
     comment: Annotated[str, Field(max_length=500)] = ""
 
 
@@ -229,6 +243,7 @@ register_crud(
     "/applications/{id}/transition",
     response={200: ApplicationOut, **ERRORS},
     summary="Move an application along the workflow",
+    operation_id="application_transition",
     **scoped(Application, "change"),
 )
 def transition(request: HttpRequest, id: PathId, payload: TransitionIn) -> Any:
@@ -242,6 +257,7 @@ def transition(request: HttpRequest, id: PathId, payload: TransitionIn) -> Any:
     "/applications/{id}/risk",
     response={200: RiskOut, **ERRORS},
     summary="Assess customer risk",
+    operation_id="application_assess",
     **scoped(RiskAssessment, "add", Application),
 )
 def assess(request: HttpRequest, id: PathId, payload: RiskIn) -> Any:
@@ -253,6 +269,7 @@ def assess(request: HttpRequest, id: PathId, payload: RiskIn) -> Any:
     "/applications/{id}/reviews",
     response={200: ReviewOut, **ERRORS},
     summary="Record a joint-review decision",
+    operation_id="application_review",
     **scoped(Review, "add", Application),
 )
 def review(request: HttpRequest, id: PathId, payload: ReviewIn) -> Any:
@@ -264,6 +281,7 @@ def review(request: HttpRequest, id: PathId, payload: ReviewIn) -> Any:
     "/applications/{id}/screening",
     response={200: ScreeningPage, **ERRORS},
     summary="Threshold screening results",
+    operation_id="application_screening",
     **scoped(Application, "view"),
 )
 def screening(request: HttpRequest, id: PathId) -> Any:
@@ -275,6 +293,7 @@ def screening(request: HttpRequest, id: PathId) -> Any:
     "/applications/{id}/matches",
     response={200: MatchPage, **ERRORS},
     summary="Units that meet the space requirements, best first",
+    operation_id="application_matches",
     **scoped(Unit, "view", Application),
 )
 def matches(request: HttpRequest, id: PathId) -> Any:
@@ -336,6 +355,7 @@ class ConvertIn(Schema):
     "/applications/{id}/convert",
     response={200: ApplicationOut, **ERRORS},
     summary="Turn an approved application into a draft lease",
+    operation_id="application_convert",
     **scoped(Lease, "add", Application),
 )
 def convert(request: HttpRequest, id: PathId, payload: ConvertIn) -> Any:

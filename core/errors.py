@@ -1,6 +1,27 @@
-"""Typed errors that services raise; the UI shows them as messages, the API as 409."""
+"""Typed errors that services raise, and the machine-readable codes every API error carries.
 
-__all__ = ["ConflictError"]
+The UI shows an error as a message; the API answers ``{"code", "detail", "errors"}``: the
+code for programs (one of :data:`ERROR_CODES`), the translated detail for people.
+"""
+
+__all__ = ["ERROR_CODES", "STATUS_OF", "ConflictError", "Forbidden"]
+
+# code -> what it means (published in the OpenAPI description of ErrorOut.code)
+ERROR_CODES = {
+    "bad_request": "400: the request cannot be read (e.g. an invalid cursor).",
+    "unauthenticated": "401: no session or Bearer token.",
+    "forbidden": "403: the caller's role may never use this operation.",
+    "action_not_allowed": "403: the caller's role may never make this workflow move.",
+    "not_found": "404: no such record in the caller's scope (existence is not told).",
+    "conflict": "409: the change conflicts with the records as they are.",
+    "wrong_state": "409: the record's state does not allow this move now; see the detail.",
+    "unknown_action": "409: no such move in this workflow; the detail lists the moves.",
+    "guard_failed": "409: a condition of the move is not met (e.g. risk not assessed yet).",
+    "invalid": "422: some fields are invalid; `errors` names each with the fix.",
+}
+
+# the HTTP status of a ConflictError by its code (409 unless the role may never do it)
+STATUS_OF = {"action_not_allowed": 403}
 
 
 class ConflictError(Exception):
@@ -11,6 +32,12 @@ class ConflictError(Exception):
     """
 
     def __init__(self, message: str, code: str = "conflict") -> None:
+        assert code in ERROR_CODES, code  # a new code is documented in ERROR_CODES first
         super().__init__(message)
         self.message = message
         self.code = code
+
+
+class Forbidden(Exception):
+    """The caller's role may never use this operation (HTTP 403). A row outside the caller's
+    scope is a 404 instead, which does not tell that it exists."""

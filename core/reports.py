@@ -82,11 +82,24 @@ class ReportForm(forms.Form):
     )
     on = forms.DateField(label=gettext_lazy("As of"), required=False)
 
+    # a report looks at most a few years around its date: months before the first and after
+    # the last are counted, so the calendar's ends are out of reach
+    EARLIEST, LATEST = datetime.date(1990, 1, 1), datetime.date(2199, 12, 31)
+
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         parks = _park_model().objects.restrict(user).order_by("code")
         self.fields["park"].queryset = parks  # type: ignore[attr-defined]
         self.fields["on"].widget.input_type = "date"  # type: ignore[attr-defined]
+
+    def clean_on(self) -> datetime.date | None:
+        day: datetime.date | None = self.cleaned_data.get("on")
+        if day is not None and not (self.EARLIEST <= day <= self.LATEST):
+            raise forms.ValidationError(
+                _("Choose a date from %(first)s to %(last)s.")
+                % {"first": self.EARLIEST.isoformat(), "last": self.LATEST.isoformat()}
+            )
+        return day
 
 
 class Report:

@@ -146,6 +146,9 @@ class CatalogPage(Schema):
     "/industries/",
     response={200: CatalogPage, **ERRORS},
     summary="GB/T 4754-2017 sections and divisions",
+    operation_id="industry_list",
+    description="The industry catalogue companies and threshold rules refer to; every "
+    "signed-in role may read it (403 never applies); 401 without a session or token.",
     openapi_extra=api_operation(Industry, "view"),
 )
 def industries(request: HttpRequest) -> Any:
@@ -156,6 +159,9 @@ def industries(request: HttpRequest) -> Any:
     "/tags/",
     response={200: CatalogPage, **ERRORS},
     summary="Park catalog tags",
+    operation_id="tag_list",
+    description="The park catalog tags companies carry; every signed-in role may read "
+    "them; 401 without a session or token.",
     openapi_extra=api_operation(CatalogTag, "view"),
 )
 def tags(request: HttpRequest) -> Any:

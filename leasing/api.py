@@ -106,6 +106,7 @@ register_crud(
     "/leases/{id}/schedule",
     response={200: ScheduleOut, **ERRORS},
     summary="Rent schedule of a lease, exact to the 分",
+    operation_id="lease_schedule",
     **scoped(Lease, "view"),
 )
 def schedule(request: HttpRequest, id: PathId) -> Any:
@@ -123,6 +124,7 @@ def schedule(request: HttpRequest, id: PathId) -> Any:
     "/occupancy",
     response={200: OccupancyOut, **ERRORS},
     summary="Occupancy by area of a park (or every park you see) on a date",
+    operation_id="occupancy_get",
     **scoped(Park, "view"),
 )
 def occupancy_on(request: HttpRequest, query: Query[ReportQuery]) -> Any:
@@ -217,6 +219,7 @@ register_crud(
     "/payments/",
     response={201: PaymentOut, **ERRORS},
     summary="Record a payment; it settles the lease's oldest open bills, the rest is credit",
+    operation_id="payment_create",
     **scoped(Payment, "add"),
 )
 def payment_create(request: HttpRequest, payload: PaymentIn) -> Any:
@@ -235,6 +238,7 @@ class IssueOut(Schema):
     "/leases/{id}/issue",
     response={200: IssueOut, **ERRORS},
     summary="Issue every bill of a lease that is due to be issued today",
+    operation_id="lease_issue",
     **scoped(Lease, "change"),
 )
 def issue(request: HttpRequest, id: PathId) -> Any:

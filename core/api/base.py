@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime
 import re
 from decimal import Decimal
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, Literal
 
 import django_filters
 from django.core.exceptions import ValidationError
@@ -16,6 +16,7 @@ from pydantic import BeforeValidator, ValidationInfo, create_model, model_valida
 from pydantic_core import PydanticCustomError
 
 from core.api.auth import gate
+from core.errors import ERROR_CODES
 from core.pagination import InvalidCursor, keyset_page
 from core.permissions import HIDDEN, get_restricted_or_404, shown_value
 
@@ -37,14 +38,32 @@ __all__ = [
 ]
 
 
+ErrorCode = Literal[tuple(ERROR_CODES)]  # type: ignore[valid-type]
+
+
 class ErrorOut(Schema):
-    """Every error: a sentence for people and, for bad input, messages per field."""
+    """Every error: a code for programs, a sentence for people and, for bad input, messages
+    per field."""
 
-    detail: str
-    errors: dict[str, list[str]] = {}
+    code: ErrorCode = Field(  # type: ignore[valid-type]
+        ...,
+        description="What went wrong, for programs: "
+        + "; ".join(f"`{c}` {meaning}" for c, meaning in ERROR_CODES.items()),
+    )
+    detail: str = Field(..., description="What went wrong and the fix, in the caller's language")
+    errors: dict[str, list[str]] = Field(
+        {}, description="For `invalid`: the messages of each field, by field name"
+    )
 
 
-ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+ERRORS: dict[int, Any] = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
+    422: ErrorOut,
+}
 
 
 class RowOut(Schema):
@@ -83,22 +102,51 @@ def api_operation(
     return extra
 
 
+def who_may(model: type[models.Model], action: str) -> str:
+    """The roles a model's policy grants ``action``, in words for the API documentation."""
+    grants = model.policy.grants  # type: ignore[attr-defined]
+    roles = [
+        role for role in ("operator", "gov", "fund", "tenant") if action in grants.get(role, ())
+    ]
+    return ", ".join(["admin", *roles])
+
+
 def scoped(
-    model: type[models.Model], action: str, path_model: type[models.Model] | None = None
+    model: type[models.Model],
+    action: str,
+    path_model: type[models.Model] | None = None,
+    description: str = "",
 ) -> dict[str, Any]:
     """The keyword arguments of an operation that needs ``action`` on ``model``: the role
-    gate (auth) and the OpenAPI extras the authorization matrix reads, from one statement."""
+    gate (auth), the OpenAPI extras the authorization matrix reads, and a description that
+    says what it does, who may call it (from the policy) and its errors."""
+    row = path_model or model
+    text = " ".join(
+        part
+        for part in (
+            description,
+            f"Roles that may call it: {who_may(model, action)}; others get 403 `forbidden`.",
+            f"Only rows in the caller's scope: another {row._meta.model_name} is 404 `not_found`.",
+            "Errors: 401 without a session or token, 422 `invalid` naming each field, "
+            "409 when the records' state forbids it.",
+        )
+        if part
+    )
     return {
         "openapi_extra": api_operation(model, action, path_model),
         "auth": gate(model, action),
+        "description": text,
     }
 
 
-def signed_in() -> dict[str, Any]:
+def signed_in(description: str) -> dict[str, Any]:
     """The keyword arguments of an operation open to every signed-in role (who am I, the
     change log, whose own checks decide): marked so the authorization matrix knows it is
     meant to be, and an unmarked operation fails the matrix instead of being skipped."""
-    return {"openapi_extra": {"x-parkops-access": "signed-in"}}
+    return {
+        "openapi_extra": {"x-parkops-access": "signed-in"},
+        "description": f"{description} Any signed-in role may call it; 401 otherwise.",
+    }
 
 
 def page_schema(item: type[Schema]) -> type[Schema]:

@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest
+from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import Field as QueryField
 from ninja import Query, Router, Schema, Status
@@ -153,6 +154,18 @@ def register_crud(router: Router, path: str, spec: Crud) -> None:
         return Status(204, None)
 
     one = f"{path}{{id}}"
+    with translation.override("en"):  # the API's documentation is in English
+        plural = str(model._meta.verbose_name_plural)
+    texts = {
+        "list": f"The {plural} the caller may see, a page at a time: pass `next` as `cursor` "
+        "for the following page; filter and sort with the query parameters.",
+        "create": f"Create a {label}: checked, written with its change-log entry; ids of "
+        "related records must be ones the caller may see.",
+        "get": f"One {label} the caller may see.",
+        "update": "Change the fields given (the others keep their values); null for a "
+        "required or list field is refused with 422.",
+        "delete": f"Delete a {label}; refused with 409 while other records depend on it.",
+    }
     operations: list[tuple[str, str, Any, dict[int, Any], str, str, str]] = [
         (path, "GET", list_items, {200: page_schema(spec.out)}, "List", "list", "view"),
         (path, "POST", create_item, {201: spec.out}, "Create", "create", "add"),
@@ -170,5 +183,5 @@ def register_crud(router: Router, path: str, spec: Crud) -> None:
             response={**ok, **ERRORS},
             summary=f"{verb} {label}",
             operation_id=f"{name}_{suffix}",
-            **scoped(model, action),
+            **scoped(model, action, description=texts[suffix]),
         )

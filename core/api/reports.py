@@ -108,7 +108,6 @@ def register_report(router: Router, path: str, report: Report) -> None:
         run,
         response={200: page, **ERRORS},
         summary=f"Report: {report.key.replace('_', ' ')}",
-        description=report.description,
         operation_id=f"report_{report.key}",
-        **scoped(report.model, "view"),
+        **scoped(report.model, "view", description=report.description),
     )

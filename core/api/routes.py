@@ -42,7 +42,13 @@ def _company(user: Any) -> Any:
     return scope.value_of(user) if scope is not None and scope.kind == "enterprise" else None
 
 
-@router.get("/me", response={200: MeOut, **ERRORS}, summary="The authenticated user", **signed_in())
+@router.get(
+    "/me",
+    response={200: MeOut, **ERRORS},
+    summary="The authenticated user",
+    operation_id="me_get",
+    **signed_in("Who the caller is: username, role and the scope that role has."),
+)
 def me(request: HttpRequest) -> Any:
     user: Any = request.user
     return {
@@ -59,7 +65,12 @@ def me(request: HttpRequest) -> Any:
     "/audit/{app_label}/{model_name}/{object_id}",
     response={200: list[AuditOut], **ERRORS},
     summary="Change log of one record",
-    **signed_in(),  # the record's own policy decides, as for its page
+    operation_id="audit_list",
+    **signed_in(
+        "The change log of one record: who changed which field when, old and new values, "
+        "without the fields the record's policy hides from the caller. 404 for a record "
+        "outside the caller's scope, as for its page."
+    ),
 )
 def record_history(
     request: HttpRequest,

@@ -13,7 +13,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from core.api.auth import AUTH
-from core.errors import ConflictError
+from core.errors import STATUS_OF, ConflictError, Forbidden
 
 __all__ = ["build_api"]
 
@@ -45,10 +45,23 @@ def _message(error: dict[str, Any]) -> str:
         "decimal_max_digits": _("Too many digits."),
         "decimal_whole_digits": _("Too many digits before the decimal point."),
         "json_invalid": _("The body is not valid JSON."),
+        "too_short": _("Give at least %(min_length)s.") % {"min_length": ctx.get("min_length", "")},
+        "too_long": _("Give at most %(max_length)s.") % {"max_length": ctx.get("max_length", "")},
+        "literal_error": _("Choose one of: %(expected)s.") % {"expected": ctx.get("expected", "")},
+        "bool_parsing": _("Enter true or false."),
+        "bool_type": _("Enter true or false."),
+        "int_from_float": _("Enter a whole number."),
+        "list_type": _("Send a list."),
+        "date_type": _("Enter a date as 2026-12-01."),
+        "datetime_parsing": _("Enter a date and time as 2026-12-01T09:00:00+08:00."),
+        "datetime_type": _("Enter a date and time as 2026-12-01T09:00:00+08:00."),
+        "extra_forbidden": _("This field is not accepted here; leave it out."),
+        "value_error": str(ctx.get("error", "")),  # our own validators' (translated) text
         "model_attributes_type": _("Send a JSON object."),
         "dict_type": _("Send a JSON object."),
     }
-    return str(messages.get(kind, error.get("msg", "")))
+    # pydantic's own English never reaches a Chinese answer: an unknown kind gets a sentence
+    return str(messages.get(kind) or _("This value is not valid here."))
 
 
 def _loc_name(loc: list[Any]) -> str:
@@ -66,18 +79,21 @@ def build_api() -> NinjaAPI:
     )
 
     def respond(
-        request: HttpRequest, status: int, detail: str, errors: dict[str, list[str]] | None = None
+        request: HttpRequest,
+        status: int,
+        code: str,
+        detail: str,
+        errors: dict[str, list[str]] | None = None,
     ) -> HttpResponse:
-        return api.create_response(
-            request, {"detail": detail, "errors": errors or {}}, status=status
-        )
+        body = {"code": code, "detail": detail, "errors": errors or {}}
+        return api.create_response(request, body, status=status)
 
     @api.exception_handler(NinjaValidationError)
     def ninja_invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
         errors: dict[str, list[str]] = {}
         for error in exc.errors:
             errors.setdefault(_loc_name(list(error.get("loc", []))), []).append(_message(error))
-        return respond(request, 422, _("The request has invalid fields."), errors)
+        return respond(request, 422, "invalid", _("The request has invalid fields."), errors)
 
     @api.exception_handler(DjangoValidationError)
     def django_invalid(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
@@ -85,26 +101,35 @@ def build_api() -> NinjaAPI:
             errors = {k: [str(m) for m in v] for k, v in exc.message_dict.items()}
         else:
             errors = {"__all__": [str(m) for m in exc.messages]}
-        return respond(request, 422, _("The request has invalid fields."), errors)
+        return respond(request, 422, "invalid", _("The request has invalid fields."), errors)
 
     @api.exception_handler(ConflictError)
     def conflict(request: HttpRequest, exc: ConflictError) -> HttpResponse:
-        return respond(request, 409, exc.message)
+        return respond(request, STATUS_OF.get(exc.code, 409), exc.code, exc.message)
+
+    @api.exception_handler(Forbidden)
+    def forbidden(request: HttpRequest, exc: Forbidden) -> HttpResponse:
+        return respond(request, 403, "forbidden", _("Your role may not use this operation."))
 
     @api.exception_handler(IntegrityError)
     def integrity(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
-        return respond(request, 409, _("The change conflicts with existing records."))
+        return respond(request, 409, "conflict", _("The change conflicts with existing records."))
 
     @api.exception_handler(Http404)
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-        return respond(request, 404, _("Not found."))
+        return respond(request, 404, "not_found", _("Not found."))
 
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-        return respond(request, 401, _("Authentication required: log in or send a Bearer token."))
+        return respond(
+            request,
+            401,
+            "unauthenticated",
+            _("Authentication required: log in or send a Bearer token."),
+        )
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-        return respond(request, exc.status_code, str(exc))
+        return respond(request, exc.status_code, "bad_request", str(exc))
 
     return api

@@ -150,13 +150,27 @@ def unmarked_operations(openapi: dict[str, Any]) -> list[str]:
     ]
 
 
+def _item_fields(openapi: dict[str, Any], operation: dict[str, Any]) -> set[str]:
+    """The fields of the items a list operation answers (``{"items": [...]}``), if it does."""
+    schemas = openapi["components"]["schemas"]
+
+    def resolve(schema: dict[str, Any]) -> dict[str, Any]:
+        ref = schema.get("$ref", "")
+        return schemas[ref.rsplit("/", 1)[-1]] if ref else schema
+
+    content = operation["responses"]["200"].get("content", {}).get("application/json", {})
+    page = resolve(content.get("schema", {}))
+    items = page.get("properties", {}).get("items", {}).get("items")
+    return set(resolve(items).get("properties", {})) if items else set()
+
+
 def list_operations(openapi: dict[str, Any]) -> list[ApiCase]:
-    """The list operations of models (``<model>_list``): each answers a page of that model's
-    rows with their ids."""
+    """The list operations of models' rows (``<model>_list`` answering items with an id)."""
     return [
         c
         for c in api_cases(openapi)
         if c.method == "GET"
         and not c.needs_object
         and openapi["paths"][c.path]["get"].get("operationId", "").endswith("_list")
+        and "id" in _item_fields(openapi, openapi["paths"][c.path]["get"])
     ]

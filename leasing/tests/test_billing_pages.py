@@ -235,3 +235,14 @@ def test_a_report_gives_the_same_figures_on_page_api_xlsx_and_pdf(world, client_
     pdf = client.get(page_url + "&format=pdf")
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
     assert client_for("gov").get(page_url + "&format=pdf").status_code == 404
+
+
+@pytest.mark.django_db
+def test_reports_refuse_dates_at_the_ends_of_the_calendar(world, client_for):
+    client = client_for("operator")
+    for day in ("0001-01-01", "9999-12-31"):
+        for path in ("occupancy/series", "aging", "rent-roll"):
+            response = client.get(f"/api/v1/leasing/{path}?date={day}")
+            assert response.status_code == 422 and "date" in response.json()["errors"], path
+        page = client.get(reverse("leasing:report_occupancy") + f"?on={day}")
+        assert page.status_code == 200  # the form shows the error, the figures are today's

@@ -163,7 +163,7 @@ def test_occupancy_api_contract_and_scope(world, client):
     assert body["leasable_area_m2"] == body["leased_area_m2"] == "1000.00"
     assert get("gov", "park=PA&date=2026-06-01").status_code == 200  # aggregate figures
     assert get("operator", "park=PB").status_code == 404
-    assert get("tenant", "park=PA").status_code == 404
+    assert get("tenant", "park=PA").status_code == 403  # a tenant reads no park's figures
     assert get("operator", "park=PA&date=2026-13-01").status_code == 422
 
 
@@ -174,7 +174,8 @@ def test_government_never_sees_a_lease(world, client):
     response = client.get(
         f"/api/v1/leasing/leases/{lease.pk}/schedule", HTTP_AUTHORIZATION=f"Bearer {key}"
     )
-    assert response.status_code == 404
+    assert response.status_code == 403  # a reviewer may never read leases
+    assert response.json()["code"] == "forbidden"
 
 
 @pytest.mark.django_db

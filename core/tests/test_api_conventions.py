@@ -1,0 +1,81 @@
+"""API conventions every operation follows (the spec lint and the answers): a readable
+operationId, the shared error schema with a machine-readable code, 403 for an operation the
+role may never use, 404 for a row outside the scope, 409 for a state that forbids the move,
+and no English text from the validation library in a Chinese answer."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from admissions.models import Application
+from core.errors import ERROR_CODES
+from leasing.models import Invoice
+
+pytestmark = pytest.mark.django_db
+
+
+def _spec(client):
+    return json.loads(client.get("/api/v1/openapi.json").content)
+
+
+def test_every_operation_has_a_readable_id_and_the_error_schema(world, client_for):
+    spec = _spec(client_for("admin"))
+    ids = []
+    for path, operations in spec["paths"].items():
+        for method, op in operations.items():
+            operation_id = op.get("operationId", "")
+            assert re.fullmatch(r"[a-z]+(_[a-z]+)+", operation_id), (method, path, operation_id)
+            assert "_api_" not in operation_id  # never derived from a module path
+            assert len(op.get("description", "")) > 40, operation_id  # what, who, errors
+            ids.append(operation_id)
+            for status in ("401", "403", "404", "422"):
+                assert status in op["responses"], (operation_id, status)
+    assert len(ids) == len(set(ids))
+    codes = spec["components"]["schemas"]["ErrorOut"]["properties"]["code"]
+    assert set(codes["enum"]) == set(ERROR_CODES) and codes["description"]
+
+
+def test_refusals_say_why_with_a_code(world, client_for):
+    gov, operator = client_for("gov"), client_for("operator")
+    never = gov.get("/api/v1/leasing/invoices/")  # a reviewer never reads bills
+    assert never.status_code == 403 and never.json()["code"] == "forbidden"
+    outside = operator.get(f"/api/v1/leasing/invoices/{world.sample(Invoice, 'B').pk}")
+    assert outside.status_code == 404 and outside.json()["code"] == "not_found"
+    app = world.sample(Application)
+    url = f"/api/v1/admissions/applications/{app.pk}/transition"
+    unknown = gov.post(url, {"action": "approve"}, content_type="application/json")
+    assert unknown.status_code == 422 and unknown.json()["code"] == "invalid"
+    assert "submit" in unknown.json()["errors"]["action"][0]  # names the moves there are
+    role = operator.post(url, {"action": "submit"}, content_type="application/json")
+    assert role.status_code == 403 and role.json()["code"] == "action_not_allowed"
+    state = gov.post(url, {"action": "to_risk"}, content_type="application/json")
+    assert state.status_code == 403  # to_risk is the operator's move, whatever the state
+    admin = client_for("admin").post(url, {"action": "to_review"}, content_type="application/json")
+    assert admin.status_code == 409 and admin.json()["code"] == "wrong_state"
+
+
+def test_validation_answers_carry_no_english_in_chinese(world, client_for):
+    app = world.sample(Application)
+    response = client_for("operator").post(
+        f"/api/v1/admissions/applications/{app.pk}/convert",
+        {"unit_ids": [], "start_on": "2026-01-01", "end_on": "2026-12-31", "rent_per_m2_day": "3"},
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    body = response.json()
+    assert response.status_code == 422 and body["code"] == "invalid"
+    text = json.dumps(body, ensure_ascii=False)
+    assert not re.search(r"\b(should|List|Input|valid)\b", text), text
+    assert "unit_ids" in body["errors"]
+
+
+def test_an_application_lists_the_moves_its_reader_may_make(world, client_for):
+    url = f"/api/v1/admissions/applications/{world.sample(Application).pk}"
+    assert client_for("gov").get(url).json()["actions"] == ["submit", "withdraw"]  # its draft
+    assert client_for("operator").get(url).json()["actions"] == []
+    spec = _spec(client_for("admin"))["components"]["schemas"]
+    moves = spec["TransitionIn"]["properties"]["action"]
+    assert "enum" in json.dumps(moves) and "to_review" in json.dumps(moves)
