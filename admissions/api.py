@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
 from admissions import filters, services
-from admissions.choices import TRANSITIONS, AppState, Channel, Decision, RuleKind
+from admissions.choices import TRANSITIONS, AppState, Channel, Decision, RuleKind, Side
 from admissions.models import AdmissionSettings, Application, Review, RiskAssessment, ThresholdRule
 from admissions.selectors import match_units
-from core.api.base import ERRORS, IsoDate, PathId, RowId, RowOut, get_or_404, scoped
+from core.api.base import ERRORS, DecimalIn, IsoDate, PathId, RowId, RowOut, get_or_404, scoped
 from core.api.crud import Crud, register_crud
 from leasing.models import Lease
 from spaces.models import Unit
@@ -24,9 +24,9 @@ __all__ = ["router"]
 
 router = Router(tags=["admissions"])
 
-Area = Annotated[Decimal, Field(ge=1, max_digits=10, decimal_places=2)]
-Num = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
-Pct = Annotated[Decimal, Field(ge=0, le=100, max_digits=5, decimal_places=2)]
+Area = Annotated[Decimal, DecimalIn(ge=1, max_digits=10, decimal_places=2)]
+Num = Annotated[Decimal, DecimalIn(ge=0, max_digits=14, decimal_places=2)]
+Pct = Annotated[Decimal, DecimalIn(ge=0, le=100, max_digits=5, decimal_places=2)]
 
 
 # the moves of the admission workflow, published as an enum
@@ -73,13 +73,13 @@ class ApplicationIn(Schema):
     area_min_m2: Area
     area_max_m2: Area | None = None
     clear_height_min_m: (
-        Annotated[Decimal, Field(ge=0, le=30, max_digits=5, decimal_places=2)] | None
+        Annotated[Decimal, DecimalIn(ge=0, le=30, max_digits=5, decimal_places=2)] | None
     ) = None
-    floor_load_min_kn_m2: Annotated[Decimal, Field(ge=0, max_digits=6, decimal_places=2)] | None = (
-        None
-    )
-    power_min_kva: Annotated[Decimal, Field(ge=0, max_digits=8, decimal_places=1)] | None = None
-    budget_rent: Annotated[Decimal, Field(ge=0, max_digits=8, decimal_places=2)] | None = None
+    floor_load_min_kn_m2: (
+        Annotated[Decimal, DecimalIn(ge=0, max_digits=6, decimal_places=2)] | None
+    ) = None
+    power_min_kva: Annotated[Decimal, DecimalIn(ge=0, max_digits=8, decimal_places=1)] | None = None
+    budget_rent: Annotated[Decimal, DecimalIn(ge=0, max_digits=8, decimal_places=2)] | None = None
     move_in_on: IsoDate | None = None
     rd_intensity_pct: Pct | None = None
     output_per_m2: Num | None = None
@@ -91,7 +91,7 @@ class ApplicationPatch(Schema):
     description: Annotated[str, Field(max_length=5000)] | None = None
     area_min_m2: Area | None = None
     area_max_m2: Area | None = None
-    budget_rent: Annotated[Decimal, Field(ge=0, max_digits=8, decimal_places=2)] | None = None
+    budget_rent: Annotated[Decimal, DecimalIn(ge=0, max_digits=8, decimal_places=2)] | None = None
     move_in_on: IsoDate | None = None
     rd_intensity_pct: Pct | None = None
     output_per_m2: Num | None = None
@@ -126,7 +126,7 @@ class RiskOut(RowOut):
     policy_model = RiskAssessment
 
     score: Decimal
-    grade: str
+    grade: Literal["A", "B", "C", "D"]
     factors: list[FactorOut] | None
 
 
@@ -138,7 +138,7 @@ class ReviewIn(Schema):
 
 class ReviewOut(Schema):
     id: int
-    side: str
+    side: Side
     reviewer: str
     decision: Decision
     conditions: str
@@ -348,7 +348,7 @@ class ConvertIn(Schema):
     unit_ids: list[RowId] = Field(..., min_length=1, max_length=20)
     start_on: IsoDate
     end_on: IsoDate
-    rent_per_m2_day: Annotated[Decimal, Field(ge=0, max_digits=8, decimal_places=2)]
+    rent_per_m2_day: Annotated[Decimal, DecimalIn(ge=0, max_digits=8, decimal_places=2)]
 
 
 @router.post(

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
-from core.api.base import ERRORS, IsoDate, RowOut, api_operation
+from core.api.base import ERRORS, DecimalIn, IsoDate, RowOut, api_operation
 from core.api.crud import Crud, register_crud
 from enterprises import filters, services
 from enterprises.choices import GrowthStage, QualificationKind, QualificationLevel
@@ -19,7 +19,7 @@ __all__ = ["router"]
 
 router = Router(tags=["enterprises"])
 
-Money = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
+Money = Annotated[Decimal, DecimalIn(ge=0, max_digits=14, decimal_places=2)]
 Text = Annotated[str, Field(max_length=200)]
 # "" for kinds without a level (the model stores an empty string, not null)
 Level = Annotated[str, Field(pattern=f"^({'|'.join(QualificationLevel.values)})?$")]
@@ -79,7 +79,7 @@ class QualificationOut(Schema):
     certificate_no: str
     issued_on: datetime.date | None
     expires_on: datetime.date | None
-    status: str
+    status: Literal["valid", "expiring", "expired"]
 
     @staticmethod
     def resolve_status(obj: Qualification) -> str:

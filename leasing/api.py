@@ -13,12 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from core.api.base import ERRORS, IsoDate, PathId, RowId, get_or_404, scoped
+from core.api.base import ERRORS, DecimalIn, IsoDate, PathId, RowId, get_or_404, scoped
 from core.api.crud import Crud, register_crud
 from core.api.reports import register_report
 from core.permissions import get_restricted_or_404
 from leasing import billing, filters
-from leasing.choices import PaymentMethod
+from leasing.choices import Convention, InvoiceKind, LeaseState, LineKind, PaymentMethod
 from leasing.models import Invoice, Lease, Payment
 from leasing.reports import REPORTS
 from leasing.selectors import occupancy
@@ -35,12 +35,12 @@ class LeaseOut(Schema):
     contract_no: str
     enterprise_id: int
     park: str = Field(alias="park.code")
-    state: str
+    state: LeaseState
     start_on: datetime.date
     end_on: datetime.date
     rent_per_m2_day: Decimal
     fee_per_m2_month: Decimal
-    convention: str
+    convention: Convention
     escalation_pct: Decimal
     escalation_from_year: int
     payment_cycle_months: int
@@ -140,7 +140,7 @@ def occupancy_on(request: HttpRequest, query: Query[ReportQuery]) -> Any:
 
 
 class LineOut(Schema):
-    kind: str
+    kind: LineKind
     description: str
     amount: Decimal
 
@@ -151,7 +151,7 @@ class InvoiceOut(Schema):
     lease_id: int
     enterprise_id: int
     park: str = Field(alias="park.code")
-    kind: str
+    kind: InvoiceKind
     period_index: int | None
     period_start: datetime.date | None
     period_end: datetime.date | None
@@ -190,14 +190,14 @@ class PaymentOut(Schema):
     received_on: datetime.date
     amount: Decimal
     unapplied: Decimal
-    method: str
+    method: PaymentMethod
     reference: str
 
 
 class PaymentIn(Schema):
     lease_id: RowId
     received_on: IsoDate
-    amount: Annotated[Decimal, Field(gt=0, max_digits=14, decimal_places=2)]
+    amount: Annotated[Decimal, DecimalIn(gt=0, max_digits=14, decimal_places=2)]
     method: PaymentMethod = PaymentMethod.TRANSFER
     reference: str = Field("", max_length=80)
 

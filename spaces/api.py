@@ -8,7 +8,7 @@ from typing import Annotated
 
 from ninja import Field, Router, Schema
 
-from core.api.base import IsoDate
+from core.api.base import DecimalIn, IsoDate
 from core.api.crud import Crud, register_crud
 from spaces import filters, services
 from spaces.choices import ParkKind, UnitStatus, UnitUse
@@ -19,11 +19,11 @@ __all__ = ["router"]
 router = Router(tags=["spaces"])
 
 Code = Annotated[str, Field(min_length=1, max_length=20, pattern=r"^[A-Za-z0-9_-]+$")]
-Area = Annotated[Decimal, Field(gt=0, max_digits=10, decimal_places=2)]
-Height = Annotated[Decimal, Field(ge=2, le=30, max_digits=5, decimal_places=2)]
-Load = Annotated[Decimal, Field(gt=0, max_digits=6, decimal_places=2)]
-Power = Annotated[Decimal, Field(ge=0, max_digits=8, decimal_places=1)]
-Rent = Annotated[Decimal, Field(ge=0, max_digits=8, decimal_places=2)]
+Area = Annotated[Decimal, DecimalIn(gt=0, max_digits=10, decimal_places=2)]
+Height = Annotated[Decimal, DecimalIn(ge=2, le=30, max_digits=5, decimal_places=2)]
+Load = Annotated[Decimal, DecimalIn(gt=0, max_digits=6, decimal_places=2)]
+Power = Annotated[Decimal, DecimalIn(ge=0, max_digits=8, decimal_places=1)]
+Rent = Annotated[Decimal, DecimalIn(ge=0, max_digits=8, decimal_places=2)]
 Year = Annotated[int, Field(ge=1900, le=2100)]
 
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated, Any, ClassVar, Literal
 
@@ -9,11 +10,12 @@ import django_filters
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest
+from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Schema
 from ninja.errors import HttpError
 from pydantic import BeforeValidator, ValidationInfo, create_model, model_validator
-from pydantic_core import PydanticCustomError
+from pydantic_core import PydanticCustomError, core_schema
 
 from core.api.auth import gate
 from core.errors import ERROR_CODES
@@ -22,6 +24,7 @@ from core.permissions import HIDDEN, get_restricted_or_404, shown_value
 
 __all__ = [
     "ERRORS",
+    "DecimalIn",
     "ErrorOut",
     "FilterQuery",
     "IsoDate",
@@ -179,10 +182,61 @@ def _iso_date_only(value: Any) -> Any:
 
 
 IsoDate = Annotated[datetime.date, BeforeValidator(_iso_date_only)]
+
+
+def _decimal_string(value: Any) -> Any:
+    """Money and areas come as strings ("6.50"): a JSON number is a float on the way in."""
+    if not isinstance(value, str):
+        raise PydanticCustomError("decimal_string", 'Send the number as a string, e.g. "6.50"')
+    return value
+
+
+@dataclass(frozen=True)
+class DecimalIn:
+    """An exact decimal input (money, an area, a rate): ``Annotated[Decimal, DecimalIn(...)]``.
+    Sent as a string ("6.50") and published as one, with its precision and limits stated in
+    the schema; a JSON number is refused (it is a float on the way in)."""
+
+    max_digits: int
+    decimal_places: int
+    ge: int | None = None
+    gt: int | None = None
+    le: int | None = None
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        def limit(value: int | None) -> Decimal | None:
+            return None if value is None else Decimal(value)
+
+        number = core_schema.decimal_schema(
+            ge=limit(self.ge),
+            gt=limit(self.gt),
+            le=limit(self.le),
+            max_digits=self.max_digits,
+            decimal_places=self.decimal_places,
+        )
+        return core_schema.no_info_before_validator_function(_decimal_string, number)
+
+    def __get_pydantic_json_schema__(self, schema: Any, handler: Any) -> dict[str, Any]:
+        limits = [
+            f"at least {self.ge}" if self.ge is not None else "",
+            f"more than {self.gt}" if self.gt is not None else "",
+            f"at most {self.le}" if self.le is not None else "",
+        ]
+        text = ", ".join(x for x in limits if x)
+        whole = self.max_digits - self.decimal_places
+        return {
+            "type": "string",
+            "format": "decimal",
+            "pattern": rf"^-?\d{{1,{whole}}}(\.\d{{1,{self.decimal_places}}})?$",
+            "description": f"A decimal as a string, up to {self.decimal_places} decimal places"
+            + (f"; {text}" if text else ""),
+        }
+
+
 # A row id as the databases can hold it: a larger number is a 422, not a driver overflow.
 MAX_ID = 2**63 - 1
 RowId = Annotated[int, Field(ge=1, le=MAX_ID)]
-PathId = Path[RowId]
+PathId = Annotated[int, Path(..., ge=1, le=MAX_ID, description="The id of the record")]
 
 # Bounds keep absurd numbers out of the database drivers (a 422, not an overflow).
 Amount = Annotated[Decimal, Field(ge=-(10**15), le=10**15)]
@@ -204,7 +258,12 @@ def FilterQuery(filterset_class: type[django_filters.FilterSet]) -> type[Schema]
                 kind = python_type
         if isinstance(flt, django_filters.NumberFilter) and flt.field_name.endswith("_id"):
             kind = RowId
-        fields[name] = (kind | None, None)
+        choices = flt.extra.get("choices")
+        if isinstance(flt, django_filters.ChoiceFilter) and choices and not callable(choices):
+            kind = Literal[tuple(str(value) for value, _label in choices)]  # an enum, typed
+        with translation.override("en"):  # the API's documentation is in English
+            text = str(flt.label or name)
+        fields[name] = (kind | None, Field(None, description=text))
     return create_model(  # type: ignore[call-overload,no-any-return]
         f"{filterset_class.__name__}Query", __base__=Schema, **fields
     )

@@ -10,14 +10,13 @@ the caller may see, or the field is reported as invalid.
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest
 from django.utils import translation
 from django.utils.translation import gettext as _
-from ninja import Field as QueryField
 from ninja import Query, Router, Schema, Status
 
 from core.api.base import (
@@ -104,6 +103,12 @@ def _resolve_foreign_keys(
     return data
 
 
+# the list parameters every list has, described once
+_CURSOR: Any = Query(None, description="The `next` of the previous page; empty: the first page")
+_LIMIT: Any = Query(50, ge=1, le=500, description="Rows per page")
+_SORT: Any = Query(None, description="Order of the rows; a leading - reverses it")
+
+
 def register_crud(router: Router, path: str, spec: Crud) -> None:
     model = spec.model
     name = model._meta.model_name
@@ -116,9 +121,9 @@ def register_crud(router: Router, path: str, spec: Crud) -> None:
     def list_items(
         request: HttpRequest,
         filters: Query[query_schema],  # type: ignore[valid-type]
-        cursor: str | None = None,
-        limit: Annotated[int, QueryField(ge=1, le=500)] = 50,
-        sort: SortKey | None = None,  # type: ignore[valid-type]
+        cursor: str | None = _CURSOR,
+        limit: int = _LIMIT,
+        sort: SortKey | None = _SORT,  # type: ignore[valid-type]
     ) -> Any:
         qs = model._default_manager.restrict(request.user, "view")  # type: ignore[attr-defined]
         qs = filter_queryset(

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.apps import apps
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema
+from ninja import Path, Router, Schema
 
 from core import audit
 from core.api.base import ERRORS, PathId, signed_in
@@ -74,8 +74,8 @@ def me(request: HttpRequest) -> Any:
 )
 def record_history(
     request: HttpRequest,
-    app_label: str,
-    model_name: str,
+    app_label: Annotated[str, Path(..., description="The record's app, e.g. admissions")],
+    model_name: Annotated[str, Path(..., description="The record's model, e.g. application")],
     object_id: PathId,
 ) -> Any:
     try:

@@ -25,6 +25,7 @@ def _message(error: dict[str, Any]) -> str:
     messages = {
         "missing": _("This field is required."),
         "decimal_parsing": _("Enter a number, e.g. 6.5."),
+        "decimal_string": _('Send the number as a string, e.g. "6.50".'),
         "decimal_type": _("Enter a number, e.g. 6.5."),
         "int_parsing": _("Enter a whole number."),
         "int_type": _("Enter a whole number."),

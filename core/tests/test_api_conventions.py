@@ -79,3 +79,50 @@ def test_an_application_lists_the_moves_its_reader_may_make(world, client_for):
     spec = _spec(client_for("admin"))["components"]["schemas"]
     moves = spec["TransitionIn"]["properties"]["action"]
     assert "enum" in json.dumps(moves) and "to_review" in json.dumps(moves)
+
+
+STATUS_NAMES = {"state", "status", "kind", "method", "side", "grade", "channel", "use", "stage"}
+
+
+def _is_enum(schema: dict, schemas: dict) -> bool:
+    if "$ref" in schema:
+        return _is_enum(schemas[schema["$ref"].rsplit("/", 1)[-1]], schemas)
+    options = schema.get("anyOf") or schema.get("allOf") or [schema]
+    return any("enum" in o or ("$ref" in o and _is_enum(o, schemas)) for o in options)
+
+
+def test_every_parameter_is_described_and_every_status_is_an_enum(world, client_for):
+    spec = _spec(client_for("admin"))
+    schemas = spec["components"]["schemas"]
+    for path, operations in spec["paths"].items():
+        for op in operations.values():
+            for parameter in op.get("parameters", []):
+                text = parameter.get("description") or parameter["schema"].get("description")
+                assert text, (op["operationId"], parameter["name"])
+                if parameter["name"] in STATUS_NAMES:
+                    assert _is_enum(parameter["schema"], schemas), (path, parameter["name"])
+    for name, schema in schemas.items():
+        for field, definition in schema.get("properties", {}).items():
+            if field in STATUS_NAMES and definition.get("type") != "object":
+                assert _is_enum(definition, schemas), (name, field)
+
+
+def _accepts_number(schema: dict) -> bool:
+    options = schema.get("anyOf") or [schema]
+    return any(o.get("type") == "number" for o in options)
+
+
+def test_no_input_accepts_a_float_for_a_decimal(world, client_for):
+    spec = _spec(client_for("admin"))
+    for name, schema in spec["components"]["schemas"].items():
+        if name.endswith(("In", "Patch")):
+            for field, definition in schema.get("properties", {}).items():
+                assert not _accepts_number(definition), (name, field)
+    lease_id = world.sample(Invoice).lease_id
+    refused = client_for("operator").post(
+        "/api/v1/leasing/payments/",
+        {"lease_id": lease_id, "received_on": "2026-01-20", "amount": 100.1},
+        content_type="application/json",
+    )
+    assert refused.status_code == 422 and "amount" in refused.json()["errors"]
+    assert "6.50" in refused.json()["errors"]["amount"][0]  # says how to send it
