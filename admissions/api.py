@@ -13,9 +13,26 @@ from ninja import Field, Router, Schema
 
 from admissions import filters, services
 from admissions.choices import TRANSITIONS, AppState, Channel, Decision, RuleKind, Side
-from admissions.models import AdmissionSettings, Application, Review, RiskAssessment, ThresholdRule
+from admissions.models import (
+    AdmissionSettings,
+    Application,
+    Review,
+    RiskAssessment,
+    ScreeningResult,
+    ThresholdRule,
+)
 from admissions.selectors import match_units
-from core.api.base import ERRORS, DecimalIn, IsoDate, PathId, RowId, RowOut, get_or_404, scoped
+from core.api.base import (
+    ERRORS,
+    DecimalIn,
+    IsoDate,
+    PathId,
+    RowId,
+    RowOut,
+    describe_fields,
+    get_or_404,
+    scoped,
+)
 from core.api.crud import Crud, register_crud
 from leasing.models import Lease
 from spaces.models import Unit
@@ -106,6 +123,9 @@ class TransitionIn(Schema):
     comment: Annotated[str, Field(max_length=500)] = ""
 
 
+describe_fields(TransitionIn, comment="Why, kept in the change log")
+
+
 class RiskIn(Schema):
     revenue_last_year: Num | None = None
     revenue_prev_year: Num | None = None
@@ -114,12 +134,25 @@ class RiskIn(Schema):
     dishonest_debtor: bool = False
 
 
+describe_fields(RiskIn, RiskAssessment)
+
+
 class FactorOut(Schema):
     key: str
     value: str
     scale: str
     weight: str
     points: str
+
+
+describe_fields(
+    FactorOut,
+    key="The risk factor",
+    value="The input as shown",
+    scale="Its score on 0–1",
+    weight="Its weight in the operator's settings",
+    points="Points it adds to the score of 100",
+)
 
 
 class RiskOut(RowOut):
@@ -136,6 +169,9 @@ class ReviewIn(Schema):
     comment: Annotated[str, Field(max_length=2000)] = ""
 
 
+describe_fields(ReviewIn, Review)
+
+
 class ReviewOut(Schema):
     id: int
     side: Side
@@ -149,15 +185,24 @@ class ReviewOut(Schema):
         return str(obj.reviewer)
 
 
+describe_fields(ReviewOut, Review)
+
+
 class ScreeningOut(Schema):
     rule: str = Field(alias="rule_label")
     passed: bool
     reason: str
 
 
+describe_fields(ScreeningOut, ScreeningResult)
+
+
 class ScreeningPage(Schema):
     items: list[ScreeningOut]
     next: str | None = None
+
+
+describe_fields(ScreeningPage, items="One result per threshold rule", next="Always null")
 
 
 class MatchOut(Schema):
@@ -168,9 +213,22 @@ class MatchOut(Schema):
     reasons: list[str]
 
 
+describe_fields(
+    MatchOut,
+    units="Unit codes: one unit, or neighbours on one floor",
+    park="Park code",
+    area_m2="Their area in m²",
+    rent="The highest list rent among them, 元/m²/day",
+    reasons="Why they match, in the caller's language",
+)
+
+
 class MatchPage(Schema):
     items: list[MatchOut]
     next: str | None = None
+
+
+describe_fields(MatchPage, items="Best first", next="Always null")
 
 
 class ThresholdOut(Schema):
@@ -349,6 +407,14 @@ class ConvertIn(Schema):
     start_on: IsoDate
     end_on: IsoDate
     rent_per_m2_day: Annotated[Decimal, DecimalIn(ge=0, max_digits=8, decimal_places=2)]
+
+
+describe_fields(
+    ConvertIn,
+    unit_ids="The units of the lease (ids of units the caller may see)",
+    start_on="First day of the lease",
+    end_on="Last day of the lease",
+)
 
 
 @router.post(

@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
-from core.api.base import ERRORS, DecimalIn, IsoDate, RowOut, api_operation
+from core.api.base import ERRORS, DecimalIn, IsoDate, RowOut, api_operation, describe_fields
 from core.api.crud import Crud, register_crud
 from enterprises import filters, services
 from enterprises.choices import GrowthStage, QualificationKind, QualificationLevel
@@ -86,6 +86,9 @@ class QualificationOut(Schema):
         return obj.status()
 
 
+describe_fields(QualificationOut, status="valid, expiring (within 90 days) or expired")
+
+
 class QualificationIn(Schema):
     enterprise_id: int
     kind: QualificationKind
@@ -140,6 +143,10 @@ class CatalogItem(Schema):
 class CatalogPage(Schema):
     items: list[CatalogItem]
     next: str | None = None
+
+
+describe_fields(CatalogItem, code="The code companies and rules use", name="Its name")
+describe_fields(CatalogPage, items="Every entry", next="Always null: the catalogue is one page")
 
 
 @router.get(

@@ -13,13 +13,22 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from core.api.base import ERRORS, DecimalIn, IsoDate, PathId, RowId, get_or_404, scoped
+from core.api.base import (
+    ERRORS,
+    DecimalIn,
+    IsoDate,
+    PathId,
+    RowId,
+    describe_fields,
+    get_or_404,
+    scoped,
+)
 from core.api.crud import Crud, register_crud
 from core.api.reports import register_report
 from core.permissions import get_restricted_or_404
 from leasing import billing, filters
 from leasing.choices import Convention, InvoiceKind, LeaseState, LineKind, PaymentMethod
-from leasing.models import Invoice, Lease, Payment
+from leasing.models import Invoice, InvoiceLine, Lease, Payment
 from leasing.reports import REPORTS
 from leasing.selectors import occupancy
 from leasing.services import lease_schedule
@@ -58,11 +67,32 @@ class PeriodOut(Schema):
     fee: Decimal
 
 
+describe_fields(
+    PeriodOut,
+    index="The period's number from 1 (0: the deposit)",
+    start="First day of the period",
+    end="Last day of the period",
+    bill_on="Day its bill is issued",
+    due_on="Day its bill is due",
+    rent="Rent of the period in 元, exact to the 分",
+    fee="Management fee of the period in 元",
+)
+
+
 class ScheduleOut(Schema):
     deposit: Decimal
     total_rent: Decimal
     total_fee: Decimal
     periods: list[PeriodOut]
+
+
+describe_fields(
+    ScheduleOut,
+    deposit="The deposit in 元",
+    total_rent="Rent of the whole term in 元",
+    total_fee="Management fees of the whole term in 元",
+    periods="The billing periods, first to last",
+)
 
 
 class ReportQuery(Schema):
@@ -86,6 +116,16 @@ class OccupancyOut(Schema):
     occupancy_rate: Decimal
     leasable_area_m2: Decimal
     leased_area_m2: Decimal
+
+
+describe_fields(
+    OccupancyOut,
+    park="The park code asked for (null: every park the caller sees)",
+    date="The day of the figures",
+    occupancy_rate="Leased area ÷ leasable area, 0–1, not rounded",
+    leasable_area_m2="Leasable area in m²",
+    leased_area_m2="Area under signed leases on the day, in m²",
+)
 
 
 register_crud(
@@ -145,6 +185,9 @@ class LineOut(Schema):
     amount: Decimal
 
 
+describe_fields(LineOut, InvoiceLine)
+
+
 class InvoiceOut(Schema):
     id: int
     number: str
@@ -166,6 +209,9 @@ class InvoiceOut(Schema):
     @staticmethod
     def resolve_lines(obj: Invoice) -> Any:
         return obj.lines.all()
+
+
+describe_fields(InvoiceOut, Invoice, outstanding="What is still owed on the bill, in 元")
 
 
 register_crud(
@@ -202,6 +248,9 @@ class PaymentIn(Schema):
     reference: str = Field("", max_length=80)
 
 
+describe_fields(PaymentIn, Payment)
+
+
 register_crud(
     router,
     "/payments/",
@@ -232,6 +281,9 @@ def payment_create(request: HttpRequest, payload: PaymentIn) -> Any:
 
 class IssueOut(Schema):
     issued: list[InvoiceOut]
+
+
+describe_fields(IssueOut, issued="The bills issued now")
 
 
 @router.post(

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from ninja import Field, Router, Schema
 
-from core.api.base import DecimalIn, IsoDate
+from core.api.base import DecimalIn, IsoDate, describe_fields
 from core.api.crud import Crud, register_crud
 from spaces import filters, services
 from spaces.choices import ParkKind, UnitStatus, UnitUse
@@ -91,6 +91,9 @@ class FloorOut(Schema):
     number: int
     name: str
     label: str
+
+
+describe_fields(FloorOut, label="How the floor is shown: 1F, B1")
 
 
 class FloorIn(Schema):

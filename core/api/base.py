@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Annotated, Any, ClassVar, Literal
 
 import django_filters
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.http import HttpRequest
 from django.utils import translation
@@ -32,6 +32,7 @@ __all__ = [
     "RowId",
     "RowOut",
     "api_operation",
+    "describe_fields",
     "filter_queryset",
     "get_or_404",
     "page_of",
@@ -69,6 +70,31 @@ ERRORS: dict[int, Any] = {
 }
 
 
+def describe_fields(
+    schema: type[Schema], model: type[models.Model] | None = None, **texts: str
+) -> None:
+    """Describe the fields of ``schema`` that have no description: from ``texts`` by name,
+    else from the model field they carry (its help text, else its name in words, in English):
+    one source for the page's labels and the API's documentation."""
+    changed = False
+    for name, info in schema.model_fields.items():
+        if info.description:
+            continue
+        text = texts.get(name, "")
+        if not text and model is not None:
+            try:
+                field = model._meta.get_field(name.removesuffix("_id"))
+            except FieldDoesNotExist:
+                continue
+            with translation.override("en"):
+                text = str(getattr(field, "help_text", "") or getattr(field, "verbose_name", name))
+        if text:
+            info.description = text[:1].upper() + text[1:]
+            changed = True
+    if changed:
+        schema.model_rebuild(force=True)
+
+
 class RowOut(Schema):
     """Output of one model's rows, read through the model policy's field rules.
 
@@ -78,6 +104,12 @@ class RowOut(Schema):
     """
 
     policy_model: ClassVar[type[models.Model] | None] = None
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        if cls.policy_model is not None:
+            describe_fields(cls, cls.policy_model)
 
     @model_validator(mode="after")
     def _field_rules(self, info: ValidationInfo) -> Any:
@@ -157,8 +189,11 @@ def page_schema(item: type[Schema]) -> type[Schema]:
     return create_model(  # type: ignore[call-overload,no-any-return]
         f"{item.__name__}Page",
         __base__=Schema,
-        items=(list[item], ...),  # type: ignore[valid-type]
-        next=(str | None, None),
+        items=(list[item], Field(..., description="The rows of this page")),  # type: ignore[valid-type]
+        next=(
+            str | None,
+            Field(None, description="Pass as `cursor` for the next page; null on the last"),
+        ),
     )
 
 

@@ -24,6 +24,7 @@ from core.api.base import (
     MAX_ID,
     FilterQuery,
     PathId,
+    describe_fields,
     filter_queryset,
     get_or_404,
     page_of,
@@ -111,6 +112,8 @@ _SORT: Any = Query(None, description="Order of the rows; a leading - reverses it
 
 def register_crud(router: Router, path: str, spec: Crud) -> None:
     model = spec.model
+    for schema in {spec.out, spec.create_in, spec.update_in}:
+        describe_fields(schema, model)
     name = model._meta.model_name
     label = model._meta.verbose_name_raw
     query_schema = FilterQuery(spec.filterset)

@@ -44,7 +44,10 @@ def _item_schema(report: Report) -> type[Schema]:
 
 def _totals_schema(report: Report) -> type[Schema]:
     totals: list[ReportColumn] = [c for c in report.columns if c.total]
-    fields: dict[str, Any] = {c.key: (Decimal | None, Field(None)) for c in totals}
+    fields: dict[str, Any] = {
+        c.key: (Decimal | None, Field(None, description=f"Sum of `{c.key}` over the rows"))
+        for c in totals
+    }
     return create_model(_schema_name(report, "Totals"), __base__=Schema, **fields)  # type: ignore[call-overload,no-any-return]
 
 
@@ -78,8 +81,8 @@ def register_report(router: Router, path: str, report: Report) -> None:
     page = create_model(  # type: ignore[call-overload]
         _schema_name(report, "Page"),
         __base__=Schema,
-        items=(list[_item_schema(report)], ...),  # type: ignore[misc,arg-type]
-        totals=(_totals_schema(report), ...),
+        items=(list[_item_schema(report)], Field(..., description="One item per row")),  # type: ignore[misc,arg-type]
+        totals=(_totals_schema(report), Field(..., description="The totals row")),
         next=(str | None, Field(None, description="Always null: a report is one page")),
     )
 

@@ -10,7 +10,8 @@ from django.http import Http404, HttpRequest
 from ninja import Path, Router, Schema
 
 from core import audit
-from core.api.base import ERRORS, PathId, signed_in
+from core.api.base import ERRORS, PathId, describe_fields, signed_in
+from core.models import User
 from core.permissions import get_restricted_or_404
 from core.scopes import role_scope
 
@@ -28,12 +29,25 @@ class MeOut(Schema):
     enterprise_id: int | None
 
 
+describe_fields(MeOut, User, enterprise_id="A tenant user's company (null for other roles)")
+
+
 class AuditOut(Schema):
     at: datetime.datetime
     actor: str | None
     action: str
     changes: dict[str, list[Any]]
     comment: str
+
+
+describe_fields(
+    AuditOut,
+    at="When the change was made",
+    actor="Who made it (null: the system)",
+    action="create, update or delete",
+    changes="Field name -> [old value, new value], only the fields the caller may see",
+    comment="Why, where the change said so",
+)
 
 
 def _company(user: Any) -> Any:

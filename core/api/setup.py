@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -70,8 +72,33 @@ def _loc_name(loc: list[Any]) -> str:
     return ".".join(parts) or "__all__"
 
 
+_REF = re.compile(r"#/components/schemas/([A-Za-z0-9_.-]+)")
+
+
+def _used_only(schema: Any) -> Any:
+    """The OpenAPI document without the component schemas nothing refers to (ninja also
+    publishes the models of flattened query parameters, which a generated client would turn
+    into unused types)."""
+    components = schema.get("components", {}).get("schemas", {})
+    used = set(_REF.findall(json.dumps(schema.get("paths", {}))))
+    pending = list(used)
+    while pending:
+        for name in _REF.findall(json.dumps(components.get(pending.pop(), {}))):
+            if name not in used:
+                used.add(name)
+                pending.append(name)
+    for name in set(components) - used:
+        del components[name]
+    return schema
+
+
+class ParkOpsAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        return _used_only(super().get_openapi_schema(**kwargs))
+
+
 def build_api() -> NinjaAPI:
-    api = NinjaAPI(
+    api = ParkOpsAPI(
         title="ParkOps API",
         version="1",
         description=_("ParkOps — operations platform for sci-tech industrial parks."),

@@ -126,3 +126,22 @@ def test_no_input_accepts_a_float_for_a_decimal(world, client_for):
     )
     assert refused.status_code == 422 and "amount" in refused.json()["errors"]
     assert "6.50" in refused.json()["errors"]["amount"][0]  # says how to send it
+
+
+def test_every_field_is_described_and_every_published_schema_used(world, client_for):
+    spec = _spec(client_for("admin"))
+    schemas = spec["components"]["schemas"]
+    for name, schema in schemas.items():
+        for field, definition in schema.get("properties", {}).items():
+            assert definition.get("description"), (name, field)
+    used = set(re.findall(r"#/components/schemas/(\w+)", json.dumps(spec["paths"])))
+    while True:  # what the operations refer to, and what that refers to
+        more = {
+            m
+            for n in used
+            for m in re.findall(r"#/components/schemas/(\w+)", json.dumps(schemas[n]))
+        }
+        if more <= used:
+            break
+        used |= more
+    assert set(schemas) == used
