@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
+from xml.sax.saxutils import escape
 
 from django.http import HttpResponse
 from openpyxl import Workbook
@@ -127,14 +128,16 @@ def pdf_document(
     h1 = ParagraphStyle("h1", fontName=FONT, fontSize=16, leading=22, spaceAfter=6)
     h2 = ParagraphStyle("h2", fontName=FONT, fontSize=12, leading=18, spaceBefore=8)
     body = ParagraphStyle("body", fontName=FONT, fontSize=9, leading=13)
-    story: list[Any] = [Paragraph(title, h1)]
+    # text is data, never markup: a company named "<img src=…>" must not make reportlab
+    # read a file (CONVENTIONS.md rule 12); table cells are plain strings already
+    story: list[Any] = [Paragraph(escape(title), h1)]
     if facts:
-        pairs = [[Paragraph(k, body), Paragraph(_text(v), body)] for k, v in facts]
+        pairs = [[Paragraph(escape(k), body), Paragraph(escape(_text(v)), body)] for k, v in facts]
         block = Table(pairs, colWidths=[35 * mm, None], hAlign="LEFT")
         block.setStyle(TableStyle([("TEXTCOLOR", (0, 0), (0, -1), colors.grey)]))
         story.append(block)
     for sheet in sheets:
-        story.append(Paragraph(sheet.title, h2))
+        story.append(Paragraph(escape(sheet.title), h2))
         data = [list(sheet.headers), *[[_text(v) for v in r] for r in sheet.rows]]
         if sheet.totals is not None:
             data.append([_text(v) for v in sheet.totals])
@@ -154,7 +157,7 @@ def pdf_document(
         table.setStyle(TableStyle(style))
         story.append(table)
     if footer:
-        story += [Spacer(1, 8 * mm), Paragraph(footer, body)]
+        story += [Spacer(1, 8 * mm), Paragraph(escape(footer), body)]
     doc.build(story)
     return buffer.getvalue()
 

@@ -246,3 +246,16 @@ def test_reports_refuse_dates_at_the_ends_of_the_calendar(world, client_for):
             assert response.status_code == 422 and "date" in response.json()["errors"], path
         page = client.get(reverse("leasing:report_occupancy") + f"?on={day}")
         assert page.status_code == 200  # the form shows the error, the figures are today's
+
+
+@pytest.mark.django_db
+def test_markup_in_a_name_stays_text_in_a_pdf(world, client_for):
+    """A park named like reportlab markup prints as those characters, reads no file."""
+    park = world.sample(Park)
+    Park.objects.filter(pk=park.pk).update(name='<img src="var/x.png"/>园区 & <b>')
+    client = client_for("operator")
+    pdf = client.get(reverse("leasing:report_rent_roll") + f"?park={park.code}&format=pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    lease = world.sample(Lease)
+    statement = client.get(reverse("leasing:lease_statement", args=[lease.pk]) + "?format=pdf")
+    assert statement.status_code == 200
