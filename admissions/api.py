@@ -56,7 +56,11 @@ class ApplicationOut(RowOut):
     id: int
     enterprise_id: int
     enterprise: str = Field(alias="enterprise.name")
+    park_id: int
     park: str = Field(alias="park.code")
+    lease_id: int | None = Field(
+        None, description="The lease it became (once converted), else null"
+    )
     channel: Channel
     state: AppState
     description: str
@@ -206,7 +210,9 @@ describe_fields(ScreeningPage, items="One result per threshold rule", next="Alwa
 
 
 class MatchOut(Schema):
+    unit_ids: list[int]
     units: list[str]
+    park_id: int
     park: str
     area_m2: Decimal
     rent: Decimal
@@ -215,7 +221,9 @@ class MatchOut(Schema):
 
 describe_fields(
     MatchOut,
-    units="Unit codes: one unit, or neighbours on one floor",
+    unit_ids="Unit ids: one unit, or neighbours on one floor",
+    units="Their codes, in the same order",
+    park_id="Id of the park",
     park="Park code",
     area_m2="Their area in m²",
     rent="The highest list rent among them, 元/m²/day",
@@ -233,6 +241,7 @@ describe_fields(MatchPage, items="Best first", next="Always null")
 
 class ThresholdOut(Schema):
     id: int
+    park_id: int
     park: str = Field(alias="park.code")
     kind: RuleKind
     items: str
@@ -256,6 +265,7 @@ class ThresholdPatch(Schema):
 
 class SettingsOut(Schema):
     id: int
+    operator_id: int
     operator: str = Field(alias="operator.code")
     weights: dict[str, float]
     gov_approvals_required: int
@@ -280,7 +290,7 @@ class SettingsPatch(Schema):
 
 register_crud(
     router,
-    "/applications/",
+    "/applications",
     Crud(
         Application,
         ApplicationOut,
@@ -359,7 +369,9 @@ def matches(request: HttpRequest, id: PathId) -> Any:
     return {
         "items": [
             {
+                "unit_ids": [u.pk for u in m.units],
                 "units": [u.code for u in m.units],
+                "park_id": m.park.pk,
                 "park": m.park.code,
                 "area_m2": m.area_m2,
                 "rent": m.rent,
@@ -372,7 +384,7 @@ def matches(request: HttpRequest, id: PathId) -> Any:
 
 register_crud(
     router,
-    "/thresholds/",
+    "/thresholds",
     Crud(
         ThresholdRule,
         ThresholdOut,
@@ -387,7 +399,7 @@ register_crud(
 )
 register_crud(
     router,
-    "/settings/",
+    "/settings",
     Crud(
         AdmissionSettings,
         SettingsOut,

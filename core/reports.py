@@ -66,7 +66,7 @@ class ReportResult:
     context: dict[str, Any] = field(default_factory=dict)  # more for the page (a chart)
 
 
-def _park_model() -> Any:
+def park_model() -> Any:
     return apps.get_model(settings.PARKOPS_PARK_MODEL)
 
 
@@ -88,7 +88,7 @@ class ReportForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        parks = _park_model().objects.restrict(user).order_by("code")
+        parks = park_model().objects.restrict(user).order_by("code")
         self.fields["park"].queryset = parks  # type: ignore[attr-defined]
         self.fields["on"].widget.input_type = "date"  # type: ignore[attr-defined]
 

@@ -29,7 +29,9 @@ class EnterpriseOut(Schema):
     id: int
     name: str
     credit_code: str
+    industry_id: int | None
     industry: str | None = Field(None, alias="industry.code")
+    tag_ids: list[int]
     tags: list[str]
     stage: GrowthStage
     established_on: datetime.date | None
@@ -43,12 +45,16 @@ class EnterpriseOut(Schema):
     def resolve_tags(obj: Enterprise) -> list[str]:
         return [t.name for t in obj.tags.all()]
 
+    @staticmethod
+    def resolve_tag_ids(obj: Enterprise) -> list[int]:
+        return [t.pk for t in obj.tags.all()]
+
 
 class EnterpriseIn(Schema):
     name: Annotated[str, Field(min_length=1, max_length=200)]
     credit_code: Annotated[str, Field(min_length=1, max_length=40)]
     industry_id: int | None = None
-    tags: list[int] = []
+    tag_ids: list[int] = []
     stage: GrowthStage = GrowthStage.STARTUP
     established_on: IsoDate | None = None
     registered_capital_wan: Money | None = None
@@ -61,7 +67,7 @@ class EnterpriseIn(Schema):
 class EnterprisePatch(Schema):
     name: Annotated[str, Field(min_length=1, max_length=200)] | None = None
     industry_id: int | None = None
-    tags: list[int] | None = None
+    tag_ids: list[int] | None = None
     stage: GrowthStage | None = None
     established_on: IsoDate | None = None
     registered_capital_wan: Money | None = None
@@ -150,7 +156,7 @@ describe_fields(CatalogPage, items="Every entry", next="Always null: the catalog
 
 
 @router.get(
-    "/industries/",
+    "/industries",
     response={200: CatalogPage, **ERRORS},
     summary="GB/T 4754-2017 sections and divisions",
     operation_id="industry_list",
@@ -163,7 +169,7 @@ def industries(request: HttpRequest) -> Any:
 
 
 @router.get(
-    "/tags/",
+    "/tags",
     response={200: CatalogPage, **ERRORS},
     summary="Park catalog tags",
     operation_id="tag_list",
@@ -177,7 +183,7 @@ def tags(request: HttpRequest) -> Any:
 
 register_crud(
     router,
-    "/companies/",
+    "/companies",
     Crud(
         Enterprise,
         EnterpriseOut,
@@ -194,7 +200,7 @@ register_crud(
 )
 register_crud(
     router,
-    "/qualifications/",
+    "/qualifications",
     Crud(
         Qualification,
         QualificationOut,
@@ -210,7 +216,7 @@ register_crud(
 )
 register_crud(
     router,
-    "/contacts/",
+    "/contacts",
     Crud(
         Contact,
         ContactOut,

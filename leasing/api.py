@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
@@ -23,11 +23,19 @@ from core.api.base import (
     get_or_404,
     scoped,
 )
-from core.api.crud import Crud, register_crud
+from core.api.crud import Crud, check_references, register_crud
 from core.api.reports import register_report
-from core.permissions import get_restricted_or_404
-from leasing import billing, filters
-from leasing.choices import Convention, InvoiceKind, LeaseState, LineKind, PaymentMethod
+from core.permissions import can, get_restricted_or_404
+from leasing import billing, filters, services
+from leasing.choices import (
+    LEASE_FLOW,
+    LEASE_TRANSITIONS,
+    Convention,
+    InvoiceKind,
+    LeaseState,
+    LineKind,
+    PaymentMethod,
+)
 from leasing.models import Invoice, InvoiceLine, Lease, Payment
 from leasing.reports import REPORTS
 from leasing.selectors import occupancy
@@ -38,11 +46,16 @@ __all__ = ["router"]
 
 router = Router(tags=["leasing"])
 
+# the moves of a lease, published as an enum (how each is made: LeaseOut.actions)
+LeaseAction = Literal[tuple(LEASE_TRANSITIONS)]  # type: ignore[valid-type]
+Price = Annotated[Decimal, DecimalIn(ge=0, max_digits=8, decimal_places=2)]
+
 
 class LeaseOut(Schema):
     id: int
     contract_no: str
     enterprise_id: int
+    park_id: int
     park: str = Field(alias="park.code")
     state: LeaseState
     start_on: datetime.date
@@ -55,6 +68,21 @@ class LeaseOut(Schema):
     payment_cycle_months: int
     deposit_months: int
     terminated_on: datetime.date | None
+    unit_ids: list[int] = Field(..., description="Ids of the units the lease has held")
+    actions: list[LeaseAction] = Field(  # type: ignore[valid-type]
+        ...,
+        description="The moves the caller may make now: `activate` and `expire` by POST "
+        "/transition, `terminate` by POST /terminate (with the date), `renew` by POST /renew",
+    )
+
+    @staticmethod
+    def resolve_unit_ids(obj: Lease) -> list[int]:
+        return sorted({span.unit_id for span in obj.lease_units.all()})
+
+    @staticmethod
+    def resolve_actions(obj: Lease, context: dict[str, Any]) -> list[str]:
+        user = context["request"].user
+        return [t.action for t in LEASE_FLOW.allowed(user, obj) if can(user, "change", obj)]
 
 
 class PeriodOut(Schema):
@@ -96,14 +124,17 @@ describe_fields(
 
 
 class ReportQuery(Schema):
+    park_id: RowId | None = Field(None, description="Id of the park; empty: every park you see")
     park: str | None = Field(
-        None, max_length=20, description="Park code; empty: every park you see"
+        None, max_length=20, description="Park code: a readable alternative to `park_id`"
     )
     date: IsoDate | None = Field(None, description="Default: today (Asia/Shanghai)")
 
 
 def _report_scope(request: HttpRequest, query: ReportQuery, model: Any) -> Any:
     qs = model.objects.restrict(request.user)
+    if query.park_id:
+        qs = qs.filter(park=get_restricted_or_404(Park, request.user, "view", pk=query.park_id))
     if query.park:
         park = get_restricted_or_404(Park, request.user, "view", code__iexact=query.park)
         qs = qs.filter(park=park)
@@ -111,6 +142,7 @@ def _report_scope(request: HttpRequest, query: ReportQuery, model: Any) -> Any:
 
 
 class OccupancyOut(Schema):
+    park_id: int | None
     park: str | None
     date: datetime.date
     occupancy_rate: Decimal
@@ -120,7 +152,8 @@ class OccupancyOut(Schema):
 
 describe_fields(
     OccupancyOut,
-    park="The park code asked for (null: every park the caller sees)",
+    park_id="The park id asked for (null: not asked by id)",
+    park="The park code asked for (null: not asked by code)",
     date="The day of the figures",
     occupancy_rate="Leased area ÷ leasable area, 0–1, not rounded",
     leasable_area_m2="Leasable area in m²",
@@ -130,7 +163,7 @@ describe_fields(
 
 register_crud(
     router,
-    "/leases/",
+    "/leases",
     Crud.reads(
         Lease,
         LeaseOut,
@@ -140,6 +173,279 @@ register_crud(
         select_related=("park",),
     ),
 )
+
+
+class RentFreeIn(Schema):
+    start_on: IsoDate
+    end_on: IsoDate
+
+
+describe_fields(RentFreeIn, start_on="First rent-free day", end_on="Last rent-free day")
+
+
+class LeaseTerms(Schema):
+    """Terms of a lease that a draft may change (PATCH) and a new lease states (POST)."""
+
+    signed_on: IsoDate | None = None
+    fee_per_m2_month: Price = Decimal("0")
+    convention: Convention = Convention.DAILY
+    escalation_pct: Annotated[Decimal, DecimalIn(ge=0, le=50, max_digits=5, decimal_places=2)] = (
+        Decimal("0")
+    )
+    escalation_from_year: Annotated[int, Field(ge=2, le=50)] = 2
+    deposit_months: Annotated[int, Field(ge=0, le=24)] = 1
+    payment_cycle_months: Annotated[int, Field(ge=1, le=12)] = 3
+    bill_days_ahead: Annotated[int, Field(ge=0, le=90)] = 15
+
+
+class LeaseIn(LeaseTerms):
+    contract_no: Annotated[str, Field(min_length=1, max_length=40)]
+    enterprise_id: RowId
+    park_id: RowId
+    unit_ids: list[RowId] = Field(..., min_length=1, max_length=50)
+    start_on: IsoDate
+    end_on: IsoDate
+    rent_per_m2_day: Price
+    rent_free: list[RentFreeIn] = Field([], max_length=20)
+
+
+describe_fields(
+    LeaseIn,
+    Lease,
+    unit_ids="Ids of the units leased for the whole term (units of the park you manage)",
+    rent_free="Rent-free periods within the term",
+)
+
+
+class LeasePatch(Schema):
+    contract_no: Annotated[str, Field(min_length=1, max_length=40)] | None = None
+    start_on: IsoDate | None = None
+    end_on: IsoDate | None = None
+    signed_on: IsoDate | None = None
+    rent_per_m2_day: Price | None = None
+    fee_per_m2_month: Price | None = None
+    convention: Convention | None = None
+    escalation_pct: (
+        Annotated[Decimal, DecimalIn(ge=0, le=50, max_digits=5, decimal_places=2)] | None
+    ) = None
+    escalation_from_year: Annotated[int, Field(ge=2, le=50)] | None = None
+    deposit_months: Annotated[int, Field(ge=0, le=24)] | None = None
+    payment_cycle_months: Annotated[int, Field(ge=1, le=12)] | None = None
+    bill_days_ahead: Annotated[int, Field(ge=0, le=90)] | None = None
+
+
+describe_fields(LeasePatch, Lease)
+
+
+def _units(request: HttpRequest, ids: list[int], field: str) -> list[Unit]:
+    """The units named, each one the caller manages; else a 422 naming ``field``."""
+    units = list(Unit.objects.restrict(request.user, "view").filter(pk__in=ids).order_by("pk"))
+    if len(units) != len(set(ids)):
+        raise ValidationError({field: [_("Choose units of a park you manage.")]})
+    return units
+
+
+@router.post(
+    "/leases",
+    response={201: LeaseOut, **ERRORS},
+    summary="Create a draft lease of units",
+    operation_id="lease_create",
+    **scoped(
+        Lease,
+        "add",
+        description="A draft lease of the units for the whole term, with its rent-free "
+        "periods; nothing is billed until it is activated. 409 when a unit is already "
+        "leased for some of the dates.",
+    ),
+)
+def lease_create(request: HttpRequest, payload: LeaseIn) -> Any:
+    data = payload.dict(exclude={"unit_ids", "rent_free"})
+    check_references(Lease, data, request)
+    units = _units(request, payload.unit_ids, "unit_ids")
+    lease = services.lease_create(
+        actor=request.user,
+        lease=Lease(**data),
+        units=units,
+        rent_free=[(p.start_on, p.end_on) for p in payload.rent_free],
+    )
+    return Status(201, lease)
+
+
+@router.patch(
+    "/leases/{id}",
+    response={200: LeaseOut, **ERRORS},
+    summary="Change the terms of a draft lease",
+    operation_id="lease_update",
+    **scoped(
+        Lease,
+        "change",
+        description="Change the terms given (the others keep theirs); only while the lease "
+        "is a draft (409 after: a signed lease changes by amendment).",
+    ),
+)
+def lease_update(request: HttpRequest, id: PathId, payload: LeasePatch) -> Any:
+    lease = get_or_404(Lease, request, "change", id)
+    data = payload.dict(exclude_unset=True)
+    nulls = [k for k, v in data.items() if v is None and k != "signed_on"]
+    if nulls:
+        raise ValidationError(
+            {k: [_("This field cannot be empty; leave it out to keep its value.")] for k in nulls}
+        )
+    lease = services.lease_update(actor=request.user, instance=lease, data=data)
+    lease.refresh_from_db()
+    return lease
+
+
+class LeaseTransitionIn(Schema):
+    action: Literal["activate", "expire"] = Field(
+        ..., description="activate a draft (bills start), or mark an ended lease expired"
+    )
+    comment: Annotated[str, Field(max_length=500)] = ""
+
+
+describe_fields(LeaseTransitionIn, comment="Why, kept in the change log")
+
+
+@router.post(
+    "/leases/{id}/transition",
+    response={200: LeaseOut, **ERRORS},
+    summary="Activate a draft lease or mark an ended one expired",
+    operation_id="lease_transition",
+    **scoped(
+        Lease,
+        "change",
+        description="Activating marks the units leased and issues the bills due today "
+        "(the deposit first); 409 with code wrong_state or guard_failed when the lease's "
+        "state or dates forbid the move.",
+    ),
+)
+def lease_transition(request: HttpRequest, id: PathId, payload: LeaseTransitionIn) -> Any:
+    lease = get_or_404(Lease, request, "change", id)
+    return services.lease_transition(
+        actor=request.user, lease=lease, action=payload.action, comment=payload.comment
+    )
+
+
+class TerminateIn(Schema):
+    on: IsoDate = Field(..., description="The first day without rent (the units are free)")
+    reason: Annotated[str, Field(min_length=1, max_length=300)]
+
+
+describe_fields(TerminateIn, reason="Why the lease ends early, kept with the lease")
+
+
+@router.post(
+    "/leases/{id}/terminate",
+    response={200: LeaseOut, **ERRORS},
+    summary="End an active lease early",
+    operation_id="lease_terminate",
+    **scoped(
+        Lease,
+        "change",
+        description="From `on` the units are free and no rent runs; bills already issued "
+        "for later days are credited. 409 unless the lease is active and `on` in its term.",
+    ),
+)
+def lease_terminate(request: HttpRequest, id: PathId, payload: TerminateIn) -> Any:
+    lease = get_or_404(Lease, request, "change", id)
+    return services.lease_terminate(
+        actor=request.user, lease=lease, on=payload.on, reason=payload.reason
+    )
+
+
+class ChangeUnitsIn(Schema):
+    on: IsoDate = Field(..., description="The day the change takes effect")
+    add_unit_ids: list[RowId] = Field([], max_length=50)
+    remove_unit_ids: list[RowId] = Field([], max_length=50)
+
+
+describe_fields(
+    ChangeUnitsIn,
+    add_unit_ids="Units leased from `on` to the end of the term (扩租)",
+    remove_unit_ids="Units of the lease given back from `on` (退租)",
+)
+
+
+@router.post(
+    "/leases/{id}/units",
+    response={200: LeaseOut, **ERRORS},
+    summary="Expand or contract an active lease from a date",
+    operation_id="lease_change_units",
+    **scoped(
+        Lease,
+        "change",
+        description="Bills already issued for the changed days are corrected by credit "
+        "notes or supplementary bills. 409 when a unit is leased to someone else then, or "
+        "the lease would keep no unit.",
+    ),
+)
+def lease_change_units(request: HttpRequest, id: PathId, payload: ChangeUnitsIn) -> Any:
+    lease = get_or_404(Lease, request, "change", id)
+    return services.lease_change_units(
+        actor=request.user,
+        lease=lease,
+        on=payload.on,
+        add=_units(request, payload.add_unit_ids, "add_unit_ids"),
+        remove=_units(request, payload.remove_unit_ids, "remove_unit_ids"),
+    )
+
+
+class RentFreeGrantIn(RentFreeIn):
+    reason: Annotated[str, Field(min_length=1, max_length=300)]
+
+
+describe_fields(RentFreeGrantIn, reason="Why the days are granted, kept in the change log")
+
+
+@router.post(
+    "/leases/{id}/rent-free",
+    response={200: LeaseOut, **ERRORS},
+    summary="Grant a rent-free period on a signed lease",
+    operation_id="lease_grant_rent_free",
+    **scoped(
+        Lease,
+        "change",
+        description="Bills already issued for those days are credited; later bills charge "
+        "less. 409 for a draft (give it in the lease) or days already rent-free.",
+    ),
+)
+def lease_grant_rent_free(request: HttpRequest, id: PathId, payload: RentFreeGrantIn) -> Any:
+    lease = get_or_404(Lease, request, "change", id)
+    return services.lease_add_rent_free(
+        actor=request.user,
+        lease=lease,
+        start=payload.start_on,
+        end=payload.end_on,
+        reason=payload.reason,
+    )
+
+
+class RenewIn(LeaseTerms):
+    contract_no: Annotated[str, Field(min_length=1, max_length=40)]
+    end_on: IsoDate
+    rent_per_m2_day: Price
+
+
+describe_fields(RenewIn, Lease, end_on="Last day of the renewed term (it starts the day after)")
+
+
+@router.post(
+    "/leases/{id}/renew",
+    response={201: LeaseOut, **ERRORS},
+    summary="Renew a lease: a draft successor of the same units",
+    operation_id="lease_renew",
+    **scoped(
+        Lease,
+        "change",
+        description="The successor starts the day after this lease ends, for the same "
+        "tenant and units; activating it marks this lease renewed. 409 when it already has "
+        "a renewal or cannot be renewed in its state.",
+    ),
+)
+def lease_renew(request: HttpRequest, id: PathId, payload: RenewIn) -> Any:
+    lease = get_or_404(Lease, request, "change", id)
+    successor = Lease(**payload.dict())
+    return Status(201, services.lease_renew(actor=request.user, lease=lease, successor=successor))
 
 
 @router.get(
@@ -165,12 +471,13 @@ def schedule(request: HttpRequest, id: PathId) -> Any:
     response={200: OccupancyOut, **ERRORS},
     summary="Occupancy by area of a park (or every park you see) on a date",
     operation_id="occupancy_get",
-    **scoped(Park, "view"),
+    **scoped(Unit, "view"),
 )
 def occupancy_on(request: HttpRequest, query: Query[ReportQuery]) -> Any:
     day = query.date or timezone.localdate()
     figures = occupancy(_report_scope(request, query, Unit), day)
     return {
+        "park_id": query.park_id,
         "park": query.park.upper() if query.park else None,
         "date": day,
         "occupancy_rate": figures.rate,
@@ -193,6 +500,7 @@ class InvoiceOut(Schema):
     number: str
     lease_id: int
     enterprise_id: int
+    park_id: int
     park: str = Field(alias="park.code")
     kind: InvoiceKind
     period_index: int | None
@@ -216,7 +524,7 @@ describe_fields(InvoiceOut, Invoice, outstanding="What is still owed on the bill
 
 register_crud(
     router,
-    "/invoices/",
+    "/invoices",
     Crud.reads(
         Invoice,
         InvoiceOut,
@@ -253,7 +561,7 @@ describe_fields(PaymentIn, Payment)
 
 register_crud(
     router,
-    "/payments/",
+    "/payments",
     Crud.reads(
         Payment,
         PaymentOut,
@@ -265,7 +573,7 @@ register_crud(
 
 
 @router.post(
-    "/payments/",
+    "/payments",
     response={201: PaymentOut, **ERRORS},
     summary="Record a payment; it settles the lease's oldest open bills, the rest is credit",
     operation_id="payment_create",

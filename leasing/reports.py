@@ -14,7 +14,7 @@ from core.charts import column_chart
 from core.reports import Report, ReportColumn, ReportForm, ReportQuery, ReportResult
 from leasing import selectors
 from leasing.models import Invoice, Lease
-from spaces.models import Building, Park, Unit
+from spaces.models import Building, Unit
 
 __all__ = ["REPORTS"]
 
@@ -33,7 +33,7 @@ class RentRollReport(Report):
         ReportColumn("no", gettext_lazy("No."), "int"),
         ReportColumn("contract_no", gettext_lazy("Contract number")),
         ReportColumn("tenant", gettext_lazy("Tenant")),
-        ReportColumn("units", gettext_lazy("Units")),
+        ReportColumn("unit_codes", gettext_lazy("Units"), description="Codes of the lease's units"),
         ReportColumn("area_m2", gettext_lazy("Area (m²)"), "area", total=True),
         ReportColumn("start_on", gettext_lazy("Term from"), "date"),
         ReportColumn("end_on", gettext_lazy("Term to"), "date"),
@@ -55,7 +55,7 @@ class RentRollReport(Report):
                 "no": n,
                 "contract_no": r.contract_no,
                 "tenant": r.tenant,
-                "units": r.units,
+                "unit_codes": r.units,
                 "area_m2": r.area_m2,
                 "start_on": r.start_on,
                 "end_on": r.end_on,
@@ -130,6 +130,7 @@ class ExpiryReport(Report):
         ReportColumn("months_left", gettext_lazy("Months left"), "int"),
         ReportColumn("renewal", gettext_lazy("Renewal")),
         ReportColumn("lease_id", gettext_lazy("Lease id"), "int", in_sheet=False),
+        ReportColumn("park_id", gettext_lazy("Park id"), "int", in_sheet=False),
     ]
 
     def run(self, query: ReportQuery) -> ReportResult:
@@ -155,6 +156,7 @@ class ExpiryReport(Report):
                     if successor
                     else "",
                     "lease_id": lease.pk,
+                    "park_id": lease.park_id,
                 }
             )
         return ReportResult(leases, items, {"bands": bands, "count": len(leases)})
@@ -163,7 +165,7 @@ class ExpiryReport(Report):
 class VacancyReport(Report):
     key = "vacancy"
     title = gettext_lazy("Vacant units")
-    model = Park  # no rents here: whoever sees the park sees its vacancies
+    model = Unit  # no rents here: whoever sees the units sees their vacancies
     template = "leasing/report_vacancy.html"
     description = "Leasable units no signed lease covers on the date, longest vacant first."
     columns = [
@@ -174,6 +176,8 @@ class VacancyReport(Report):
         ReportColumn("last_leased", gettext_lazy("Last leased until"), "date"),
         ReportColumn("days_vacant", gettext_lazy("Days vacant"), "int"),
         ReportColumn("unit_id", gettext_lazy("Unit id"), "int", in_sheet=False),
+        ReportColumn("park_id", gettext_lazy("Park id"), "int", in_sheet=False),
+        ReportColumn("building_id", gettext_lazy("Building id"), "int", in_sheet=False),
     ]
 
     def run(self, query: ReportQuery) -> ReportResult:
@@ -190,6 +194,8 @@ class VacancyReport(Report):
                     "last_leased": getattr(unit, "last_leased", None),
                     "days_vacant": unit.days_vacant,  # type: ignore[attr-defined]
                     "unit_id": unit.pk,
+                    "park_id": unit.park_id,
+                    "building_id": unit.building_id,
                 }
             )
         area = sum((u.area_m2 for u in units), 0)
@@ -221,7 +227,7 @@ class OccupancyForm(ReportForm):
 class OccupancyReport(Report):
     key = "occupancy"
     title = gettext_lazy("Occupancy by month")
-    model = Park
+    model = Unit  # figures of units: parks are public, their occupancy is not
     template = "leasing/report_occupancy.html"
     form_class = OccupancyForm
     description = "Occupancy by area at each month end up to the date (portfolio, park, building)."

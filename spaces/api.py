@@ -6,11 +6,12 @@ import datetime
 from decimal import Decimal
 from typing import Annotated
 
+from django.utils import timezone
 from ninja import Field, Router, Schema
 
 from core.api.base import DecimalIn, IsoDate, describe_fields
 from core.api.crud import Crud, register_crud
-from spaces import filters, services
+from spaces import filters, selectors, services
 from spaces.choices import ParkKind, UnitStatus, UnitUse
 from spaces.models import Building, Floor, Park, Unit
 
@@ -33,8 +34,34 @@ class ParkOut(Schema):
     name: str
     kind: ParkKind
     address: str
+    operator_id: int
     operator: str = Field(alias="operator.code")
+    jurisdiction_id: int
     jurisdiction: str = Field(alias="jurisdiction.code")
+    offered_units: int = Field(
+        ..., description="Units that can be let today (public: every signed-in role reads it)"
+    )
+    offered_area_m2: Decimal = Field(..., description="Their area in m²")
+    offered_uses: list[UnitUse] = Field(..., description="What they can be used for")
+
+    @staticmethod
+    def resolve_offered_units(obj: Park) -> int:
+        return _offered(obj).units
+
+    @staticmethod
+    def resolve_offered_area_m2(obj: Park) -> Decimal:
+        return _offered(obj).area_m2
+
+    @staticmethod
+    def resolve_offered_uses(obj: Park) -> list[str]:
+        return _offered(obj).uses
+
+
+def _offered(park: Park) -> selectors.OfferedSpace:
+    """Computed once per park and answer (three fields read it)."""
+    if not hasattr(park, "_offered"):
+        park._offered = selectors.offered_space(park, timezone.localdate())  # type: ignore[attr-defined]
+    return park._offered  # type: ignore[attr-defined,no-any-return]
 
 
 class ParkIn(Schema):
@@ -109,7 +136,9 @@ class FloorPatch(Schema):
 class UnitOut(Schema):
     id: int
     code: str
+    park_id: int
     park: str = Field(alias="park.code")
+    building_id: int
     building: str = Field(alias="building.code")
     floor_id: int
     floor: int = Field(alias="floor.number")
@@ -149,7 +178,7 @@ class UnitPatch(Schema):
 
 register_crud(
     router,
-    "/parks/",
+    "/parks",
     Crud(
         Park,
         ParkOut,
@@ -166,7 +195,7 @@ register_crud(
 )
 register_crud(
     router,
-    "/buildings/",
+    "/buildings",
     Crud(
         Building,
         BuildingOut,
@@ -183,7 +212,7 @@ register_crud(
 )
 register_crud(
     router,
-    "/floors/",
+    "/floors",
     Crud(
         Floor,
         FloorOut,
@@ -199,7 +228,7 @@ register_crud(
 )
 register_crud(
     router,
-    "/units/",
+    "/units",
     Crud(
         Unit,
         UnitOut,

@@ -26,7 +26,7 @@ class SpacesConfig(ParkOpsApp):
         from spaces.models import Park, Unit
         from spaces.selectors import area_figures
 
-        if not Park.policy.allows_role(user, "view"):
+        if not Unit.policy.allows_role(user, "view"):  # parks are public, their figures not
             return []
         units = Unit.objects.restrict(user)
         if park_code:

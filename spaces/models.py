@@ -55,7 +55,20 @@ class Park(TimeStampedModel):
     )
 
     objects = RestrictedQuerySet.as_manager()
-    policy = Policy(grants={Role.OPERATOR: frozenset({"view", "change"}), Role.GOV: READ}, park="")
+    # A park's public facts (name, code, district, address, the space it offers) are read by
+    # every signed-in role: a tenant finds the park it applies to, a fund manager the parks
+    # its portfolio sits in. Who staffs it is the operator's and the reviewers' business.
+    policy = Policy(
+        grants={
+            Role.OPERATOR: frozenset({"view", "change"}),
+            Role.GOV: READ,
+            Role.TENANT: READ,
+            Role.FUND: READ,
+        },
+        park="",
+        unscoped_roles=frozenset({Role.TENANT, Role.FUND}),
+        hidden={Role.TENANT: frozenset({"staff"}), Role.FUND: frozenset({"staff"})},
+    )
 
     class Meta:
         verbose_name = _("park")

@@ -21,6 +21,7 @@ __all__ = [
     "Slice",
     "area_breakdown",
     "area_figures",
+    "offered_space",
     "stacking_plan",
     "units_matching",
 ]
@@ -52,6 +53,23 @@ def area_figures(units: QuerySet[Unit]) -> AreaFigures:
         count=Count("id"),
     )
     return AreaFigures(row["total"], row["leasable"], row["high"], row["count"])
+
+
+@dataclass(frozen=True)
+class OfferedSpace:
+    """What a park offers an applicant today: its public facts, read by every role."""
+
+    units: int
+    area_m2: Decimal
+    uses: list[str]
+
+
+def offered_space(park: Any, day: Any) -> OfferedSpace:
+    """Units of ``park`` that can be let on ``day`` (whoever asks: these are public facts)."""
+    units = available_on(Unit.objects.filter(park=park), day)
+    row = units.aggregate(area=Coalesce(Sum("area_m2"), ZERO), count=Count("id"))
+    uses = sorted(set(units.values_list("use", flat=True)))
+    return OfferedSpace(row["count"], Decimal(row["area"]).quantize(Decimal("0.01")), uses)
 
 
 def stacking_plan(building: Building) -> list[dict[str, Any]]:

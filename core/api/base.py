@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+import enum
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -35,6 +36,7 @@ __all__ = [
     "describe_fields",
     "filter_queryset",
     "get_or_404",
+    "named_enum",
     "page_of",
     "page_schema",
     "scoped",
@@ -82,12 +84,17 @@ def describe_fields(
             continue
         text = texts.get(name, "")
         if not text and model is not None:
+            related = name.endswith("_ids")  # a list of related ids: tag_ids for tags
             try:
-                field = model._meta.get_field(name.removesuffix("_id"))
+                field = model._meta.get_field(
+                    f"{name.removesuffix('_ids')}s" if related else name.removesuffix("_id")
+                )
             except FieldDoesNotExist:
                 continue
             with translation.override("en"):
                 text = str(getattr(field, "help_text", "") or getattr(field, "verbose_name", name))
+            if related or name.endswith("_id"):
+                text = f"Id{'s' if related else ''} of the {text}"
         if text:
             info.description = text[:1].upper() + text[1:]
             changed = True
@@ -283,9 +290,60 @@ _FILTER_TYPES: list[tuple[type, Any]] = [
 ]
 
 
+def _text_choices() -> list[type[models.TextChoices]]:
+    found, todo = [], [models.TextChoices]
+    while todo:
+        for sub in todo.pop().__subclasses__():
+            found.append(sub)
+            todo.append(sub)
+    return found
+
+
+_ENUMS: dict[str, type[enum.StrEnum]] = {}
+
+
+def named_enum(name: str, values: list[str]) -> type[enum.StrEnum]:
+    """An enum with a name in the spec (a generated client gets ``UnitSort``, not
+    ``UnitListSortType0``): the model's TextChoices when one has exactly these values (one
+    enum, one name, on input and output alike), else a new one called ``name``."""
+    for choices in _text_choices():
+        if [str(v) for v in choices.values] == values:
+            return choices
+    if name not in _ENUMS:
+        members = {
+            re.sub(r"\W", "_", v.lstrip("-")).upper() + ("_DESC" if v[:1] == "-" else ""): v
+            for v in values
+        }
+        _ENUMS[name] = enum.StrEnum(name, members)  # type: ignore[misc,assignment]
+    return _ENUMS[name]
+
+
+def _api_name(name: str, flt: django_filters.Filter) -> str:
+    """The identifier rule: a filter on a related row by id is ``<relation>_id`` in the API
+    (``lease_id``, ``building_id``), whatever the UI's filter bar calls it."""
+    if isinstance(flt, django_filters.ModelChoiceFilter):
+        return f"{name}_id"
+    if isinstance(flt, django_filters.NumberFilter) and flt.field_name.endswith("_id"):
+        return flt.field_name
+    return name
+
+
+def _is_code_filter(name: str, flt: django_filters.Filter) -> bool:
+    """A filter taking a readable code for a relation (``park``: the park code)."""
+    field = flt.field_name
+    if not isinstance(flt, django_filters.CharFilter) or not field.endswith(("_id", "__code")):
+        return False
+    path = field.removesuffix("__code").removesuffix("_id")
+    return path == name or path.endswith(f"__{name}")
+
+
 def FilterQuery(filterset_class: type[django_filters.FilterSet]) -> type[Schema]:
-    """A query-parameter schema with the filters of a FilterSet: one definition, UI and API."""
+    """A query-parameter schema with the filters of a FilterSet: one definition, UI and API.
+
+    Relations are filtered by id (``<relation>_id``); where the UI filters by a code (the
+    park code), the API takes both: ``park_id`` and, documented as such, ``park``."""
     fields: dict[str, Any] = {}
+    names: dict[str, str] = {}  # API parameter -> filter of the filterset, or "=lookup"
     for name, flt in filterset_class.base_filters.items():
         kind: Any = str
         for filter_class, python_type in _FILTER_TYPES:
@@ -295,13 +353,24 @@ def FilterQuery(filterset_class: type[django_filters.FilterSet]) -> type[Schema]
             kind = RowId
         choices = flt.extra.get("choices")
         if isinstance(flt, django_filters.ChoiceFilter) and choices and not callable(choices):
-            kind = Literal[tuple(str(value) for value, _label in choices)]  # an enum, typed
+            values = [str(value) for value, _label in choices]
+            kind = named_enum(
+                f"{filterset_class.__name__.removesuffix('Filter')}{name.title()}", values
+            )
         with translation.override("en"):  # the API's documentation is in English
             text = str(flt.label or name)
-        fields[name] = (kind | None, Field(None, description=text))
-    return create_model(  # type: ignore[call-overload,no-any-return]
+        if _is_code_filter(name, flt):
+            text = f"{text}: a readable alternative to `{name}_id`"
+            fields[f"{name}_id"] = (RowId | None, Field(None, description=f"Id of the {name}"))
+            names[f"{name}_id"] = f"={flt.field_name.removesuffix('__code').removesuffix('_id')}_id"
+        api_name = _api_name(name, flt)
+        names[api_name] = name
+        fields[api_name] = (kind | None, Field(None, description=text))
+    schema = create_model(  # type: ignore[call-overload]
         f"{filterset_class.__name__}Query", __base__=Schema, **fields
     )
+    schema.filter_names = names  # type: ignore[attr-defined]
+    return schema  # type: ignore[no-any-return]
 
 
 def filter_queryset(
@@ -310,11 +379,17 @@ def filter_queryset(
     queryset: models.QuerySet,
     request: HttpRequest,
 ) -> models.QuerySet:
-    data = {k: v for k, v in params.dict().items() if v is not None}
+    names: dict[str, str] = getattr(type(params), "filter_names", {})
+    given = {k: v for k, v in params.dict().items() if v is not None}
+    by_id = {names[k][1:]: v for k, v in given.items() if names.get(k, "").startswith("=")}
+    data = {names.get(k, k): v for k, v in given.items() if not names.get(k, "").startswith("=")}
     filterset = filterset_class(data, queryset=queryset, request=request)
     if not filterset.is_valid():
-        raise ValidationError({k: [str(m) for m in v] for k, v in filterset.errors.items()})
-    return filterset.qs
+        errors = {v: k for k, v in names.items()}  # name the API's parameter, not the UI's
+        raise ValidationError(
+            {errors.get(k, k): [str(m) for m in v] for k, v in filterset.errors.items()}
+        )
+    return filterset.qs.filter(**by_id)
 
 
 def get_or_404(model: type[models.Model], request: HttpRequest, action: str, pk: Any) -> Any:

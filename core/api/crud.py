@@ -10,7 +10,7 @@ the caller may see, or the field is reported as invalid.
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -27,12 +27,13 @@ from core.api.base import (
     describe_fields,
     filter_queryset,
     get_or_404,
+    named_enum,
     page_of,
     page_schema,
     scoped,
 )
 
-__all__ = ["Crud", "register_crud"]
+__all__ = ["Crud", "check_references", "register_crud"]
 
 
 @dataclass
@@ -58,6 +59,19 @@ class Crud:
         return cls(model, out, out, out, filterset, None, None, None, read_only=True, **options)
 
 
+def _api_names(field: Any) -> tuple[str, ...]:
+    if field.many_to_many:
+        return (f"{field.name.removesuffix('s')}_ids",)
+    return (getattr(field, "attname", ""),)
+
+
+def _m2m_by_name(model: type[models.Model], data: dict[str, Any]) -> dict[str, Any]:
+    """The identifier rule names a list of related ids ``<relation>_ids`` (``tag_ids``); the
+    model's many-to-many field is ``tags``."""
+    names = {f"{f.name.removesuffix('s')}_ids": f.name for f in model._meta.many_to_many}
+    return {names.get(k, k): v for k, v in data.items()}
+
+
 def _refuse_nulls(model: type[models.Model], data: dict[str, Any]) -> dict[str, Any]:
     """A PATCH may leave a field out, but not set a required one to null."""
     errors = {}
@@ -65,7 +79,7 @@ def _refuse_nulls(model: type[models.Model], data: dict[str, Any]) -> dict[str, 
         if value is not None:
             continue
         fields = [*model._meta.concrete_fields, *model._meta.many_to_many]
-        field = next((f for f in fields if name in (f.name, getattr(f, "attname", ""))), None)
+        field = next((f for f in fields if name in (f.name, *_api_names(f))), None)
         if field is not None and (field.many_to_many or not field.null):  # [] empties a list
             errors[name] = [_("This field cannot be empty; leave it out to keep its value.")]
     if errors:
@@ -73,7 +87,7 @@ def _refuse_nulls(model: type[models.Model], data: dict[str, Any]) -> dict[str, 
     return data
 
 
-def _resolve_foreign_keys(
+def check_references(
     model: type[models.Model], data: dict[str, Any], request: HttpRequest
 ) -> dict[str, Any]:
     """Every id the payload names (``<fk>_id`` and many-to-many lists) must be a row the
@@ -85,7 +99,7 @@ def _resolve_foreign_keys(
         if f.is_relation and data.get(f.attname) is not None
     ]
     references += [
-        (f.name, f.related_model, list(data[f.name]))
+        (_api_names(f)[0], f.related_model, list(data[f.name]))
         for f in model._meta.many_to_many
         if data.get(f.name)
     ]
@@ -119,7 +133,7 @@ def register_crud(router: Router, path: str, spec: Crud) -> None:
     query_schema = FilterQuery(spec.filterset)
     sort_values = {spec.order, f"-{spec.order}", *spec.sortable, *(f"-{s}" for s in spec.sortable)}
 
-    SortKey = Literal[tuple(sorted(sort_values))]  # type: ignore[valid-type]
+    SortKey = named_enum(f"{model.__name__}Sort", sorted(sort_values))
 
     def list_items(
         request: HttpRequest,
@@ -138,7 +152,7 @@ def register_crud(router: Router, path: str, spec: Crud) -> None:
         return get_or_404(model, request, "view", id)
 
     def create_item(request: HttpRequest, payload: spec.create_in) -> Any:  # type: ignore[name-defined]
-        data = _resolve_foreign_keys(model, payload.dict(), request)
+        data = check_references(model, _m2m_by_name(model, payload.dict()), request)
         m2m_names = {f.name for f in model._meta.many_to_many}
         m2m = {k: data.pop(k) for k in list(data) if k in m2m_names}
         assert spec.create is not None  # read-only specs register no write operation
@@ -148,8 +162,8 @@ def register_crud(router: Router, path: str, spec: Crud) -> None:
 
     def update_item(request: HttpRequest, id: PathId, payload: spec.update_in) -> Any:  # type: ignore[name-defined]
         obj = get_or_404(model, request, "change", id)
-        data = _refuse_nulls(model, payload.dict(exclude_unset=True))
-        data = _resolve_foreign_keys(model, data, request)
+        data = _m2m_by_name(model, _refuse_nulls(model, payload.dict(exclude_unset=True)))
+        data = check_references(model, data, request)
         assert spec.update is not None
         obj = spec.update(actor=request.user, instance=obj, data=data)
         obj.refresh_from_db()
@@ -161,7 +175,7 @@ def register_crud(router: Router, path: str, spec: Crud) -> None:
         spec.delete(actor=request.user, instance=obj)
         return Status(204, None)
 
-    one = f"{path}{{id}}"
+    one = f"{path}/{{id}}"
     with translation.override("en"):  # the API's documentation is in English
         plural = str(model._meta.verbose_name_plural)
     texts = {

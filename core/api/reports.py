@@ -5,16 +5,17 @@ rows and totals as its page and downloads."""
 
 import datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, QueryDict
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from pydantic import create_model
 
-from core.api.base import ERRORS, IsoDate, RowId, scoped
-from core.reports import Report, ReportColumn
+from core.api.base import ERRORS, IsoDate, RowId, named_enum, scoped
+from core.reports import Report, ReportColumn, park_model
 
 __all__ = ["register_report"]
 
@@ -54,9 +55,15 @@ def _totals_schema(report: Report) -> type[Schema]:
 def _query_schema(report: Report) -> type[Schema]:
     """park (code) and date, then the report's own parameters from its form."""
     fields: dict[str, Any] = {
+        "park_id": (
+            RowId | None,
+            Field(None, description="Id of the park; empty: every park you see"),
+        ),
         "park": (
             str | None,
-            Field(None, max_length=20, description="Park code; empty: every park you see"),
+            Field(
+                None, max_length=20, description="Park code: a readable alternative to `park_id`"
+            ),
         ),
         "date": (IsoDate | None, Field(None, description="Default: today (Asia/Shanghai)")),
     }
@@ -65,10 +72,11 @@ def _query_schema(report: Report) -> type[Schema]:
         if name in ("park", "on"):
             continue
         kind: Any = str
-        if isinstance(field, forms.ModelChoiceField):
-            kind = RowId
+        if isinstance(field, forms.ModelChoiceField):  # a related row: by id, as everywhere
+            kind, name = RowId, f"{name}_id"
         elif isinstance(field, forms.ChoiceField):
-            kind = Literal[tuple(value for value, _label in field.choices)]  # type: ignore[misc,union-attr]
+            values = [str(value) for value, _label in field.choices]  # type: ignore[union-attr,misc]
+            kind = named_enum(f"{_schema_name(report, '')}{name.title()}", values)
         elif isinstance(field, forms.IntegerField):
             kind = int
         fields[name] = (kind | None, Field(None, description=str(field.label)))
@@ -88,13 +96,21 @@ def register_report(router: Router, path: str, report: Report) -> None:
 
     def run(request: HttpRequest, query: Query[query_schema]) -> Any:  # type: ignore[valid-type]
         given = {k: v for k, v in query.dict().items() if v is not None}  # type: ignore[attr-defined]
+        if "park_id" in given:  # the form takes the park by code
+            parks = park_model().objects.restrict(request.user).filter(pk=given.pop("park_id"))
+            code = parks.values_list("code", flat=True).first()
+            if code is None:
+                raise ValidationError({"park_id": [_("No park with this id that you may see.")]})
+            given.setdefault("park", code)
         data = QueryDict(mutable=True)
         for name, value in given.items():
-            key = {"date": "on"}.get(name, name)
+            key = {"date": "on"}.get(name, name.removesuffix("_id"))
             data[key] = value.isoformat() if isinstance(value, datetime.date) else str(value)
         form, report_query = report.query(data, request.user)
         if form.errors:
-            names = {"on": "date"}
+            names = {"on": "date", "park": "park"}  # the API's names of the form's fields
+            names |= {k: f"{k}_id" for k in form.fields if k not in names}
+            names = {k: v if v in query_schema.model_fields else k for k, v in names.items()}
             raise ValidationError(
                 {names.get(k, k): [str(m) for m in v] for k, v in form.errors.items()}
             )

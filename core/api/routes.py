@@ -11,6 +11,7 @@ from ninja import Path, Router, Schema
 
 from core import audit
 from core.api.base import ERRORS, PathId, describe_fields, signed_in
+from core.choices import AuditAction, Role
 from core.models import User
 from core.permissions import get_restricted_or_404
 from core.scopes import role_scope
@@ -23,19 +24,27 @@ router = Router(tags=["platform"])
 class MeOut(Schema):
     username: str
     display_name: str
-    role: str
+    role: Role
+    operator_id: int | None
     operator: str | None
+    jurisdiction_id: int | None
     jurisdiction: str | None
     enterprise_id: int | None
 
 
-describe_fields(MeOut, User, enterprise_id="A tenant user's company (null for other roles)")
+describe_fields(
+    MeOut,
+    User,
+    operator="The operator's code",
+    jurisdiction="The jurisdiction's code",
+    enterprise_id="A tenant user's company (null for other roles)",
+)
 
 
 class AuditOut(Schema):
     at: datetime.datetime
     actor: str | None
-    action: str
+    action: AuditAction
     changes: dict[str, list[Any]]
     comment: str
 
@@ -47,6 +56,18 @@ describe_fields(
     action="create, update or delete",
     changes="Field name -> [old value, new value], only the fields the caller may see",
     comment="Why, where the change said so",
+)
+
+
+class AuditPage(Schema):
+    items: list[AuditOut]
+    next: str | None = None
+
+
+describe_fields(
+    AuditPage,
+    items="The changes, newest first (at most 500)",
+    next="Always null: the log is one page",
 )
 
 
@@ -69,7 +90,9 @@ def me(request: HttpRequest) -> Any:
         "username": user.username,
         "display_name": str(user),
         "role": user.role,
+        "operator_id": user.operator_id,
         "operator": user.operator.code if user.operator_id else None,
+        "jurisdiction_id": user.jurisdiction_id,
         "jurisdiction": user.jurisdiction.code if user.jurisdiction_id else None,
         "enterprise_id": getattr(_company(user), "pk", None),
     }
@@ -77,7 +100,7 @@ def me(request: HttpRequest) -> Any:
 
 @router.get(
     "/audit/{app_label}/{model_name}/{object_id}",
-    response={200: list[AuditOut], **ERRORS},
+    response={200: AuditPage, **ERRORS},
     summary="Change log of one record",
     operation_id="audit_list",
     **signed_in(
@@ -99,13 +122,15 @@ def record_history(
     if not hasattr(model, "policy"):
         raise Http404
     obj = get_restricted_or_404(model, request.user, "view", pk=object_id)
-    return [
-        {
-            "at": e.at,
-            "actor": str(e.actor) if e.actor else None,
-            "action": e.action,
-            "changes": e.changes,
-            "comment": e.comment,
-        }
-        for e in audit.history(request.user, obj, limit=500)
-    ]
+    return {
+        "items": [
+            {
+                "at": e.at,
+                "actor": str(e.actor) if e.actor else None,
+                "action": e.action,
+                "changes": e.changes,
+                "comment": e.comment,
+            }
+            for e in audit.history(request.user, obj, limit=500)
+        ]
+    }

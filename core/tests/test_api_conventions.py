@@ -40,7 +40,7 @@ def test_every_operation_has_a_readable_id_and_the_error_schema(world, client_fo
 
 def test_refusals_say_why_with_a_code(world, client_for):
     gov, operator = client_for("gov"), client_for("operator")
-    never = gov.get("/api/v1/leasing/invoices/")  # a reviewer never reads bills
+    never = gov.get("/api/v1/leasing/invoices")  # a reviewer never reads bills
     assert never.status_code == 403 and never.json()["code"] == "forbidden"
     outside = operator.get(f"/api/v1/leasing/invoices/{world.sample(Invoice, 'B').pk}")
     assert outside.status_code == 404 and outside.json()["code"] == "not_found"
@@ -120,7 +120,7 @@ def test_no_input_accepts_a_float_for_a_decimal(world, client_for):
                 assert not _accepts_number(definition), (name, field)
     lease_id = world.sample(Invoice).lease_id
     refused = client_for("operator").post(
-        "/api/v1/leasing/payments/",
+        "/api/v1/leasing/payments",
         {"lease_id": lease_id, "received_on": "2026-01-20", "amount": 100.1},
         content_type="application/json",
     )
@@ -145,3 +145,67 @@ def test_every_field_is_described_and_every_published_schema_used(world, client_
             break
         used |= more
     assert set(schemas) == used
+
+
+# The relations the API names; each is referred to by id, its code or name an extra field.
+RELATIONS = {
+    "park",
+    "building",
+    "floor",
+    "unit",
+    "lease",
+    "enterprise",
+    "operator",
+    "jurisdiction",
+    "industry",
+    "tag",
+}
+
+
+def test_one_identifier_rule_and_one_path_style(world, client_for):
+    spec = _spec(client_for("admin"))
+    for path in spec["paths"]:
+        assert not path.endswith("/"), path  # no trailing slash, anywhere
+    for name, schema in spec["components"]["schemas"].items():
+        fields = set(schema.get("properties", {}))
+        for field in fields:
+            single, plural = field in RELATIONS, field.removesuffix("s") in RELATIONS
+            if single:  # a readable code or name beside the id, never instead of it
+                assert f"{field}_id" in fields, (name, field)
+            elif plural and field.endswith("s"):
+                assert f"{field.removesuffix('s')}_ids" in fields, (name, field)
+    for path, operations in spec["paths"].items():
+        for method, op in operations.items():
+            params = {p["name"] for p in op.get("parameters", [])}
+            for param in params & RELATIONS:  # a code is accepted only beside the id
+                assert f"{param}_id" in params, (method, path, param)
+                described = next(p for p in op["parameters"] if p["name"] == param)
+                assert "alternative" in described["description"], (path, param)
+
+
+def test_a_filter_by_id_and_by_code_agree(world, client_for):
+    operator = client_for("operator")
+    park = world.sample(Application).park
+    by_code = operator.get(f"/api/v1/spaces/units?park={park.code}&limit=500").json()["items"]
+    by_id = operator.get(f"/api/v1/spaces/units?park_id={park.pk}&limit=500").json()["items"]
+    assert by_code and [u["id"] for u in by_code] == [u["id"] for u in by_id]
+    assert {u["park_id"] for u in by_id} == {park.pk}
+    lease_bills = operator.get(f"/api/v1/leasing/invoices?lease_id={_any_lease(world).pk}")
+    assert {b["lease_id"] for b in lease_bills.json()["items"]} == {_any_lease(world).pk}
+
+
+def _any_lease(world):
+    return world.sample(Invoice).lease
+
+
+def test_every_role_reads_parks_public_facts_but_not_their_figures(world, client_for):
+    for role in ("tenant", "fund", "gov", "operator"):
+        parks = client_for(role).get("/api/v1/spaces/parks").json()["items"]
+        assert parks, role
+        assert {"id", "code", "name", "address", "offered_area_m2"} <= set(parks[0])
+    tenant = client_for("tenant")
+    assert tenant.get("/api/v1/spaces/units").status_code == 403
+    assert tenant.get("/api/v1/leasing/occupancy").status_code == 403
+    assert tenant.patch(
+        f"/api/v1/spaces/parks/{parks[0]['id']}", "{}", content_type="application/json"
+    ).status_code in (403, 404)

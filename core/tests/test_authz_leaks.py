@@ -177,7 +177,7 @@ def test_change_log_of_every_sample_follows_the_field_rules(world, client_for):
             if not expected_allowed(user, model, "view", "A"):
                 assert response.status_code == 404, (role, path)
                 continue
-            changes = json.loads(response.content)[0]["changes"]
+            changes = json.loads(response.content)["items"][0]["changes"]
             for name, value in snapshot.items():
                 access = field_access(user, model, name)
                 if access == HIDE:

@@ -31,7 +31,7 @@ def _history_api(client, obj):
     meta = obj._meta
     response = client.get(f"/api/v1/audit/{meta.app_label}/{meta.model_name}/{obj.pk}")
     assert response.status_code == 200, response.content
-    return json.loads(response.content)
+    return json.loads(response.content)["items"]
 
 
 def _history_tab(client, url):
@@ -78,7 +78,7 @@ def test_government_reviewer_never_reads_the_budget_on_the_page_api_or_form(worl
     assert "4.37" not in gov.get(f"/admissions/applications/{app.pk}/").content.decode()
     body = json.loads(gov.get(f"/api/v1/admissions/applications/{app.pk}").content)
     assert body["budget_rent"] is None and body["headcount"] == 30
-    listing = json.loads(gov.get("/api/v1/admissions/applications/").content)
+    listing = json.loads(gov.get("/api/v1/admissions/applications").content)
     assert len(listing["items"]) >= 1
     assert all(row["budget_rent"] is None for row in listing["items"])
     # the reviewer who started this draft edits it without the field (and cannot erase it)
@@ -147,7 +147,7 @@ def test_contacts_an_operator_collected_stay_with_that_operator(world, client_fo
     own = Contact.objects.create(enterprise=company, name="本企业", phone="13700002222")
     operator = client_for("operator")  # operator A's staff
     listing = json.loads(
-        operator.get(f"/api/v1/enterprises/contacts/?enterprise={company.pk}").content
+        operator.get(f"/api/v1/enterprises/contacts?enterprise_id={company.pk}").content
     )
     ids = {row["id"] for row in listing["items"]}
     assert own.pk in ids and collected.pk not in ids
@@ -169,8 +169,7 @@ def test_the_companys_own_contacts_are_read_only_to_operators(world, client_for)
     assert mine.operator is None and staff_note.operator == world.operators["A"]
     tenant = client_for("tenant")  # the company sees all of its own people
     ids = {
-        row["id"]
-        for row in json.loads(tenant.get("/api/v1/enterprises/contacts/").content)["items"]
+        row["id"] for row in json.loads(tenant.get("/api/v1/enterprises/contacts").content)["items"]
     }
     assert {mine.pk, staff_note.pk} <= ids
     operator = client_for("operator")

@@ -94,7 +94,7 @@ def test_admin_creates_a_tenant_user_for_a_company(world, client_for):
     own = client.get(f"/enterprises/companies/{company.pk}/")
     other = client.get(f"/enterprises/companies/{world.sample(Enterprise).pk}/")
     assert (own.status_code, other.status_code) == (200, 404)
-    contacts = client.get("/api/v1/enterprises/contacts/").json()["items"]
+    contacts = client.get("/api/v1/enterprises/contacts").json()["items"]
     assert {c["enterprise_id"] for c in contacts} == {company.pk}
     page = client_for("admin").get(reverse("core:user_detail", args=[user.pk]))
     assert company.name in page.content.decode()

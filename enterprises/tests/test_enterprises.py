@@ -122,12 +122,12 @@ def test_api_create_normalises_credit_code_and_rejects_bad_one(world, client):
     good = credit_code("91110108MA03X1Y2W")
     body = {"name": "新公司", "credit_code": " " + good.lower() + " "}
     created = client.post(
-        "/api/v1/enterprises/companies/", json.dumps(body), content_type="application/json", **auth
+        "/api/v1/enterprises/companies", json.dumps(body), content_type="application/json", **auth
     )
     assert created.status_code == 201 and created.json()["credit_code"] == good
     bad = {"name": "坏公司", "credit_code": good[:-1] + ("0" if good[-1] != "0" else "1")}
     refused = client.post(
-        "/api/v1/enterprises/companies/", json.dumps(bad), content_type="application/json", **auth
+        "/api/v1/enterprises/companies", json.dumps(bad), content_type="application/json", **auth
     )
     assert refused.status_code == 422
     assert "校验位错误" in refused.json()["errors"]["credit_code"][0]
@@ -138,13 +138,13 @@ def test_api_patch_with_null_for_a_list_or_required_field_names_the_field(world,
     client = client_for("operator")
     url = f"/api/v1/enterprises/companies/{company.pk}"
     before = (company.name, sorted(company.tags.values_list("pk", flat=True)))
-    for body in ({"tags": None}, {"name": None}):
+    for body in ({"tag_ids": None}, {"name": None}):
         refused = client.patch(url, json.dumps(body), content_type="application/json")
         assert refused.status_code == 422, refused.content
         assert list(refused.json()["errors"]) == list(body)
     company.refresh_from_db()
     assert (company.name, sorted(company.tags.values_list("pk", flat=True))) == before
-    emptied = client.patch(url, json.dumps({"tags": []}), content_type="application/json")
+    emptied = client.patch(url, json.dumps({"tag_ids": []}), content_type="application/json")
     assert emptied.status_code == 200 and emptied.json()["tags"] == []
 
 

@@ -155,7 +155,7 @@ def test_payment_and_reports_api(world, client_for):
     headers = api(client_for, world)
     lease = world.sample(Lease)
     created = client.post(
-        "/api/v1/leasing/payments/",
+        "/api/v1/leasing/payments",
         {"lease_id": lease.pk, "received_on": "2026-01-20", "amount": "500000"},
         content_type="application/json",
         **headers,
@@ -164,7 +164,7 @@ def test_payment_and_reports_api(world, client_for):
     assert created.json()["unapplied"] == "79541.67"  # 500,000 − 420,458.33 still open
     other = world.sample(Lease, "B")
     refused = client.post(
-        "/api/v1/leasing/payments/",
+        "/api/v1/leasing/payments",
         {"lease_id": other.pk, "received_on": "2026-01-20", "amount": "1"},
         content_type="application/json",
         **headers,

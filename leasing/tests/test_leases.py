@@ -163,7 +163,7 @@ def test_occupancy_api_contract_and_scope(world, client):
     assert body["leasable_area_m2"] == body["leased_area_m2"] == "1000.00"
     assert get("gov", "park=PA&date=2026-06-01").status_code == 200  # aggregate figures
     assert get("operator", "park=PB").status_code == 404
-    assert get("tenant", "park=PA").status_code == 403  # a tenant reads no park's figures
+    assert get("tenant", "park=PA").status_code == 403  # a tenant reads parks, not their figures
     assert get("operator", "park=PA&date=2026-13-01").status_code == 422
 
 

@@ -14,7 +14,7 @@ from spaces.testing import make_unit
 
 pytestmark = pytest.mark.django_db
 
-UNITS = "/api/v1/spaces/units/"
+UNITS = "/api/v1/spaces/units"
 
 
 def bearer(world, role):
@@ -43,7 +43,7 @@ def test_create_update_delete_unit_with_token(world, client):
     assert entries_for(unit).get().actor == world.users["operator"]
 
     patched = client.patch(
-        f"{UNITS}{unit.pk}",
+        f"{UNITS}/{unit.pk}",
         json.dumps({"list_rent": "4.5"}),
         content_type="application/json",
         **headers,
@@ -51,7 +51,7 @@ def test_create_update_delete_unit_with_token(world, client):
     assert patched.status_code == 200 and patched.json()["list_rent"] == "4.50"
     assert entries_for(unit).first().changes == {"list_rent": ["4.1", "4.5"]}
 
-    deleted = client.delete(f"{UNITS}{unit.pk}", **headers)
+    deleted = client.delete(f"{UNITS}/{unit.pk}", **headers)
     assert deleted.status_code == 204
     assert not Unit.objects.filter(pk=unit.pk).exists()
 
@@ -196,13 +196,13 @@ def test_revoked_token_is_refused(world, client):
 def test_record_history_api(world, client):
     unit = world.sample(Unit)
     client.patch(
-        f"{UNITS}{unit.pk}",
+        f"{UNITS}/{unit.pk}",
         json.dumps({"power_kva": "250"}),
         content_type="application/json",
         **bearer(world, "operator"),
     )
     url = f"/api/v1/audit/spaces/unit/{unit.pk}"
-    history = client.get(url, **bearer(world, "gov")).json()
+    history = client.get(url, **bearer(world, "gov")).json()["items"]
     assert history[0]["changes"] == {"power_kva": ["200", "250"]}
     assert history[0]["actor"] == "operator"
     other = f"/api/v1/audit/spaces/unit/{world.sample(Unit, 'B').pk}"
