@@ -63,6 +63,10 @@ class OfferedSpace:
     area_m2: Decimal
     uses: list[str]
 
+    @property
+    def use_labels(self) -> list[str]:
+        return [str(UnitUse(use).label) for use in self.uses]
+
 
 def offered_space(park: Any, day: Any) -> OfferedSpace:
     """Units of ``park`` that can be let on ``day`` (whoever asks: these are public facts)."""

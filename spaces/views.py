@@ -7,6 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.tables import Column
@@ -14,7 +15,7 @@ from core.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, Objec
 from spaces import filters, forms, services
 from spaces.choices import UnitStatus
 from spaces.models import Building, Floor, Park, Unit
-from spaces.selectors import area_breakdown, area_figures, stacking_plan
+from spaces.selectors import area_breakdown, area_figures, offered_space, stacking_plan
 
 
 def _crumbs(*pairs: tuple[Any, str | None]) -> list[tuple[Any, str | None]]:
@@ -40,9 +41,21 @@ class ParkDetail(ObjectDetailView):
     model = Park
     template_name = "spaces/park_detail.html"
     fields = ["code", "name", "kind", "address", "operator", "jurisdiction"]
-    tabs = [Tab("buildings", _("Buildings"), "spaces/partials/park_buildings.html")]
+    tabs = [
+        Tab(
+            "buildings",
+            _("Buildings"),
+            "spaces/partials/park_buildings.html",
+            visible=lambda user: Building.policy.allows_role(user, "view"),
+        )
+    ]
 
     def extra_context(self, request: HttpRequest, obj: Park) -> dict[str, Any]:
+        crumbs = _crumbs((_("Parks"), reverse("spaces:park_list")), (obj, None))
+        if not Unit.policy.allows_role(request.user, "view"):
+            # a tenant or fund manager reads the park's public facts: what it offers today
+            offered = offered_space(obj, timezone.localdate())
+            return {"offered": offered, "breadcrumbs": crumbs}
         return {
             "figures": area_figures(obj.units.all()),
             "breakdown": area_breakdown(obj.units.all()),

@@ -147,3 +147,17 @@ def test_export_contains_only_visible_units(world, client_for):
     response = client_for("operator").get(reverse("spaces:unit_export"))
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert [row[3] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["A-101"]
+
+
+def test_a_tenant_reads_a_parks_public_facts_not_its_figures(world, client_for):
+
+    park = world.sample(Park)
+    make_unit(world.sample(Floor), "A-990", area_m2=Decimal("321"))
+    page = client_for("tenant").get(f"/spaces/parks/{park.pk}/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert park.name in html and "今日可租面积" in html and "321" in html
+    assert "建筑面积" not in html and "?tab=buildings" not in html  # the operator's figures
+    assert client_for("tenant").get("/spaces/units/").status_code in (403, 404)
+    staff = client_for("operator").get(f"/spaces/parks/{park.pk}/").content.decode()
+    assert "建筑面积" in staff and "今日可租面积" not in staff
