@@ -1,14 +1,16 @@
 """Billing services: bills (账单) from the rent schedule, payments, credit notes, the deposit.
 
 The rules finance staff rely on:
-- every amount is whole 分 when it is written (the schedule rounds cumulatively, once);
+- every amount is whole 分 when it is written (each line is its exact amount rounded once);
 - an issued bill is never rewritten: when the terms of a signed lease change, each billed
   period is compared with the new schedule and the difference becomes a credit note (红字) or
   a supplementary bill; periods not billed yet simply follow the new terms;
 - a payment settles the oldest open bill of its lease first; what is left is the tenant's
   credit and settles the next bills as they are issued (an over-payment is never lost);
-- a payment may be back-dated: a settlement is dated by the later of the payment and the bill,
-  so the arrears aging on any past date sees what was really open then.
+- payments settle in the order the money arrived (payment date, then entry): a back-dated
+  payment re-derives the lease's settlements under its lock, so the aging and the rent roll of
+  any past date show what was really open then; a settlement is dated by the later of the
+  payment and the bill, and receipts never change.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Sequence
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from django.conf import settings
@@ -24,7 +27,7 @@ from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from core import audit
 from core.choices import AuditAction
@@ -33,13 +36,14 @@ from core.permissions import require
 from core.services import create_record
 from leasing.choices import InvoiceKind, LeaseState, LineKind, SettlementSource
 from leasing.models import DepositRelease, Invoice, InvoiceLine, Lease, Payment, Settlement
-from leasing.schedule import Period, period_starts
-from leasing.selectors import lease_schedule
+from leasing.schedule import YEAR_DAYS, Period, cents, period_starts
+from leasing.selectors import lease_schedule, terms_of
 
 __all__ = [
     "BILLED_STATES",
     "deposit_held",
     "deposit_release",
+    "deposit_top_up",
     "invoices_issue",
     "lease_reconcile",
     "payment_record",
@@ -110,8 +114,12 @@ def _bill(
 def _period_lines(period: Period) -> list[Line]:
     text = _period_text(period.start, period.end)
     lines: list[Line] = [
-        (LineKind.RENT, _printed(N_("Rent %(period)s"), period=text), period.rent),
-        (LineKind.FEE, _printed(N_("Management fee %(period)s"), period=text), period.fee),
+        (LineKind.RENT, _printed(gettext_noop("Rent %(period)s"), period=text), period.rent),
+        (
+            LineKind.FEE,
+            _printed(gettext_noop("Management fee %(period)s"), period=text),
+            period.fee,
+        ),
     ]
     return [line for line in lines if line[2]]
 
@@ -141,7 +149,7 @@ def invoices_issue(*, actor: Any, lease: Lease, on: datetime.date) -> list[Invoi
                 number=f"{lease.contract_no}-D",
                 issued_on=min(on, lease.start_on),
                 due_on=lease.start_on,
-                lines=[(LineKind.DEPOSIT, _printed(N_("Deposit")), schedule.deposit)],
+                lines=[(LineKind.DEPOSIT, _printed(gettext_noop("Deposit")), schedule.deposit)],
             )
         )
     for period in schedule.periods:
@@ -212,7 +220,9 @@ def lease_reconcile(*, actor: Any, lease: Lease, on: datetime.date) -> list[Invo
             lines = [
                 (
                     kind,
-                    _printed(N_("Correction of %(kind)s %(period)s"), kind=kind, period=text),
+                    _printed(
+                        gettext_noop("Correction of %(kind)s %(period)s"), kind=kind, period=text
+                    ),
                     diff,
                 )
                 for kind, diff in diffs
@@ -231,7 +241,7 @@ def lease_reconcile(*, actor: Any, lease: Lease, on: datetime.date) -> list[Invo
                     lines=lines,
                     period=(index, original.period_start, original.period_end),  # type: ignore[arg-type]
                     corrects=original,
-                    note=_printed(N_("Terms of the lease changed.")),
+                    note=_printed(gettext_noop("Terms of the lease changed.")),
                 )
             )
     _apply_credit(lease)
@@ -282,6 +292,31 @@ def _apply_credit(lease: Lease) -> None:
         Payment.objects.filter(pk=payment.pk).update(unapplied=payment.unapplied)
 
 
+def _rederive_settlements(lease: Lease) -> None:
+    """Undo the settlements made by payments and credit notes and make them again in the
+    order money arrived. Deposit offsets (at the end of a lease) are left as they are."""
+    undone = Settlement.objects.filter(
+        invoice__lease=lease, source__in=[SettlementSource.PAYMENT, SettlementSource.CREDIT]
+    )
+    by_bill: dict[int, Decimal] = defaultdict(Decimal)
+    by_payment: dict[int, Decimal] = defaultdict(Decimal)
+    by_note: dict[int, Decimal] = defaultdict(Decimal)
+    for s in undone:
+        by_bill[s.invoice_id] += s.amount
+        if s.payment_id:
+            by_payment[s.payment_id] += s.amount
+        if s.credit_note_id:
+            by_note[s.credit_note_id] += s.amount
+    undone.delete()
+    for pk, amount in by_bill.items():
+        Invoice.objects.filter(pk=pk).update(settled=F("settled") - amount)
+    for pk, amount in by_note.items():  # the credit a note had given is available again
+        Invoice.objects.filter(pk=pk).update(settled=F("settled") + amount)
+    for pk, amount in by_payment.items():
+        Payment.objects.filter(pk=pk).update(unapplied=F("unapplied") + amount)
+    _apply_credit(lease)
+
+
 @transaction.atomic
 def payment_record(*, actor: Any, payment: Payment) -> Payment:
     """Record money received against a lease; it settles the oldest open bills at once."""
@@ -295,9 +330,46 @@ def payment_record(*, actor: Any, payment: Payment) -> Payment:
     payment.receipt_no = f"{lease.contract_no}-R{lease.payments.count() + 1:02d}"
     payment.unapplied = payment.amount
     payment = create_record(actor=actor, instance=payment)
-    _apply_credit(lease)
+    arrived_later = lease.payments.filter(
+        received_on__gt=payment.received_on, settlements__isnull=False
+    )
+    if arrived_later.exists() and not DepositRelease.objects.filter(lease=lease).exists():
+        _rederive_settlements(lease)  # money that arrived earlier settles first
+    else:
+        _apply_credit(lease)
     payment.refresh_from_db()
     return payment
+
+
+@transaction.atomic
+def deposit_top_up(*, actor: Any, lease: Lease, on: datetime.date, area: Decimal) -> Invoice | None:
+    """An expansion's supplementary deposit: the deposit months of rent (365÷12) for the added
+    area at the price in force on the day the area is added; held until the end like the
+    first deposit. None when the lease takes no deposit."""
+    if not lease.deposit_months or area <= 0:
+        return None
+    price = terms_of(lease).price_on(on)
+    amount = cents(lease.deposit_months * price * Fraction(area) * YEAR_DAYS / 12)
+    bill = _bill(
+        actor,
+        lease,
+        kind=InvoiceKind.DEPOSIT,
+        number=_next_number(lease, InvoiceKind.DEPOSIT, "D"),
+        corrects=lease.invoices.filter(kind=InvoiceKind.DEPOSIT, corrects=None).first(),
+        issued_on=timezone.localdate(),
+        due_on=max(on, timezone.localdate()),
+        lines=[
+            (
+                LineKind.DEPOSIT,
+                _printed(
+                    gettext_noop("Supplementary deposit for %(area)s m² added"), area=f"{area:,.2f}"
+                ),
+                amount,
+            )
+        ],
+    )
+    _apply_credit(lease)
+    return bill
 
 
 def deposit_held(lease: Lease) -> Decimal:
@@ -323,8 +395,8 @@ def deposit_release(*, actor: Any, lease: Lease, on: datetime.date) -> DepositRe
     if DepositRelease.objects.filter(lease=lease).exists():
         raise ConflictError(_("The deposit of this lease has already been released."))
     held = deposit_held(lease)
-    deposit_bill = lease.invoices.filter(kind=InvoiceKind.DEPOSIT).first()
-    if deposit_bill is not None and deposit_bill.outstanding > 0:
+    unpaid = lease.invoices.filter(kind=InvoiceKind.DEPOSIT, settled__lt=F("amount"))
+    for deposit_bill in unpaid.order_by("id"):
         note = _bill(
             actor,
             lease,
@@ -335,7 +407,7 @@ def deposit_release(*, actor: Any, lease: Lease, on: datetime.date) -> DepositRe
             lines=[
                 (
                     LineKind.DEPOSIT,
-                    _printed(N_("Unpaid deposit cancelled")),
+                    _printed(gettext_noop("Unpaid deposit cancelled")),
                     -deposit_bill.outstanding,
                 )
             ],

@@ -97,8 +97,10 @@ class PaymentMethod(models.TextChoices):
 
 
 # Days past the due date (0 = due today): the arrears aging buckets finance staff report.
-AGING_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
-    ("d0_30", 0, 30),
+# Days past due (DESIGN: a bill is overdue from the day after its due date): key, from, to.
+AGING_BUCKETS: tuple[tuple[str, int | None, int | None], ...] = (
+    ("not_due", None, 0),
+    ("d1_30", 1, 30),
     ("d31_60", 31, 60),
     ("d61_90", 61, 90),
     ("d90_plus", 91, None),

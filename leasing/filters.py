@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from leasing.choices import InvoiceKind, InvoiceStatus, LeaseState
-from leasing.models import Invoice, Lease, Payment
+from leasing.models import Invoice, Lease, Payment, overdue_q
 from spaces.filters import filter_park_code
 
 __all__ = ["InvoiceFilter", "LeaseFilter", "PaymentFilter"]
@@ -64,7 +64,7 @@ class InvoiceFilter(df.FilterSet):
             return bills.filter(settled__gte=F("amount"))
         bills = bills.filter(settled__lt=F("amount"))
         if value == "overdue":
-            return bills.filter(due_on__lt=timezone.localdate())
+            return bills.filter(overdue_q(timezone.localdate()))
         return bills
 
 

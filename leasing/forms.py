@@ -118,6 +118,7 @@ class LeaseForm(ScopedModelForm):
 
 class TerminateForm(forms.Form):
     on = _date_field(_("terminated on"))
+    on.help_text = _("The first day without rent: no rent is charged from this day on.")
     reason = forms.CharField(label=_("termination reason"), max_length=300)
 
 

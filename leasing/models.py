@@ -38,6 +38,7 @@ __all__ = [
     "Payment",
     "RentFree",
     "Settlement",
+    "overdue_q",
 ]
 
 MONEY = [MinValueValidator(Decimal("0"))]
@@ -211,6 +212,13 @@ def _follow_lease(record: Any) -> None:
     record.park_id = record.lease.park_id
 
 
+def overdue_q(day: datetime.date) -> Q:
+    """The one definition of overdue (DESIGN → Money conventions): a bill is overdue from the
+    day after its due date. Bill status, filters, the aging, the dashboard and the risk factor
+    all ask here."""
+    return Q(due_on__lt=day)
+
+
 class Invoice(TimeStampedModel):
     """A bill (账单) to the tenant: a rent period, the deposit, a supplement or a credit note.
 
@@ -261,7 +269,10 @@ class Invoice(TimeStampedModel):
                 name="invoice_one_rent_bill_per_period",
             ),
             models.UniqueConstraint(
-                fields=["lease"], condition=Q(kind="deposit"), name="invoice_one_deposit_bill"
+                # one first deposit; an expansion's supplementary deposit names it in corrects
+                fields=["lease"],
+                condition=Q(kind="deposit", corrects__isnull=True),
+                name="invoice_one_deposit_bill",
             ),
         ]
         indexes = [
@@ -279,12 +290,16 @@ class Invoice(TimeStampedModel):
     def outstanding(self) -> Decimal:
         return self.amount - self.settled
 
+    def is_overdue_on(self, day: datetime.date) -> bool:
+        """See :func:`overdue_q`: the same rule for one bill."""
+        return self.due_on < day
+
     @property
     def status(self) -> InvoiceStatus:
         """Settled, open or overdue; a credit note is settled once all of it has been used."""
         if self.outstanding == 0:
             return InvoiceStatus.SETTLED
-        if self.kind != InvoiceKind.CREDIT and self.due_on < timezone.localdate():
+        if self.kind != InvoiceKind.CREDIT and self.is_overdue_on(timezone.localdate()):
             return InvoiceStatus.OVERDUE
         return InvoiceStatus.OPEN
 

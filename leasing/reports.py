@@ -89,15 +89,18 @@ class AgingReport(Report):
     template = "leasing/report_aging.html"
     form_class = AgingForm
     description = (
-        "Bills due on or before the date and open on it, per tenant or park, by days past due."
+        "Bills issued by the date and open on it, per tenant or park, by days past due (a bill "
+        "is overdue from the day after its due date)."
     )
     columns = [
         ReportColumn("name", gettext_lazy("Tenant")),
-        _money("d0_30", gettext_lazy("0–30 days")),
+        _money("not_due", gettext_lazy("Not yet due")),
+        _money("d1_30", gettext_lazy("1–30 days")),
         _money("d31_60", gettext_lazy("31–60 days")),
         _money("d61_90", gettext_lazy("61–90 days")),
         _money("d90_plus", gettext_lazy("Over 90 days")),
-        _money("total", gettext_lazy("Total (元)")),
+        _money("overdue", gettext_lazy("Overdue (元)")),
+        _money("total", gettext_lazy("Open (元)")),
         ReportColumn(
             "id", gettext_lazy("Id"), "int", in_sheet=False, description="The tenant's or park's id"
         ),
@@ -112,7 +115,7 @@ class AgingReport(Report):
         by = query.params.get("by") or "enterprise"
         rows = selectors.arrears_aging(query.scoped(Invoice.objects), query.day, by)
         items = [{**r, "id": r[f"{by}_id"], "name": r[f"{by}__name"]} for r in rows]
-        peak = max((r["total"] for r in rows), default=0)
+        peak = max((r["overdue"] for r in rows), default=0)
         return ReportResult(rows, items, {"by": by, "peak": peak})
 
 

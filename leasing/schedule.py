@@ -1,26 +1,33 @@
-"""The rent schedule (租金计划) of a lease, exact to the 分.
+"""The rent schedule (租金计划) of a lease, exact to the 分, under the money conventions
+(DESIGN → "Money conventions"; the product's 计租规则 page says the same in words).
 
-Everything is computed in exact Decimals from the terms and rounded (ROUND_HALF_UP) only when
-an amount becomes an invoice line. Lines are rounded cumulatively: a line is the rounded total
-up to its period minus the rounded total before it, so every line is whole 分 and the sum of
-the lines equals the exact total rounded once — for the by-days convention, the sum over
-every day of that day's rent.
-
-- Daily rent on a day = price (元/㎡/天) × escalation factor × contracted area that day, or 0 on a
-  rent-free day. The factor is (1 + p)^n, n = lease years reached from the escalation year on.
-- Convention "daily": a period's rent is the sum of its daily rents.
-- Convention "monthly": a full lease month (same area and factor all month, no free day)
-  costs price × factor × area × 365 ÷ 12; any other month costs the sum of its daily rents.
-- Management fee: 元/㎡/月 per full lease month; a broken month by days at fee × 12 ÷ 365.
-- Deposit: deposit months × price × area on the first day × 365 ÷ 12.
+- Months are counted from the start day as the Civil Code counts them (art. 202): month n ends
+  the day before day D of the month n months later (D = the start day), or on that month's last
+  day when it has no day D. So 31 Jan – 28 Feb is one whole month; a lease of whole months has
+  no stub period.
+- Every amount is an exact fraction (``fractions.Fraction``: no 28-digit Decimal in between);
+  each bill line is its exact amount rounded half-up to 分 once. Identical whole periods bill
+  identical amounts, and a period whose own terms did not change bills the same after a
+  re-plan.
+- Rent per unit span and lease month: price × escalation factor × area × 365 ÷ 12 for a whole
+  month under the monthly convention; × the days otherwise (a broken month: the unit's own span,
+  a rent-free span or a change cuts it). Whole and broken are decided per unit, so another
+  unit's change never re-prices it. The daily convention is always by days.
+- Management fee (元/㎡/月): a whole month of the unit is the fee × area; a broken one is
+  fee × 12 ÷ 365 × area per day. Rent-free days free the rent, not the fee.
+- Escalation is compound from the lease's anniversaries: factor (1 + p)^n, n = lease years
+  reached from the escalation year on; the escalated price is kept exact.
+- Deposit: months × price × starting area × 365 ÷ 12 (rent only).
 """
 
 from __future__ import annotations
 
 import datetime
+import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+from fractions import Fraction
 
 from core.dates import add_months
 
@@ -28,19 +35,51 @@ __all__ = [
     "Period",
     "Schedule",
     "Terms",
-    "add_months",
     "build_schedule",
-    "daily_rent",
+    "cents",
+    "lease_month_end",
+    "lease_month_start",
     "period_starts",
+    "shown_price",
 ]
 
 CENT = Decimal("0.01")
 DAY = datetime.timedelta(days=1)
-YEAR_DAYS = Decimal(365)
+YEAR_DAYS = 365
 
 
-def cents(value: Decimal) -> Decimal:
-    return value.quantize(CENT, ROUND_HALF_UP)
+def cents(value: Fraction | Decimal | int) -> Decimal:
+    """An exact amount rounded half-up (away from zero at a tie) to whole 分, once."""
+    hundredths = Fraction(value) * 100
+    whole = math.floor(abs(hundredths) + Fraction(1, 2))
+    return (Decimal(whole if hundredths >= 0 else -whole) / 100).quantize(CENT)
+
+
+def shown_price(price: Fraction) -> Decimal:
+    """An escalated price as pages show it: to the 分 when it is whole 分, else to 4 decimals
+    (the exact price stays in the arithmetic)."""
+    if (price * 100).denominator == 1:
+        return Decimal(price.numerator * 100 // price.denominator) / 100
+    four = math.floor(price * 10000 + Fraction(1, 2))
+    return Decimal(four) / 10000
+
+
+def lease_month_end(start: datetime.date, months: int) -> datetime.date:
+    """Last day of ``months`` lease months from ``start`` (Civil Code art. 202): the day before
+    the start day of the month ``months`` later, or that month's last day if it has no such
+    day (31 Jan + 1 month ends 28 Feb)."""
+    day = add_months(start, months)  # clamped to the month's last day
+    return day if day.day != start.day else day - DAY
+
+
+def lease_month_start(start: datetime.date, months: int) -> datetime.date:
+    """First day of lease month ``months`` (0-based)."""
+    return start if months == 0 else lease_month_end(start, months) + DAY
+
+
+def _overlap(a: datetime.date, b: datetime.date, c: datetime.date, d: datetime.date) -> int:
+    """Days in both [a, b] and [c, d]."""
+    return max(0, (min(b, d) - max(a, c)).days + 1)
 
 
 @dataclass(frozen=True)
@@ -55,58 +94,62 @@ class Terms:
     cycle_months: int = 3
     deposit_months: int = 0
     bill_days_ahead: int = 0
+    # one (first day, last day, area) per unit span: a unit is never in two spans at once
     spans: Sequence[tuple[datetime.date, datetime.date, Decimal]] = field(default_factory=list)
     free: Sequence[tuple[datetime.date, datetime.date]] = field(default_factory=list)
 
     def lease_year(self, day: datetime.date) -> int:
         year = max(1, day.year - self.start.year + 1)
-        while year > 1 and add_months(self.start, 12 * (year - 1)) > day:
+        while year > 1 and lease_month_start(self.start, 12 * (year - 1)) > day:
             year -= 1
-        while add_months(self.start, 12 * year) <= day:
+        while lease_month_start(self.start, 12 * year) <= day:
             year += 1
         return year
 
-    def factor(self, day: datetime.date) -> Decimal:
-        if not self.escalation_pct:
-            return Decimal(1)
+    def factor(self, day: datetime.date) -> Fraction:
+        """The escalation factor in force on ``day``, exact."""
         steps = self.lease_year(day) - self.escalation_from_year + 1
-        if steps <= 0:
-            return Decimal(1)
-        return (1 + self.escalation_pct / 100) ** steps
+        if not self.escalation_pct or steps <= 0:
+            return Fraction(1)
+        return (1 + Fraction(self.escalation_pct) / 100) ** steps
+
+    def price_on(self, day: datetime.date) -> Fraction:
+        return Fraction(self.price) * self.factor(day)
 
     def area(self, day: datetime.date) -> Decimal:
         return sum((a for s, e, a in self.spans if s <= day <= e), Decimal(0))
 
-    def is_free(self, day: datetime.date) -> bool:
-        return any(s <= day <= e for s, e in self.free)
-
-
-def daily_rent(terms: Terms, day: datetime.date) -> Decimal:
-    if terms.is_free(day):
-        return Decimal(0)
-    return terms.price * terms.factor(day) * terms.area(day)
-
-
-def _days(start: datetime.date, end: datetime.date) -> Iterator[datetime.date]:
-    day = start
-    while day <= end:
-        yield day
-        day += DAY
+    def free_days(self, first: datetime.date, last: datetime.date) -> int:
+        """Rent-free days in [first, last], each day once however many spans name it."""
+        days, reach = 0, first
+        for s, e in sorted(self.free):
+            s = max(s, reach)
+            days += _overlap(first, last, s, e)
+            reach = max(reach, e + DAY)
+        return days
 
 
 def _month_amounts(
-    terms: Terms, start: datetime.date, end: datetime.date, full: bool
-) -> tuple[Decimal, Decimal]:
-    """Exact rent and fee of one lease month (or the broken part of one)."""
-    days = list(_days(start, end))
-    by_days_rent = sum((daily_rent(terms, d) for d in days), Decimal(0))
-    by_days_fee = sum((terms.fee * 12 / YEAR_DAYS * terms.area(d) for d in days), Decimal(0))
-    uniform = full and len({(terms.area(d), terms.factor(d)) for d in days}) == 1
-    fee = terms.fee * terms.area(start) if uniform else by_days_fee
-    if terms.convention == "monthly" and uniform and not any(terms.is_free(d) for d in days):
-        rent = terms.price * terms.factor(start) * terms.area(start) * YEAR_DAYS / 12
-    else:
-        rent = by_days_rent
+    terms: Terms, m_start: datetime.date, m_end: datetime.date, cut: datetime.date
+) -> tuple[Fraction, Fraction]:
+    """Exact rent and fee of one lease month [m_start, m_end], counted up to ``cut`` (the
+    lease's last day or the period's end), unit span by unit span."""
+    price = terms.price_on(m_start)  # anniversaries fall on month starts: one price a month
+    month_days = (m_end - m_start).days + 1
+    rent = fee = Fraction(0)
+    for s, e, area in terms.spans:
+        first, last = max(s, m_start), min(e, m_end, cut)
+        if first > last:
+            continue
+        days = (last - first).days + 1
+        free = terms.free_days(first, last)
+        whole = days == month_days  # the unit holds the whole lease month
+        a = Fraction(area)
+        if terms.convention == "monthly" and whole and not free:
+            rent += price * a * YEAR_DAYS / 12
+        else:
+            rent += price * a * (days - free)
+        fee += Fraction(terms.fee) * a if whole else Fraction(terms.fee) * 12 / YEAR_DAYS * a * days
     return rent, fee
 
 
@@ -117,9 +160,10 @@ class Period:
     end: datetime.date
     bill_on: datetime.date  # issued this many days ahead of the period …
     due_on: datetime.date  # … and due on its first day (rent is paid in advance)
-    rent: Decimal  # 元, whole 分
+    rent: Decimal  # 元, whole 分: the exact rent rounded once
     fee: Decimal
-    exact_rent: Decimal
+    exact_rent: Fraction
+    exact_fee: Fraction
 
 
 @dataclass(frozen=True)
@@ -141,32 +185,31 @@ def period_starts(
 ) -> Iterator[datetime.date]:
     """The first day of each payment period of a term."""
     index = 0
-    while (day := add_months(start, index * cycle_months)) <= last_day:
+    while (day := lease_month_start(start, index * cycle_months)) <= last_day:
         yield day
         index += 1
 
 
+def deposit_for(terms: Terms, area: Decimal) -> Decimal:
+    """The deposit of ``area`` m² at the starting price: months × the monthly rent (365÷12)."""
+    return cents(terms.deposit_months * Fraction(terms.price) * Fraction(area) * YEAR_DAYS / 12)
+
+
 def build_schedule(terms: Terms) -> Schedule:
     periods = []
-    cum_rent = cum_fee = Decimal(0)
-    paid_rent = paid_fee = Decimal(0)
-    for index, start in enumerate(period_starts(terms.start, terms.last_day, terms.cycle_months)):
-        end = min(add_months(terms.start, (index + 1) * terms.cycle_months) - DAY, terms.last_day)
-        exact_rent = exact_fee = Decimal(0)
-        for month in range(index * terms.cycle_months, (index + 1) * terms.cycle_months):
-            m_start = add_months(terms.start, month)
+    cycle = terms.cycle_months
+    for index, start in enumerate(period_starts(terms.start, terms.last_day, cycle)):
+        end = min(lease_month_end(terms.start, (index + 1) * cycle), terms.last_day)
+        rent = fee = Fraction(0)
+        for month in range(index * cycle, (index + 1) * cycle):
+            m_start = lease_month_start(terms.start, month)
             if m_start > end:
                 break
-            m_full_end = add_months(terms.start, month + 1) - DAY
-            m_end = min(m_full_end, end)
-            rent, fee = _month_amounts(terms, m_start, m_end, full=m_end == m_full_end)
-            exact_rent += rent
-            exact_fee += fee
-        cum_rent += exact_rent
-        cum_fee += exact_fee
-        rent_line, fee_line = cents(cum_rent) - paid_rent, cents(cum_fee) - paid_fee
-        paid_rent += rent_line
-        paid_fee += fee_line
+            m_rent, m_fee = _month_amounts(
+                terms, m_start, lease_month_end(terms.start, month + 1), end
+            )
+            rent += m_rent
+            fee += m_fee
         periods.append(
             Period(
                 index + 1,
@@ -174,10 +217,10 @@ def build_schedule(terms: Terms) -> Schedule:
                 end,
                 start - datetime.timedelta(days=terms.bill_days_ahead),
                 start,
-                rent_line,
-                fee_line,
-                exact_rent,
+                cents(rent),
+                cents(fee),
+                rent,
+                fee,
             )
         )
-    deposit = cents(terms.deposit_months * terms.price * terms.area(terms.start) * YEAR_DAYS / 12)
-    return Schedule(periods, deposit)
+    return Schedule(periods, deposit_for(terms, terms.area(terms.start)))

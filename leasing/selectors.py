@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from django.db.models import (
@@ -25,9 +26,18 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from core.dates import add_months
 from leasing.choices import AGING_BUCKETS, InvoiceKind, LeaseState, SettlementSource
-from leasing.models import Invoice, Lease, LeaseUnit, Settlement
-from leasing.schedule import CENT, YEAR_DAYS, Schedule, Terms, add_months, build_schedule, cents
+from leasing.models import Invoice, Lease, LeaseUnit, Settlement, overdue_q
+from leasing.schedule import (
+    CENT,
+    YEAR_DAYS,
+    Schedule,
+    Terms,
+    build_schedule,
+    cents,
+    shown_price,
+)
 from spaces.choices import UnitStatus
 from spaces.models import Unit
 
@@ -163,7 +173,7 @@ def _open_on(invoices: QuerySet[Invoice], day: datetime.date) -> QuerySet[Invoic
 
 
 def _overdue_on(invoices: QuerySet[Invoice], day: datetime.date) -> QuerySet[Invoice]:
-    return _open_on(invoices, day).filter(due_on__lte=day)
+    return _open_on(invoices, day).filter(overdue_q(day))
 
 
 def overdue_total(invoices: QuerySet[Invoice], day: datetime.date) -> Decimal:
@@ -174,21 +184,27 @@ def overdue_total(invoices: QuerySet[Invoice], day: datetime.date) -> Decimal:
 def arrears_aging(
     invoices: QuerySet[Invoice], day: datetime.date, by: str = "enterprise"
 ) -> list[dict]:
-    """Overdue amounts on ``day`` per tenant (``by="enterprise"``) or per park, in the buckets
-    of days past due 0–30, 31–60, 61–90 and over 90; largest total first (one query)."""
+    """Open amounts on ``day`` per tenant (``by="enterprise"``) or per park, in the buckets
+    not yet due, 1–30, 31–60, 61–90 and over 90 days past due, with the overdue part and the
+    total; most overdue first (one query)."""
     group = {
         "enterprise": ("enterprise_id", "enterprise__name"),
         "park": ("park_id", "park__name"),
     }[by]
-    overdue = _overdue_on(invoices, day)
+    open_bills = _open_on(invoices, day)
     buckets = {}
     for key, low, high in AGING_BUCKETS:
-        window = Q(due_on__lte=day - datetime.timedelta(days=low))
+        window = Q()
+        if low is not None:
+            window &= Q(due_on__lte=day - datetime.timedelta(days=low))
         if high is not None:
             window &= Q(due_on__gte=day - datetime.timedelta(days=high))
         buckets[key] = Coalesce(Sum("open", filter=window), ZERO)
+    buckets["overdue"] = Coalesce(Sum("open", filter=overdue_q(day)), ZERO)
     rows = list(
-        overdue.values(*group).annotate(**buckets, total=Sum("open")).order_by("-total", group[1])
+        open_bills.values(*group)
+        .annotate(**buckets, total=Sum("open"))
+        .order_by("-overdue", "-total", group[1])
     )
     for row in rows:  # SQLite sums decimals as floats: back to whole 分
         for key in (*buckets, "total"):
@@ -284,7 +300,7 @@ def rent_roll(leases: QuerySet[Lease], day: datetime.date) -> list[RentRollRow]:
             escalation_pct=lease["escalation_pct"],
             escalation_from_year=lease["escalation_from_year"],
         )
-        price = lease["rent_per_m2_day"] * terms.factor(day)
+        price = terms.price_on(day)
         rows.append(
             RentRollRow(
                 lease_id=lease["pk"],
@@ -294,8 +310,8 @@ def rent_roll(leases: QuerySet[Lease], day: datetime.date) -> list[RentRollRow]:
                 end_on=lease["end_on"],
                 units="、".join(c for c, _a in own),
                 area_m2=area,
-                price=cents(price),
-                monthly_rent=cents(price * area * YEAR_DAYS / 12),
+                price=shown_price(price),
+                monthly_rent=cents(price * Fraction(area) * YEAR_DAYS / 12),
                 monthly_fee=cents(lease["fee_per_m2_month"] * area),
                 deposit=_whole(lease["deposit"]),
                 billed=_whole(lease["billed"]),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -133,8 +134,16 @@ def lease_terminate(*, actor: Any, lease: Lease, on: datetime.date, reason: str)
     lease_transition(actor=actor, lease=lease, action="terminate", comment=reason)
     lease.terminated_on, lease.termination_reason = on, reason
     lease.save(update_fields=["terminated_on", "termination_reason", "updated_at"])
+    # spans not started by then (an expansion dated later) go; the others end the day before
+    not_started = lease.lease_units.filter(start_on__gte=on)
+    dropped = [span.unit for span in not_started.select_related("unit")]
+    not_started.delete()
     lease.lease_units.filter(end_on__gte=on).update(end_on=on - DAY)
     _mark_units(actor, lease, leased=False)
+    for unit in dropped:
+        unit_update(
+            actor=actor, instance=unit, data={"status": UnitStatus.VACANT, "available_from": None}
+        )
     audit.record(
         actor=actor,
         instance=lease,
@@ -218,6 +227,9 @@ def lease_change_units(
         comment=_("Units changed from %(on)s.") % {"on": on.isoformat()},
     )
     billing.lease_reconcile(actor=actor, lease=lease, on=timezone.localdate())
+    billing.deposit_top_up(
+        actor=actor, lease=lease, on=on, area=sum((u.area_m2 for u in locked), Decimal(0))
+    )
     return lease
 
 

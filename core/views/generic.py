@@ -251,6 +251,8 @@ class ObjectEditView(ScopedView):
     """Create (no pk) or change (pk) through the app's services; errors inline on the form."""
 
     template_name = "core/object_edit.html"
+    # (label, URL name) of a page that explains the rules behind the form, linked over it
+    help_link: ClassVar[tuple[Any, str] | None] = None
     form_class: ClassVar[type[forms.ModelForm]]
     create: ClassVar[Callable[..., Any]]
     update: ClassVar[Callable[..., Any]]
@@ -293,6 +295,9 @@ class ObjectEditView(ScopedView):
                 "form": form,
                 "object": obj if obj.pk else None,
                 "cancel_url": self.url("detail", obj.pk) if obj.pk else self.url("list"),
+                "help_link": (self.help_link[0], reverse(self.help_link[1]))
+                if self.help_link
+                else None,
             },
         )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.http import Http404
@@ -130,19 +131,42 @@ def test_a_payment_cannot_be_dated_in_the_future_or_recorded_by_a_tenant(world, 
 @pytest.mark.django_db
 def test_aging_buckets_by_days_past_due(world, lease):
     billing.invoices_issue(actor=world.users["operator"], lease=lease, on=day(2026, 7, 1))
-    # deposit and P01 due 2026-01-01, P02 due 04-01, P03 due 07-01
+    # P01 (30,000 + 1,000 fee... see the schedule) and the deposit due 2026-01-01, P02 due
+    # 04-01, P03 due 07-01; P01 is issued 15 days ahead, on 2025-12-17
     invoices = Invoice.objects.filter(lease=lease)
 
     def aging(on):
         (row,) = arrears_aging(invoices, on)
-        return [row[k] for k in ("d0_30", "d31_60", "d61_90", "d90_plus", "total")]
+        keys = ("not_due", "d1_30", "d31_60", "d61_90", "d90_plus", "overdue", "total")
+        return [row[k] for k in keys]
 
-    # On 2026-01-31 the January bills are 30 days late: still the first bucket; a day later not.
-    assert aging(day(2026, 1, 31)) == [D("39125.00"), 0, 0, 0, D("39125.00")]
-    assert aging(day(2026, 2, 1)) == [0, D("39125.00"), 0, 0, D("39125.00")]
-    assert aging(day(2026, 4, 1)) == [D("30300.00"), 0, D("39125.00"), 0, D("69425.00")]
-    assert aging(day(2026, 4, 2))[3] == D("39125.00")  # 91 days: over 90
-    assert arrears_aging(invoices, day(2025, 12, 31)) == []  # nothing due yet
+    jan = D("39125.00")  # the deposit and P01
+    # due on 1 January: not overdue that day, 1 day overdue the next (DESIGN: from the day
+    # after the due date)
+    assert aging(day(2026, 1, 1)) == [jan, 0, 0, 0, 0, 0, jan]
+    assert aging(day(2026, 1, 2)) == [0, jan, 0, 0, 0, jan, jan]
+    assert aging(day(2026, 1, 31)) == [0, jan, 0, 0, 0, jan, jan]  # 30 days past due
+    assert aging(day(2026, 2, 1)) == [0, 0, jan, 0, 0, jan, jan]  # 31
+    assert aging(day(2026, 4, 1)) == [D("30300.00"), 0, 0, jan, 0, jan, D("69425.00")]
+    assert aging(day(2026, 4, 2))[4] == jan  # 91 days: over 90
+    (early,) = arrears_aging(invoices, day(2025, 12, 31))  # P01 issued, nothing due yet
+    assert early["not_due"] == early["total"] == D("30000.00") and early["overdue"] == 0
+
+
+@pytest.mark.django_db
+def test_one_definition_of_overdue_for_status_filter_and_aging(world, lease):
+    from leasing.filters import InvoiceFilter
+
+    billing.invoices_issue(actor=world.users["operator"], lease=lease, on=day(2026, 1, 1))
+    p01 = Invoice.objects.get(number="B-1-P01")
+    invoices = Invoice.objects.filter(lease=lease)
+    for today, overdue in ((day(2026, 1, 1), False), (day(2026, 1, 2), True)):
+        with mock.patch("django.utils.timezone.localdate", return_value=today):
+            assert (p01.status == "overdue") is overdue
+            listed = InvoiceFilter({"status": "overdue"}, queryset=invoices).qs
+            assert (p01 in listed) is overdue
+            (row,) = arrears_aging(invoices, today)
+            assert (row["overdue"] > 0) is overdue
 
 
 @pytest.mark.django_db
@@ -344,3 +368,85 @@ def test_credit_left_at_the_end_is_refunded_with_the_deposit(world, lease):
     payment.refresh_from_db()
     assert payment.unapplied == 0
     assert all(i.outstanding == 0 for i in Invoice.objects.filter(lease=lease))
+
+
+# --- the money conventions on signed leases (DESIGN → "Money conventions") -----------------
+@pytest.mark.django_db
+def test_a_back_dated_payment_entered_after_a_later_one_settles_first(world, lease):
+    billing.invoices_issue(actor=world.users["operator"], lease=lease, on=day(2026, 4, 1))
+    # deposit 9,125 and P01 30,000 due 1 Jan; P02 30,300 due 1 Apr (issued 17 Mar)
+    later = pay(world, lease, "39125", day(2026, 4, 5))
+    earlier = pay(world, lease, "30300", day(2026, 2, 1))  # entered last, arrived first
+    (row,) = arrears_aging(Invoice.objects.filter(lease=lease), day(2026, 3, 31))
+    # on 31 March the 1 February money had settled the deposit and 21,175 of P01
+    assert row["overdue"] == D("8825.00") and row["not_due"] == D("30300.00")
+    earlier_settled = {s.on for s in earlier.settlements.all()}
+    assert earlier_settled == {day(2026, 2, 1)}
+    later.refresh_from_db()
+    earlier.refresh_from_db()
+    assert (later.receipt_no, later.amount, later.unapplied) == ("B-1-R01", D("39125"), 0)
+    assert (earlier.receipt_no, earlier.unapplied) == ("B-1-R02", 0)
+    assert {n: s for n, (_a, s) in bills(lease).items()} == {
+        "B-1-D": D("9125.00"),
+        "B-1-P01": D("30000.00"),
+        "B-1-P02": D("30300.00"),
+    }
+
+
+@pytest.mark.django_db
+def test_termination_before_a_later_expansion_starts_removes_its_span(world, lease):
+    operator = world.users["operator"]
+    extra = make_unit(world.sample(Floor), "BILL-9", area_m2=D(40))
+    services.lease_change_units(actor=operator, lease=lease, on=day(2026, 9, 1), add=[extra])
+    services.lease_terminate(actor=operator, lease=lease, on=day(2026, 6, 1), reason="搬迁")
+    lease.refresh_from_db()
+    assert lease.state == "terminated"
+    assert not lease.lease_units.filter(unit=extra).exists()
+    assert lease.lease_units.get().end_on == day(2026, 5, 31)
+    extra.refresh_from_db()
+    assert extra.status == "vacant"
+
+
+@pytest.mark.django_db
+def test_an_expansion_bills_a_supplementary_deposit_for_the_added_area(world, lease):
+    operator = world.users["operator"]
+    billing.invoices_issue(actor=operator, lease=lease, on=day(2026, 1, 1))
+    extra = make_unit(world.sample(Floor), "BILL-3", area_m2=D(50))
+    services.lease_change_units(actor=operator, lease=lease, on=day(2026, 3, 1), add=[extra])
+    top_up = Invoice.objects.get(lease=lease, kind=InvoiceKind.DEPOSIT, corrects__isnull=False)
+    assert top_up.amount == D("4562.50")  # 1 month × 3.00 × 50 m² × 365 ÷ 12
+    assert top_up.corrects.number == "B-1-D" and top_up.number == "B-1-D02"
+    pay(world, lease, "100000", day(2026, 3, 2))
+    assert billing.deposit_held(lease) == D("9125.00") + D("4562.50")
+
+
+@pytest.mark.django_db
+def test_a_replan_touches_only_the_periods_whose_terms_changed(world):
+    operator = world.users["operator"]
+    unit = make_unit(world.sample(Floor), "BILL-M", area_m2=D(1000))
+    lease = services.lease_create(
+        actor=operator,
+        lease=Lease(
+            contract_no="M-1",
+            enterprise=world.sample(Enterprise),
+            park=world.sample(Park),
+            start_on=day(2026, 1, 1),
+            end_on=day(2026, 12, 31),
+            rent_per_m2_day=D("3.29"),
+            convention="monthly",
+            deposit_months=0,
+            payment_cycle_months=1,
+            bill_days_ahead=0,
+        ),
+        units=[unit],
+    )
+    Lease.objects.filter(pk=lease.pk).update(state="active")
+    lease.refresh_from_db()
+    issued = billing.invoices_issue(actor=operator, lease=lease, on=day(2026, 6, 1))
+    assert {i.amount for i in issued} == {D("100070.83")}  # six identical whole months
+    services.lease_add_rent_free(
+        actor=operator, lease=lease, start=day(2026, 5, 10), end=day(2026, 5, 12), reason="施工"
+    )
+    (note,) = Invoice.objects.filter(lease=lease, kind__in=[InvoiceKind.CREDIT, "adjustment"])
+    # May becomes a broken month: 28 paying days × 3,290 = 92,120 instead of 100,070.83
+    assert (note.corrects.number, note.amount) == ("M-1-P05", D("-7950.83"))

@@ -171,7 +171,7 @@ def test_payment_and_reports_api(world, client_for):
     )
     assert refused.status_code == 422 and "lease_id" in refused.content.decode()
     aging = client.get("/api/v1/leasing/aging?date=2026-01-19", **headers).json()
-    assert aging["items"][0]["d0_30"] == "420458.33"  # open the day before the payment…
+    assert aging["items"][0]["d1_30"] == "420458.33"  # overdue the day before the payment…
     assert aging["items"][0]["id"] == lease.enterprise_id and aging["next"] is None
     assert aging["totals"]["total"] == "420458.33"
     aging = client.get("/api/v1/leasing/aging?date=2026-01-20", **headers).json()

@@ -1,24 +1,92 @@
-"""Rent schedule arithmetic: exact to the 分 (property-based), proration, rent-free periods,
-escalation anniversaries, the monthly 365/12 convention."""
+"""The rent schedule under the money conventions (DESIGN → "Money conventions").
+
+The property test compares the schedule with an oracle written here, independently of
+``leasing.schedule``: it walks the lease day by day with exact fractions, finds month ends with
+``calendar`` as the Civil Code counts them, decides whole or broken month unit by unit, and
+rounds each line once. The named tests pin one convention each, with figures worked by hand.
+"""
 
 from __future__ import annotations
 
+import calendar
 import datetime
+import math
 from decimal import Decimal
+from fractions import Fraction
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from leasing.schedule import Terms, add_months, build_schedule, cents, daily_rent
+from leasing.schedule import Terms, build_schedule, lease_month_end
 
 D = Decimal
 DAY = datetime.timedelta(days=1)
 
 
-def days(start, end):
-    while start <= end:
-        yield start
-        start += DAY
+# --- the oracle ---------------------------------------------------------------------------
+def oracle_month_end(start: datetime.date, n: int) -> datetime.date:
+    """Art. 202: n months from ``start`` end the day before day D of the month n later, or on
+    that month's last day when it has no day D."""
+    month0 = start.month - 1 + n
+    year, month = start.year + month0 // 12, month0 % 12 + 1
+    last = calendar.monthrange(year, month)[1]
+    if start.day > last:
+        return datetime.date(year, month, last)
+    return datetime.date(year, month, start.day) - DAY
+
+
+def oracle_month_start(start: datetime.date, n: int) -> datetime.date:
+    return start if n == 0 else oracle_month_end(start, n) + DAY
+
+
+def half_up(x: Fraction) -> Decimal:
+    n = math.floor(abs(x) * 100 + Fraction(1, 2))
+    return D(n if x >= 0 else -n) / 100
+
+
+def oracle(terms: Terms) -> list[tuple[datetime.date, datetime.date, Decimal, Decimal]]:
+    """(start, end, rent, fee) of each period, day by day."""
+    free_days = {
+        s + datetime.timedelta(days=i) for s, e in terms.free for i in range((e - s).days + 1)
+    }
+    price, pct = Fraction(terms.price), Fraction(terms.escalation_pct) / 100
+    out = []
+    n = 0
+    while (p_start := oracle_month_start(terms.start, n)) <= terms.last_day:
+        p_end = min(oracle_month_end(terms.start, n + terms.cycle_months), terms.last_day)
+        rent = fee = Fraction(0)
+        for m in range(n, n + terms.cycle_months):
+            m_start, m_end = (
+                oracle_month_start(terms.start, m),
+                oracle_month_end(terms.start, m + 1),
+            )
+            if m_start > p_end:
+                break
+            year = m // 12 + 1  # lease year of this month
+            steps = max(0, year - terms.escalation_from_year + 1)
+            day_price = price * (1 + pct) ** steps
+            month = [
+                m_start + datetime.timedelta(days=i) for i in range((m_end - m_start).days + 1)
+            ]
+            for s, e, area in terms.spans:
+                held = [d for d in month if s <= d <= e and d <= p_end]
+                if not held:
+                    continue
+                whole = len(held) == len(month)
+                paying = [d for d in held if d not in free_days]
+                a = Fraction(area)
+                if terms.convention == "monthly" and whole and len(paying) == len(held):
+                    rent += day_price * a * 365 / 12
+                else:
+                    rent += day_price * a * len(paying)
+                fee += (
+                    Fraction(terms.fee) * a
+                    if whole
+                    else Fraction(terms.fee) * 12 / 365 * a * len(held)
+                )
+        out.append((p_start, p_end, half_up(rent), half_up(fee)))
+        n += terms.cycle_months
+    return out
 
 
 @st.composite
@@ -26,23 +94,27 @@ def leases(draw):
     start = draw(
         st.dates(min_value=datetime.date(2020, 1, 1), max_value=datetime.date(2030, 12, 31))
     )
-    length = draw(st.integers(min_value=0, max_value=3 * 365))
-    last = start + datetime.timedelta(days=length)
-    price = D(draw(st.integers(min_value=1, max_value=1500))) / 100
+    if draw(st.booleans()):  # whole months, often from a month end or 29 February
+        last = oracle_month_end(start, draw(st.integers(1, 40)))
+    else:
+        last = start + datetime.timedelta(days=draw(st.integers(0, 3 * 365)))
+    length = (last - start).days
     area = D(draw(st.integers(min_value=100, max_value=500000))) / 100
     spans = [(start, last, area)]
-    if draw(st.booleans()) and length > 10:  # an expansion from some day on
-        extra_from = start + datetime.timedelta(days=draw(st.integers(1, length)))
-        spans.append((extra_from, last, D(draw(st.integers(100, 100000))) / 100))
+    if draw(st.booleans()) and length > 10:  # another unit, added later, maybe given back
+        first = start + datetime.timedelta(days=draw(st.integers(1, length)))
+        end = first + datetime.timedelta(days=draw(st.integers(0, (last - first).days)))
+        spans.append((first, end, D(draw(st.integers(100, 100000))) / 100))
     free = []
-    for _ in range(draw(st.integers(0, 3))):
+    for _ in range(draw(st.integers(0, 3))):  # rent-free spans, possibly overlapping
         a = start + datetime.timedelta(days=draw(st.integers(0, length)))
-        b = a + datetime.timedelta(days=draw(st.integers(0, 90)))
-        free.append((a, b))
+        free.append((a, min(last, a + datetime.timedelta(days=draw(st.integers(0, 90))))))
     return Terms(
         start=start,
         last_day=last,
-        price=price,
+        price=D(draw(st.integers(min_value=1, max_value=1500))) / 100,
+        fee=D(draw(st.integers(min_value=0, max_value=3000))) / 100,
+        convention=draw(st.sampled_from(["daily", "monthly"])),
         spans=spans,
         free=free,
         escalation_pct=D(draw(st.integers(0, 800))) / 100,
@@ -51,94 +123,121 @@ def leases(draw):
     )
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(leases())
-def test_daily_schedule_total_is_the_sum_of_daily_rents_to_the_fen(terms):
+def test_the_schedule_is_the_oracle_line_by_line(terms):
     schedule = build_schedule(terms)
-    exact = sum((daily_rent(terms, d) for d in days(terms.start, terms.last_day)), D(0))
-    assert schedule.total_rent == cents(exact)
-    assert all(p.rent == p.rent.quantize(D("0.01")) and p.rent >= 0 for p in schedule.periods)
-    # periods tile the lease with no gap and no overlap
-    assert schedule.periods[0].start == terms.start
-    assert schedule.periods[-1].end == terms.last_day
-    for before, after in zip(schedule.periods, schedule.periods[1:], strict=False):
-        assert after.start == before.end + DAY
+    got = [(p.start, p.end, p.rent, p.fee) for p in schedule.periods]
+    assert got == oracle(terms)
+    assert schedule.total_rent == sum((p.rent for p in schedule.periods), D(0))
 
 
-def test_a_partial_period_is_prorated_by_days():
-    terms = Terms(
-        start=datetime.date(2026, 1, 1),
-        last_day=datetime.date(2026, 2, 10),
-        price=D("3.20"),
-        spans=[(datetime.date(2026, 1, 1), datetime.date(2026, 2, 10), D(1000))],
-        cycle_months=3,
+# --- one convention each ------------------------------------------------------------------
+def _terms(start, last, price="3.00", area="1000", **kw):
+    spans = kw.pop("spans", None) or [(start, last, D(area))]
+    return Terms(start=start, last_day=last, price=D(price), spans=spans, **kw)
+
+
+def test_months_are_counted_as_the_civil_code_counts_them():
+    jan31 = datetime.date(2026, 1, 31)
+    assert lease_month_end(jan31, 1) == datetime.date(2026, 2, 28)  # Feb has no 31st
+    assert lease_month_end(jan31, 2) == datetime.date(2026, 3, 30)
+    assert lease_month_end(datetime.date(2028, 2, 29), 12) == datetime.date(2029, 2, 28)
+    assert lease_month_end(datetime.date(2028, 2, 29), 1) == datetime.date(2028, 3, 28)
+
+
+def test_31_january_to_28_february_is_one_whole_month_without_a_stub():
+    terms = _terms(
+        datetime.date(2026, 1, 31), datetime.date(2026, 2, 28), convention="monthly", cycle_months=1
     )
     (only,) = build_schedule(terms).periods
-    assert only.rent == D("3.20") * 1000 * 41  # 31 + 10 days
+    assert only.rent == D("91250.00")  # 3 × 1000 × 365 ÷ 12, not 28 days + a 1-day bill
 
 
-def test_rent_free_days_charge_nothing_else_does():
+def test_a_year_from_29_february_is_twelve_equal_months():
+    start = datetime.date(2028, 2, 29)
+    terms = _terms(start, lease_month_end(start, 12), convention="monthly", cycle_months=1)
+    periods = build_schedule(terms).periods
+    assert len(periods) == 12 and {p.rent for p in periods} == {D("91250.00")}
+    assert periods[-1].end == datetime.date(2029, 2, 28)
+
+
+def test_an_expansion_on_the_16th_leaves_the_other_units_month_whole():
+    start, last = datetime.date(2026, 3, 1), datetime.date(2026, 3, 31)
+    mid = datetime.date(2026, 3, 16)
+    terms = _terms(
+        start,
+        last,
+        spans=[(start, last, D(1000)), (mid, last, D(200))],
+        convention="monthly",
+        fee=D(10),
+        cycle_months=1,
+    )
+    (march,) = build_schedule(terms).periods
+    # unit 1: a whole month (91,250); unit 2: 16 days by days (3 × 200 × 16 = 9,600)
+    assert march.rent == D("100850.00")
+    # fee: 10 × 1000 for the whole month; 10 × 12 ÷ 365 × 200 × 16 for the broken one
+    assert march.fee == D("10000.00") + D("1052.05")
+
+
+def test_each_line_is_its_exact_amount_rounded_half_up_once():
+    start = datetime.date(2026, 4, 1)
+    terms = _terms(
+        start,
+        datetime.date(2026, 4, 30),
+        price="3.00",
+        area="329.30",
+        convention="monthly",
+        cycle_months=1,
+    )
+    (april,) = build_schedule(terms).periods
+    assert april.rent == D("30048.63")  # exactly 30,048.625 owed: the tie goes up
+
+
+def test_identical_whole_months_bill_identical_amounts():
+    start = datetime.date(2026, 1, 1)
+    terms = _terms(
+        start, datetime.date(2026, 3, 31), price="3.29", convention="monthly", cycle_months=1
+    )
+    rents = [p.rent for p in build_schedule(terms).periods]
+    assert rents == [D("100070.83")] * 3  # 3.29 × 1000 × 365 ÷ 12 = 100,070.833…
+
+
+def test_escalation_is_compound_from_the_anniversaries_and_kept_exact():
+    start = datetime.date(2025, 7, 15)
+    terms = _terms(
+        start,
+        datetime.date(2028, 7, 14),
+        price="3",
+        area="1",
+        escalation_pct=D(5),
+        cycle_months=12,
+    )
+    assert terms.price_on(datetime.date(2026, 7, 14)) == 3
+    assert terms.price_on(datetime.date(2026, 7, 15)) == Fraction("3.15")
+    assert terms.price_on(datetime.date(2027, 7, 15)) == Fraction("3.3075")
+    years = build_schedule(terms).periods
+    # the third year has 29 February 2028: 366 × 3.3075 = 1,210.545
+    assert [p.rent for p in years] == [D(3 * 365), D("1149.75"), D("1210.55")]
+
+
+def test_rent_free_days_free_the_rent_not_the_fee():
     start = datetime.date(2026, 3, 1)
-    terms = Terms(
-        start=start,
-        last_day=datetime.date(2026, 5, 31),
-        price=D("4"),
-        spans=[(start, datetime.date(2026, 5, 31), D(100))],
+    terms = _terms(
+        start,
+        datetime.date(2026, 5, 31),
+        price="4",
+        area="100",
+        fee=D(10),
         free=[(start, datetime.date(2026, 3, 31))],
         cycle_months=1,
     )
-    assert [p.rent for p in build_schedule(terms).periods] == [D(0), D(12000), D(12400)]
-
-
-def test_escalation_starts_on_the_anniversary():
-    start = datetime.date(2025, 7, 15)
-    terms = Terms(
-        start=start,
-        last_day=datetime.date(2028, 7, 14),
-        price=D(3),
-        spans=[(start, datetime.date(2028, 7, 14), D(1))],
-        escalation_pct=D(5),
-        escalation_from_year=2,
-    )
-    assert daily_rent(terms, datetime.date(2026, 7, 14)) == D(3)
-    assert daily_rent(terms, datetime.date(2026, 7, 15)) == D("3.15")
-    assert daily_rent(terms, datetime.date(2027, 7, 15)) == D("3.3075")
-    later = Terms(**{**terms.__dict__, "escalation_from_year": 3})
-    assert daily_rent(later, datetime.date(2026, 7, 15)) == D(3)
-    assert daily_rent(later, datetime.date(2027, 7, 15)) == D("3.15")
-
-
-def test_monthly_convention_full_months_and_broken_month():
-    start = datetime.date(2026, 2, 1)
-    terms = Terms(
-        start=start,
-        last_day=datetime.date(2026, 4, 10),
-        price=D("3.00"),
-        spans=[(start, datetime.date(2026, 4, 10), D(1000))],
-        convention="monthly",
-        cycle_months=3,
-        fee=D(12),
-    )
-    (period,) = build_schedule(terms).periods
-    # February and March: 3 × 1000 × 365 / 12 = 91,250 each; 10 days of April by days
-    assert period.rent == D(91250) * 2 + D(3) * 1000 * 10
-    # fee: two full months at 12 元/㎡/月, 10 days at 12 × 12 / 365
-    assert period.fee == cents(D(12) * 1000 * 2 + D(12) * 12 / 365 * 1000 * 10)
-
-
-def test_month_ends_clip_to_shorter_months():
-    assert add_months(datetime.date(2026, 1, 31), 1) == datetime.date(2026, 2, 28)
-    assert add_months(datetime.date(2024, 1, 31), 1) == datetime.date(2024, 2, 29)
-    assert add_months(datetime.date(2026, 11, 30), 3) == datetime.date(2027, 2, 28)
+    periods = build_schedule(terms).periods
+    assert [p.rent for p in periods] == [D(0), D(12000), D(12400)]
+    assert [p.fee for p in periods] == [D(1000)] * 3
 
 
 def test_deposit_is_months_of_rent_at_the_start():
     start = datetime.date(2026, 1, 1)
-    terms = Terms(
-        start=start,
-        last_day=datetime.date(2026, 12, 31),
-        price=D("3.30"),
-        spans=[(start, datetime.date(2026, 12, 31), D(1500))],
-        deposit_months=1,
-    )
-    assert build_schedule(terms).deposit == D("150562.50")  # 3.3 × 1500 × 365 / 12
+    terms = _terms(start, datetime.date(2026, 12, 31), price="3.30", area="1500", deposit_months=1)
+    assert build_schedule(terms).deposit == D("150562.50")  # 3.3 × 1500 × 365 ÷ 12

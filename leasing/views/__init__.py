@@ -1,13 +1,23 @@
 """Leasing pages: leases, bills and payments, and the leasing reports."""
 
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.urls import path
+from django.views.generic import TemplateView
 
 from core.views.reports import report_urls
 from leasing.reports import REPORTS
 from leasing.views import billing, leases
 
+
+class RulesView(LoginRequiredMixin, TemplateView):
+    """计租规则: the money conventions in words, for everyone who reads a lease or a bill."""
+
+    template_name = "leasing/rules.html"
+
+
 app_name = "leasing"
 urlpatterns = [
+    path("rules/", RulesView.as_view(), name="rules"),
     path("leases/", leases.LeaseList.as_view(), name="lease_list"),
     path("leases/add/", leases.LeaseEdit.as_view(), name="lease_add"),
     path("leases/<int:pk>/", leases.LeaseDetail.as_view(), name="lease_detail"),

@@ -77,6 +77,7 @@ def _create(*, actor: Any, instance: Lease, units: Any, rent_free: Any) -> Lease
 class LeaseEdit(ObjectEditView):
     model = Lease
     form_class = forms.LeaseForm
+    help_link = (_("Billing rules"), "leasing:rules")
     create = _create
     update = services.lease_update
 
