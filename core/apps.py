@@ -7,4 +7,7 @@ class CoreConfig(ParkOpsApp):
     name = "core"
     api = "core.api.routes"
     verbose_name = _("Platform")
-    nav = [{"label": _("Users"), "url": "core:user_list", "model": "core.User"}]
+    nav = [
+        {"label": _("Users"), "url": "core:user_list", "model": "core.User"},
+        {"label": _("Operators"), "url": "core:operator_list", "model": "core.Operator"},
+    ]

@@ -20,7 +20,13 @@ DEMO_PASSWORD = "parkops-demo"  # printed by `make run`; change it before real u
 def load(ctx: dict[str, Any]) -> None:
     jurisdiction, _ = Jurisdiction.objects.get_or_create(code="HD", defaults={"name": "海淀区"})
     operator, _ = Operator.objects.get_or_create(
-        code="JXKC", defaults={"name": "京西科创园区运营有限公司"}
+        code="JXKC",
+        defaults={
+            "name": "京西科创园区运营有限公司",
+            "account_name": "京西科创园区运营有限公司",
+            "bank_name": "招商银行北京海淀支行",
+            "bank_account": "1109 0812 3410 888",
+        },
     )
     admin = User.objects.filter(username="admin").first() or user_create(
         actor=None,

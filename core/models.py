@@ -14,6 +14,7 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as AuthUserManager
 from django.core.cache import caches
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -64,9 +65,25 @@ class Operator(TimeStampedModel):
 
     code = models.CharField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=100)
+    # 收款账户: printed on every bill and collection notice of the operator's parks
+    account_name = models.CharField(_("account name"), max_length=100, blank=True)
+    bank_name = models.CharField(
+        _("bank"), max_length=100, blank=True, help_text=_("Bank and branch, e.g. 招商银行北京分行")
+    )
+    bank_account = models.CharField(
+        _("bank account number"),
+        max_length=40,
+        blank=True,
+        validators=[
+            RegexValidator(r"^[0-9 ]{8,40}$", _("Digits only (spaces allowed), 8 to 40 of them."))
+        ],
+    )
 
     objects = RestrictedQuerySet.as_manager()
-    policy = Policy(grants={Role.OPERATOR: READ, Role.FUND: READ}, operator="")
+    # operator staff keep their own operator's collection account
+    policy = Policy(
+        grants={Role.OPERATOR: frozenset({"view", "change"}), Role.FUND: READ}, operator=""
+    )
 
     class Meta:
         verbose_name = _("operator")

@@ -23,8 +23,9 @@ def _import(job: BackgroundJob) -> JobOutcome:
     template = imports.template_for(job.kind)
     plan = imports.apply_import(template, bytes(job.payload), actor=job.user, progress=job.advance)
     if not plan.ok:
+        row_word = _("Row")
         problems = [
-            f"{_('Row')} {r.row} {col}: {reason}" for r in plan.rows for col, reason in r.errors
+            f"{row_word} {r.row} {col}: {reason}" for r in plan.rows for col, reason in r.errors
         ]
         return (
             False,

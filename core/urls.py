@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from core.views import account, users
+from core.views import account, operators, users
 
 app_name = "core"
 
@@ -15,4 +15,5 @@ urlpatterns = [
     path("jobs/<int:pk>/", account.job_detail, name="job_detail"),
     path("notifications/", account.notifications_page, name="notifications"),
     *users.urlpatterns,
+    *operators.urlpatterns,
 ]

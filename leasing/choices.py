@@ -72,9 +72,10 @@ class InvoiceKind(models.TextChoices):
 class InvoiceStatus(models.TextChoices):
     """Where a bill stands (computed, not stored): for lists and the status filter."""
 
-    OPEN = "open", _("Open")
-    OVERDUE = "overdue", _("Overdue")
-    SETTLED = "settled", _("Settled")
+    OPEN = "open", _("Unsettled")  # 未结清
+    PARTIAL = "partial", _("Partly paid")  # 部分收款
+    OVERDUE = "overdue", _("Overdue")  # 已逾期
+    SETTLED = "settled", _("Settled")  # 已结清
 
 
 class LineKind(models.TextChoices):

@@ -11,10 +11,13 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from core.documents import Sheet
+from core.money import in_capitals
+from leasing.choices import InvoiceStatus
 from leasing.models import Invoice, Lease, Payment
 from leasing.schedule import Schedule
 
 __all__ = [
+    "collection_account",
     "invoice_facts",
     "invoice_sheet",
     "receipt_facts",
@@ -47,8 +50,22 @@ def invoice_facts(invoice: Invoice) -> list[tuple[str, Any]]:
         (_("Issued on"), _date(invoice.issued_on)),
         (_("Due on"), _date(invoice.due_on)),
         (_("Amount (元)"), invoice.amount),
+        (_("Amount in words"), in_capitals(invoice.amount)),
         (_("Settled (元)"), invoice.settled),
         (_("Outstanding (元)"), invoice.outstanding),
+        (_("Status"), InvoiceStatus(invoice.status).label),
+        *collection_account(invoice.park.operator),
+    ]
+
+
+def collection_account(operator: Any) -> list[tuple[str, Any]]:
+    """收款账户 of the operator, as a bill or a collection notice prints it."""
+    if not operator.bank_account:
+        return []
+    return [
+        (_("Account name"), operator.account_name or operator.name),
+        (_("Bank"), operator.bank_name),
+        (_("Account number"), operator.bank_account),
     ]
 
 
@@ -71,6 +88,7 @@ def receipt_facts(payment: Payment) -> list[tuple[str, Any]]:
         (_("Method"), payment.get_method_display()),
         (_("Bank reference"), payment.reference),
         (_("Amount (元)"), payment.amount),
+        (_("Amount in words"), in_capitals(payment.amount)),
         (_("Kept as credit (元)"), payment.unapplied),
     ]
 
@@ -99,6 +117,7 @@ def statement_sheets(lease: Lease, day: datetime.date) -> list[Sheet]:
     for on, number, kind, charged, paid in entries:
         balance += charged - paid
         rows.append((_date(on), number, kind, charged or "", paid or "", balance))
+    as_of = _("as of")
     charged_total = sum((e[3] for e in entries), ZERO)
     paid_total = sum((e[4] for e in entries), ZERO)
     return [
@@ -115,7 +134,7 @@ def statement_sheets(lease: Lease, day: datetime.date) -> list[Sheet]:
             rows=rows,
             totals=[_("Total"), "", "", charged_total, paid_total, charged_total - paid_total],
             notes=[
-                f"{lease.enterprise.name} · {lease.contract_no} · {_('as of')} {_date(day)}",
+                f"{lease.enterprise.name} · {lease.contract_no} · {as_of} {_date(day)}",
                 _("A negative balance is the tenant's credit (deposit included while held)."),
             ],
         )

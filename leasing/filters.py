@@ -65,7 +65,9 @@ class InvoiceFilter(df.FilterSet):
         bills = bills.filter(settled__lt=F("amount"))
         if value == "overdue":
             return bills.filter(overdue_q(timezone.localdate()))
-        return bills
+        if value == "partial":
+            return bills.filter(settled__gt=0)
+        return bills  # unsettled: every bill with something still owed, overdue or not
 
 
 class PaymentFilter(df.FilterSet):

@@ -301,6 +301,8 @@ class Invoice(TimeStampedModel):
             return InvoiceStatus.SETTLED
         if self.kind != InvoiceKind.CREDIT and self.is_overdue_on(timezone.localdate()):
             return InvoiceStatus.OVERDUE
+        if self.kind != InvoiceKind.CREDIT and self.settled > 0:
+            return InvoiceStatus.PARTIAL
         return InvoiceStatus.OPEN
 
 

@@ -59,6 +59,7 @@ def build_world() -> World:
         operator=world.operators["B"],
     )
     world.add(world.users["operator"], other)
+    world.add(world.operators["A"], world.operators["B"])
     return world
 
 

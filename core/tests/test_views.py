@@ -108,3 +108,27 @@ def test_form_errors_become_one_message_naming_each_field():
     assert not form.is_valid()
     area, note = form.errors["area"][0], form.errors["note"][0]
     assert errors_as_text(form) == f"面积: {area}; 说明: {note}; 整体错误"
+
+
+def test_operator_staff_keep_their_own_collection_account(world, client_for):
+    from core.models import Operator
+
+    own, other = world.operators["A"], world.operators["B"]
+    client = client_for("operator")
+    url = f"/operators/{own.pk}/edit/"
+    bad = client.post(url, {"name": own.name, "bank_account": "12ab"})
+    assert bad.status_code == 200 and "只能填写数字" in bad.content.decode()
+    good = client.post(
+        url,
+        {
+            "name": own.name,
+            "account_name": "运营方A",
+            "bank_name": "招商银行",
+            "bank_account": "6225 8888 0000",
+        },
+    )
+    assert good.status_code == 302
+    assert Operator.objects.get(pk=own.pk).bank_account == "6225 8888 0000"
+    assert client.get(f"/operators/{other.pk}/edit/").status_code == 404
+    assert client_for("fund").get(f"/operators/{own.pk}/edit/").status_code == 404
+    assert client_for("fund").get(f"/operators/{own.pk}/").status_code == 200

@@ -259,3 +259,42 @@ def test_markup_in_a_name_stays_text_in_a_pdf(world, client_for):
     lease = world.sample(Lease)
     statement = client.get(reverse("leasing:lease_statement", args=[lease.pk]) + "?format=pdf")
     assert statement.status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_bill_reads_as_a_chinese_document(world):
+    from django.utils import translation
+
+    from leasing.documents import invoice_facts
+
+    operator = world.sample(Invoice).park.operator
+    operator.account_name, operator.bank_name = "运营方A", "招商银行北京分行"
+    operator.bank_account = "1109 0812 3410 888"
+    operator.save()
+    invoice = Invoice.objects.get(pk=world.sample(Invoice).pk)  # 315,000.00, 1,000 paid
+    with translation.override("zh-hans"):
+        facts = dict(invoice_facts(invoice))
+    assert facts["开具日期"] == invoice.issued_on.isoformat()
+    assert facts["大写金额"] == "叁拾壹万伍仟元整"
+    assert facts["收款账号"] == "1109 0812 3410 888" and facts["开户银行"] == "招商银行北京分行"
+    assert facts["状态"] in {"已逾期", "部分收款"}
+    texts = [line.description for line in invoice.lines.all()]
+    assert texts and all(t.startswith(("租金", "物业管理费")) for t in texts), texts
+
+
+@pytest.mark.django_db
+def test_bill_status_unsettled_partly_paid_overdue_settled(world):
+    from unittest import mock
+
+    invoice = world.sample(Invoice)
+    due = invoice.due_on
+    with mock.patch("django.utils.timezone.localdate", return_value=due):
+        invoice.settled = D(0)
+        assert invoice.status == "open" and invoice.status.label in ("未结清", "Unsettled")
+        invoice.settled = D(1)
+        assert invoice.status == "partial"
+        invoice.settled = invoice.amount
+        assert invoice.status == "settled"
+    with mock.patch("django.utils.timezone.localdate", return_value=due + datetime.timedelta(1)):
+        invoice.settled = D(1)
+        assert invoice.status == "overdue"

@@ -132,8 +132,9 @@ class ReceiptDocument(_Document):
     formats = ("pdf",)
 
     def content(self, obj: Payment) -> tuple[str, list[tuple[str, Any]], list[Any], str]:
+        title = _("Receipt")  # outside the f-string, where makemessages finds it
         return (
-            f"{obj.park.name}　{_('Receipt')}",
+            f"{obj.park.name}　{title}",
             documents.receipt_facts(obj),
             [documents.receipt_sheet(obj)],
             obj.receipt_no,
@@ -145,6 +146,7 @@ class LeaseStatement(_Document):
 
     def content(self, obj: Lease) -> tuple[str, list[tuple[str, Any]], list[Any], str]:
         today = timezone.localdate()
+        statement = _("Statement")
         facts = [
             (_("Tenant"), obj.enterprise.name),
             (_("Contract number"), obj.contract_no),
@@ -152,7 +154,7 @@ class LeaseStatement(_Document):
             (_("Deposit held (元)"), billing.deposit_held(obj)),
         ]
         return (
-            f"{obj.park.name}　{_('Statement')}",
+            f"{obj.park.name}　{statement}",
             facts,
             [
                 *documents.statement_sheets(obj, today),
