@@ -31,6 +31,8 @@ from leasing.choices import (
     LEASE_FLOW,
     LEASE_TRANSITIONS,
     Convention,
+    FapiaoKind,
+    FapiaoStatus,
     InvoiceKind,
     LeaseState,
     LineKind,
@@ -513,6 +515,14 @@ class InvoiceOut(Schema):
     outstanding: Decimal
     corrects_id: int | None
     lines: list[LineOut]
+    fapiao_status: FapiaoStatus = Field(..., description="未开票 / 已开票")
+    fapiao_no: str
+    fapiao_on: datetime.date | None
+    fapiao_kind: FapiaoKind | None = Field(..., description="普票 / 专票; null until invoiced")
+
+    @staticmethod
+    def resolve_fapiao_kind(obj: Invoice) -> str | None:
+        return obj.fapiao_kind or None
 
     @staticmethod
     def resolve_lines(obj: Invoice) -> Any:
@@ -534,6 +544,39 @@ register_crud(
         select_related=("park",),
     ),
 )
+
+
+class FapiaoIn(Schema):
+    fapiao_no: Annotated[str, Field(max_length=20)] = Field(
+        ..., description="8 or 20 digits; empty clears the fapiao of the bill"
+    )
+    fapiao_on: IsoDate | None = Field(None, description="The date on the fapiao")
+    fapiao_kind: FapiaoKind | None = Field(None, description="普票 (normal) or 专票 (special)")
+
+
+@router.put(
+    "/invoices/{id}/fapiao",
+    response={200: InvoiceOut, **ERRORS},
+    summary="Record the fapiao issued for a bill",
+    operation_id="invoice_fapiao",
+    **scoped(
+        Invoice,
+        "change",
+        description="Sets the tax invoice (发票) of the bill: number, date and type; an empty "
+        "number clears it. 422 naming the field for a malformed number or a future date.",
+    ),
+)
+def invoice_fapiao(request: HttpRequest, id: PathId, payload: FapiaoIn) -> Any:
+    invoice = get_or_404(Invoice, request, "change", id)
+    billing.fapiao_record(
+        actor=request.user,
+        invoice=invoice,
+        number=payload.fapiao_no,
+        on=payload.fapiao_on,
+        kind=payload.fapiao_kind or "",
+    )
+    invoice.refresh_from_db()
+    return invoice
 
 
 class PaymentOut(Schema):

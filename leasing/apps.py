@@ -11,6 +11,7 @@ class LeasingConfig(ParkOpsApp):
     name = "leasing"
     verbose_name = _("Leasing")
     urls = "leasing.views"
+    registers = ("leasing.imports",)  # the fapiao spreadsheet template, for the worker
     nav = [
         {"label": _("Leases"), "url": "leasing:lease_list", "model": "leasing.Lease"},
         {"label": _("Invoices"), "url": "leasing:invoice_list", "model": "leasing.Invoice"},

@@ -16,6 +16,7 @@ The rules finance staff rely on:
 from __future__ import annotations
 
 import datetime
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from decimal import Decimal
@@ -23,6 +24,7 @@ from fractions import Fraction
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone, translation
@@ -33,8 +35,8 @@ from core import audit
 from core.choices import AuditAction
 from core.errors import ConflictError
 from core.permissions import require
-from core.services import create_record
-from leasing.choices import InvoiceKind, LeaseState, LineKind, SettlementSource
+from core.services import create_record, update_record
+from leasing.choices import FapiaoKind, InvoiceKind, LeaseState, LineKind, SettlementSource
 from leasing.models import DepositRelease, Invoice, InvoiceLine, Lease, Payment, Settlement
 from leasing.schedule import YEAR_DAYS, Period, cents, period_starts
 from leasing.selectors import lease_schedule, terms_of
@@ -44,6 +46,7 @@ __all__ = [
     "deposit_held",
     "deposit_release",
     "deposit_top_up",
+    "fapiao_record",
     "invoices_issue",
     "lease_reconcile",
     "payment_record",
@@ -370,6 +373,39 @@ def deposit_top_up(*, actor: Any, lease: Lease, on: datetime.date, area: Decimal
     )
     _apply_credit(lease)
     return bill
+
+
+FAPIAO_NUMBER = re.compile(r"^\d{8,20}$")
+
+
+def fapiao_record(
+    *,
+    actor: Any,
+    invoice: Invoice,
+    number: str,
+    on: datetime.date | None,
+    kind: str,
+) -> Invoice:
+    """Record (or, with an empty number, clear) the tax invoice (发票) issued for a bill: its
+    number (8 digits, or 20 for a fully digital one), date and type (普票 / 专票)."""
+    number = (number or "").strip()
+    errors: dict[str, str] = {}
+    if number and not FAPIAO_NUMBER.match(number):
+        errors["fapiao_no"] = _("A fapiao number is 8 to 20 digits; check it on the fapiao.")
+    if number and on is None:
+        errors["fapiao_on"] = _("Give the date on the fapiao.")
+    elif on is not None and on > timezone.localdate():
+        errors["fapiao_on"] = _("The fapiao date is in the future; give the date on the fapiao.")
+    if number and kind not in FapiaoKind.values:
+        errors["fapiao_kind"] = _("Choose the fapiao type: general (普票) or special (专票).")
+    if errors:
+        raise ValidationError(errors)
+    data = {
+        "fapiao_no": number,
+        "fapiao_on": on if number else None,
+        "fapiao_kind": kind if number else "",
+    }
+    return update_record(actor=actor, instance=invoice, data=data)
 
 
 def deposit_held(lease: Lease) -> Decimal:

@@ -11,6 +11,8 @@ __all__ = [
     "LEASE_FLOW",
     "LEASE_TRANSITIONS",
     "Convention",
+    "FapiaoKind",
+    "FapiaoStatus",
     "InvoiceKind",
     "InvoiceStatus",
     "LeaseState",
@@ -84,6 +86,18 @@ class LineKind(models.TextChoices):
     DEPOSIT = "deposit", _("Deposit")
 
 
+class FapiaoKind(models.TextChoices):
+    """The tax invoice (发票) issued for a bill."""
+
+    NORMAL = "normal", _("General VAT invoice")  # 普票
+    SPECIAL = "special", _("Special VAT invoice")  # 专票
+
+
+class FapiaoStatus(models.TextChoices):
+    PENDING = "pending", _("Not invoiced")  # 未开票
+    ISSUED = "issued", _("Invoiced")  # 已开票
+
+
 class SettlementSource(models.TextChoices):
     PAYMENT = "payment", _("Payment")
     CREDIT = "credit", _("Credit note")
@@ -97,7 +111,6 @@ class PaymentMethod(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-# Days past the due date (0 = due today): the arrears aging buckets finance staff report.
 # Days past due (DESIGN: a bill is overdue from the day after its due date): key, from, to.
 AGING_BUCKETS: tuple[tuple[str, int | None, int | None], ...] = (
     ("not_due", None, 0),

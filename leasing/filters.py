@@ -9,7 +9,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from leasing.choices import InvoiceKind, InvoiceStatus, LeaseState
+from leasing.choices import FapiaoStatus, InvoiceKind, InvoiceStatus, LeaseState
 from leasing.models import Invoice, Lease, Payment, overdue_q
 from spaces.filters import filter_park_code
 
@@ -53,10 +53,16 @@ class InvoiceFilter(df.FilterSet):
         choices=InvoiceStatus.choices,
     )
     lease = df.NumberFilter(label=_("Lease id"), field_name="lease_id")
+    fapiao = df.ChoiceFilter(label=_("Fapiao"), method="by_fapiao", choices=FapiaoStatus.choices)
 
     class Meta:
         model = Invoice
         fields: list[str] = []
+
+    def by_fapiao(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if value == FapiaoStatus.ISSUED:
+            return queryset.exclude(fapiao_no="")
+        return queryset.filter(fapiao_no="").exclude(kind=InvoiceKind.CREDIT)
 
     def by_status(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         bills = queryset.exclude(kind=InvoiceKind.CREDIT)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import ScopedModelForm
 from leasing.billing import BILLED_STATES
+from leasing.choices import FapiaoKind
 from leasing.models import Lease, LeaseAttachment, Payment
 from spaces.choices import UnitStatus
 from spaces.models import Unit
@@ -15,6 +16,7 @@ from spaces.models import Unit
 __all__ = [
     "AttachmentForm",
     "ChangeUnitsForm",
+    "FapiaoForm",
     "LeaseForm",
     "PaymentForm",
     "RenewForm",
@@ -120,6 +122,25 @@ class TerminateForm(forms.Form):
     on = _date_field(_("terminated on"))
     on.help_text = _("The first day without rent: no rent is charged from this day on.")
     reason = forms.CharField(label=_("termination reason"), max_length=300)
+
+
+class FapiaoForm(forms.Form):
+    """The tax invoice issued for a bill; an empty number clears it."""
+
+    fapiao_no = forms.CharField(
+        label=_("fapiao number"),
+        max_length=20,
+        required=False,
+        help_text=_("8 or 20 digits as printed on the fapiao; leave empty to clear."),
+    )
+    fapiao_on = _date_field(_("fapiao date"))
+    fapiao_kind = forms.ChoiceField(
+        label=_("fapiao type"), choices=[("", "—"), *FapiaoKind.choices], required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["fapiao_on"].required = False
 
 
 class PaymentForm(ScopedModelForm):

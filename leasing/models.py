@@ -19,6 +19,8 @@ from core.permissions import ALL_ACTIONS, READ, Policy, RestrictedQuerySet
 from enterprises.models import Enterprise
 from leasing.choices import (
     Convention,
+    FapiaoKind,
+    FapiaoStatus,
     InvoiceKind,
     InvoiceStatus,
     LeaseState,
@@ -254,6 +256,12 @@ class Invoice(TimeStampedModel):
         related_name="corrections",
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
+    # the tax invoice (发票) issued for the bill, entered or imported by finance staff
+    fapiao_no = models.CharField(_("fapiao number"), max_length=30, blank=True)
+    fapiao_on = models.DateField(_("fapiao date"), null=True, blank=True)
+    fapiao_kind = models.CharField(
+        _("fapiao type"), max_length=10, choices=FapiaoKind.choices, blank=True
+    )
 
     objects = RestrictedQuerySet.as_manager()
     policy = Policy(**_LEASE_POLICY, park="park", enterprise="enterprise")  # type: ignore[arg-type]
@@ -267,6 +275,10 @@ class Invoice(TimeStampedModel):
                 fields=["lease", "period_index"],
                 condition=Q(kind="rent"),
                 name="invoice_one_rent_bill_per_period",
+            ),
+            models.CheckConstraint(
+                condition=Q(fapiao_no="") | (Q(fapiao_on__isnull=False) & ~Q(fapiao_kind="")),
+                name="invoice_fapiao_complete",
             ),
             models.UniqueConstraint(
                 # one first deposit; an expansion's supplementary deposit names it in corrects
@@ -293,6 +305,11 @@ class Invoice(TimeStampedModel):
     def is_overdue_on(self, day: datetime.date) -> bool:
         """See :func:`overdue_q`: the same rule for one bill."""
         return self.due_on < day
+
+    @property
+    def fapiao_status(self) -> FapiaoStatus:
+        """未开票 / 已开票: whether a tax invoice has been recorded for the bill."""
+        return FapiaoStatus.ISSUED if self.fapiao_no else FapiaoStatus.PENDING
 
     @property
     def status(self) -> InvoiceStatus:

@@ -44,6 +44,7 @@ class RentRollReport(Report):
         _money("billed", gettext_lazy("Billed to date (元)")),
         _money("received", gettext_lazy("Received to date (元)")),
         _money("outstanding", gettext_lazy("Outstanding (元)")),
+        _money("not_invoiced", gettext_lazy("Not invoiced (元)")),
         ReportColumn("months_left", gettext_lazy("Months left"), "int"),
         ReportColumn("lease_id", gettext_lazy("Lease id"), "int", in_sheet=False),
     ]
@@ -66,6 +67,7 @@ class RentRollReport(Report):
                 "billed": r.billed,
                 "received": r.received,
                 "outstanding": r.outstanding,
+                "not_invoiced": r.not_invoiced,
                 "months_left": r.months_left,
                 "lease_id": r.lease_id,
             }

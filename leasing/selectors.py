@@ -228,6 +228,7 @@ class RentRollRow:
     billed: Decimal
     received: Decimal
     months_left: int
+    not_invoiced: Decimal = Decimal(0)  # billed (rent and fees) with no fapiao recorded yet
 
     @property
     def outstanding(self) -> Decimal:
@@ -263,6 +264,12 @@ def rent_roll(leases: QuerySet[Lease], day: datetime.date) -> list[RentRollRow]:
                 "lease",
             ),
             received=_sum_by_lease(paid.exclude(deposit), "invoice__lease"),
+            not_invoiced=_sum_by_lease(
+                Invoice.objects.filter(issued_on__lte=day, fapiao_no="").exclude(
+                    kind__in=(InvoiceKind.DEPOSIT, InvoiceKind.CREDIT)
+                ),
+                "lease",
+            ),
             deposit=_sum_by_lease(paid.filter(deposit), "invoice__lease"),
         )
         .order_by("contract_no")
@@ -279,6 +286,7 @@ def rent_roll(leases: QuerySet[Lease], day: datetime.date) -> list[RentRollRow]:
             "billed",
             "received",
             "deposit",
+            "not_invoiced",
         )
     )
     leases_by_id = {lease["pk"]: lease for lease in running}
@@ -316,6 +324,7 @@ def rent_roll(leases: QuerySet[Lease], day: datetime.date) -> list[RentRollRow]:
                 deposit=_whole(lease["deposit"]),
                 billed=_whole(lease["billed"]),
                 received=_whole(lease["received"]),
+                not_invoiced=_whole(lease["not_invoiced"]),
                 months_left=months_between(day, lease["end_on"]),
             )
         )

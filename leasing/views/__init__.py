@@ -4,7 +4,10 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.urls import path
 from django.views.generic import TemplateView
 
+from core.views.imports import import_urls
 from core.views.reports import report_urls
+from leasing import imports
+from leasing.models import Invoice
 from leasing.reports import REPORTS
 from leasing.views import billing, leases
 
@@ -31,6 +34,8 @@ urlpatterns = [
     path("leases/<int:pk>/statement/", billing.LeaseStatement.as_view(), name="lease_statement"),
     path("invoices/", billing.InvoiceList.as_view(), name="invoice_list"),
     path("invoices/<int:pk>/", billing.InvoiceDetail.as_view(), name="invoice_detail"),
+    path("invoices/<int:pk>/fapiao/", billing.InvoiceFapiao.as_view(), name="invoice_fapiao"),
+    *import_urls("invoices", Invoice, imports.TEMPLATE_KIND),
     path("invoices/<int:pk>/document/", billing.InvoiceDocument.as_view(), name="invoice_document"),
     path("payments/", billing.PaymentList.as_view(), name="payment_list"),
     path("payments/add/", billing.PaymentEdit.as_view(), name="payment_add"),

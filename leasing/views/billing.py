@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.documents import pdf_document, pdf_response, xlsx_response, xlsx_workbook
-from core.permissions import get_restricted_or_404
+from core.permissions import can, get_restricted_or_404
 from core.tables import Column
 from core.views import ObjectDetailView, ObjectEditView, ObjectListView, Tab
 from core.views.generic import ScopedView
@@ -21,6 +23,7 @@ from leasing.models import Invoice, Lease, Payment
 __all__ = [
     "InvoiceDetail",
     "InvoiceDocument",
+    "InvoiceFapiao",
     "InvoiceList",
     "LeaseStatement",
     "PaymentDetail",
@@ -55,7 +58,13 @@ class InvoiceList(ObjectListView):
             render=_money("outstanding"),
         ),
         Column("status", label=gettext_lazy("Status"), render=lambda i: i.status.label),
+        Column(
+            "fapiao_no",
+            label=gettext_lazy("Fapiao"),
+            render=lambda i: i.fapiao_no or i.fapiao_status.label,
+        ),
     ]
+    extra_actions = [(gettext_lazy("Import fapiao"), "leasing:invoice_import")]
 
 
 def _lines(request: HttpRequest, invoice: Invoice) -> dict[str, Any]:
@@ -82,6 +91,9 @@ class InvoiceDetail(ObjectDetailView):
         "settled",
         "corrects",
         "note",
+        "fapiao_no",
+        "fapiao_on",
+        "fapiao_kind",
     ]
     tabs = [Tab("lines", gettext_lazy("Lines"), "leasing/partials/invoice_lines.html", _lines)]
     default_tab = "lines"
@@ -91,8 +103,59 @@ class InvoiceDetail(ObjectDetailView):
             "can_change": False,
             "can_delete": False,
             "can_record_payment": Payment.policy.allows_role(request.user, "add"),  # type: ignore[attr-defined]
+            "can_record_fapiao": can(request.user, "change", obj),
             "breadcrumbs": [(_("Invoices"), reverse("leasing:invoice_list")), (obj, None)],
         }
+
+
+class InvoiceFapiao(ScopedView):
+    """Record or correct the fapiao of one bill (finance staff)."""
+
+    model = Invoice
+    action = "change"
+
+    def _page(self, request: HttpRequest, invoice: Invoice, form: Any) -> HttpResponse:
+        return render(
+            request,
+            "core/object_edit.html",
+            {
+                **self.base_context(),
+                "form": form,
+                "object": invoice,
+                "cancel_url": reverse("leasing:invoice_detail", args=[invoice.pk]),
+                "help_link": None,
+            },
+        )
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        invoice = get_restricted_or_404(Invoice, request.user, "change", pk=pk)
+        initial = {
+            "fapiao_no": invoice.fapiao_no,
+            "fapiao_on": invoice.fapiao_on,
+            "fapiao_kind": invoice.fapiao_kind,
+        }
+        return self._page(request, invoice, forms.FapiaoForm(initial=initial))
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        invoice = get_restricted_or_404(Invoice, request.user, "change", pk=pk)
+        form = forms.FapiaoForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                billing.fapiao_record(
+                    actor=request.user,
+                    invoice=invoice,
+                    number=data["fapiao_no"],
+                    on=data["fapiao_on"],
+                    kind=data["fapiao_kind"],
+                )
+            except ValidationError as exc:
+                for field, messages in exc.message_dict.items():
+                    for message in messages:
+                        form.add_error(field if field in form.fields else None, message)
+            else:
+                return redirect("leasing:invoice_detail", pk=invoice.pk)
+        return self._page(request, invoice, form)
 
 
 class _Document(ScopedView):
