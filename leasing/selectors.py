@@ -120,15 +120,18 @@ def vacant_units(units: QuerySet[Unit], day: datetime.date) -> QuerySet[Unit]:
         .exclude(id__in=leased_spans_on(day).values("unit_id"))
         .annotate(last_leased=Max("lease_units__end_on", filter=past))
         .select_related("building", "park")
-        .order_by(F("last_leased").asc(nulls_first=True), "code")
+        .order_by(Coalesce("last_leased", "available_from").asc(nulls_first=True), "code")
     )
 
 
 def days_vacant(unit: Unit, day: datetime.date) -> int:
-    """Days since the last lease of a unit from ``vacant_units`` ended (or since it was
-    recorded, if it was never leased)."""
+    """Days since the last lease of a unit from ``vacant_units`` ended; for a unit never
+    leased, since it became available (its available-from date, else when it was recorded)."""
     last_leased = getattr(unit, "last_leased", None)
-    since = last_leased + datetime.timedelta(days=1) if last_leased else unit.created_at.date()  # type: ignore[attr-defined]
+    if last_leased:
+        since = last_leased + datetime.timedelta(days=1)
+    else:
+        since = unit.available_from or unit.created_at.date()  # type: ignore[attr-defined]
     return max(0, (day - since).days)
 
 

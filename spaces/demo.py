@@ -7,8 +7,11 @@ the share of area with clear height over 6.5 m comes out above 85 % from the uni
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 from typing import Any
+
+from django.utils import timezone
 
 from spaces import services
 from spaces.choices import ParkKind, UnitStatus, UnitUse
@@ -122,7 +125,7 @@ BUILDINGS: list[tuple[Any, ...]] = [
 
 
 def load(ctx: dict[str, Any]) -> None:
-    admin = ctx["admin"]
+    admin, today = ctx["admin"], timezone.localdate()
     parks = {}
     for code, name, kind, address in PARKS:
         parks[code] = Park.objects.filter(code=code).first() or services.park_create(
@@ -173,6 +176,10 @@ def load(ctx: dict[str, Any]) -> None:
                             power_kva=D(power),
                             list_rent=D(rent),
                             status=_status(park_code, number, i),
+                            # ready to let since the renovation handed it over, weeks or
+                            # months before the demo's day (the vacancy report counts it)
+                            available_from=today
+                            - datetime.timedelta(days=30 + (i * 53 + number * 29) % 300),
                         ),
                     )
 

@@ -450,3 +450,13 @@ def test_a_replan_touches_only_the_periods_whose_terms_changed(world):
     (note,) = Invoice.objects.filter(lease=lease, kind__in=[InvoiceKind.CREDIT, "adjustment"])
     # May becomes a broken month: 28 paying days × 3,290 = 92,120 instead of 100,070.83
     assert (note.corrects.number, note.amount) == ("M-1-P05", D("-7950.83"))
+
+
+@pytest.mark.django_db
+def test_a_unit_never_leased_is_vacant_since_it_became_available(world):
+    from leasing.selectors import days_vacant, vacant_units
+    from spaces.models import Unit
+
+    unit = make_unit(world.sample(Floor), "NEW-1", available_from=day(2026, 1, 1))
+    (row,) = [u for u in vacant_units(Unit.objects.filter(pk=unit.pk), day(2026, 3, 1))]
+    assert days_vacant(row, day(2026, 3, 1)) == 59
