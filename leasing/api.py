@@ -4,6 +4,7 @@ payments, occupancy (at a date and by month), the rent roll and the arrears agin
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -26,6 +27,7 @@ from core.api.base import (
 from core.api.crud import Crud, check_references, register_crud
 from core.api.reports import register_report
 from core.permissions import can, get_restricted_or_404
+from enterprises.models import Enterprise
 from leasing import billing, filters, services
 from leasing.choices import (
     LEASE_FLOW,
@@ -38,7 +40,7 @@ from leasing.choices import (
     LineKind,
     PaymentMethod,
 )
-from leasing.models import Invoice, InvoiceLine, Lease, Payment
+from leasing.models import Invoice, InvoiceLine, Lease, Payment, Settlement, Transfer
 from leasing.reports import REPORTS
 from leasing.selectors import occupancy
 from leasing.services import lease_schedule
@@ -628,6 +630,133 @@ def payment_create(request: HttpRequest, payload: PaymentIn) -> Any:
         raise ValidationError({"lease_id": [_("Choose a lease you manage.")]})
     payment = Payment(lease=lease, **payload.dict(exclude={"lease_id"}))
     return Status(201, billing.payment_record(actor=request.user, payment=payment))
+
+
+class TransferPartOut(Schema):
+    payment_id: int = Field(..., alias="id")
+    lease_id: int
+    receipt_no: str
+    amount: Decimal
+    unapplied: Decimal
+
+
+describe_fields(
+    TransferPartOut,
+    Payment,
+    payment_id="Id of the payment the part became",
+    lease_id="Id of the lease it pays",
+)
+
+
+class SettledOut(Schema):
+    invoice_id: int
+    invoice_number: str = Field(alias="invoice.number")
+    amount: Decimal
+
+
+describe_fields(
+    SettledOut,
+    invoice_id="Id of the bill settled",
+    invoice_number="Its number",
+    amount="How much of it the transfer settled, in 元",
+)
+
+
+class TransferOut(Schema):
+    id: int
+    receipt_no: str
+    enterprise_id: int
+    enterprise: str = Field(alias="enterprise.name")
+    received_on: datetime.date
+    amount: Decimal
+    method: PaymentMethod
+    reference: str
+    parts: list[TransferPartOut] = Field(..., description="One payment per lease")
+    settled: list[SettledOut] = Field(..., description="The bills it settled, oldest due first")
+
+    @staticmethod
+    def resolve_parts(obj: Transfer) -> Any:
+        return obj.payments.order_by("lease_id")
+
+    @staticmethod
+    def resolve_settled(obj: Transfer) -> Any:
+        return (
+            Settlement.objects.filter(payment__transfer=obj)
+            .select_related("invoice")
+            .order_by("invoice__due_on", "invoice_id")
+        )
+
+
+class ShareIn(Schema):
+    lease_id: RowId
+    amount: Annotated[Decimal, DecimalIn(gt=0, max_digits=14, decimal_places=2)]
+
+
+describe_fields(ShareIn, lease_id="A signed lease of the tenant", amount="Its part, in 元")
+
+
+class TransferIn(Schema):
+    enterprise_id: RowId
+    received_on: IsoDate
+    amount: Annotated[Decimal, DecimalIn(gt=0, max_digits=14, decimal_places=2)]
+    method: PaymentMethod = PaymentMethod.TRANSFER
+    reference: str = Field("", max_length=80)
+    shares: list[ShareIn] | None = Field(
+        None,
+        max_length=100,
+        description="How to split it; empty: the leases' open bills, oldest due first, the "
+        "rest as credit on the lease that started last",
+    )
+
+
+describe_fields(TransferIn, Transfer, enterprise_id="The tenant who paid")
+
+
+register_crud(
+    router,
+    "/transfers",
+    Crud.reads(
+        Transfer,
+        TransferOut,
+        filters.TransferFilter,
+        order="-received_on",
+        sortable=("received_on",),
+        select_related=("enterprise",),
+    ),
+)
+
+
+@router.post(
+    "/transfers",
+    response={201: TransferOut, **ERRORS},
+    summary="Record one transfer that pays several leases of a tenant",
+    operation_id="transfer_create",
+    **scoped(
+        Transfer,
+        "add",
+        description="Splits the money into one payment per lease (oldest due bills first, or "
+        "the shares given) and settles each lease; one receipt lists the bills settled. 422 "
+        "when the shares do not add up to the amount or name another tenant's lease.",
+    ),
+)
+def transfer_create(request: HttpRequest, payload: TransferIn) -> Any:
+    check_references(Transfer, {"enterprise_id": payload.enterprise_id}, request)
+    enterprise = Enterprise.objects.get(pk=payload.enterprise_id)
+    shares: dict[int, Decimal] | None = None
+    if payload.shares is not None:
+        shares = defaultdict(Decimal)
+        for share in payload.shares:
+            shares[share.lease_id] += share.amount
+    transfer = billing.transfer_record(
+        actor=request.user,
+        enterprise=enterprise,
+        received_on=payload.received_on,
+        amount=payload.amount,
+        method=payload.method,
+        reference=payload.reference,
+        shares=shares,
+    )
+    return Status(201, transfer)
 
 
 class IssueOut(Schema):

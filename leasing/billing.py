@@ -37,7 +37,15 @@ from core.errors import ConflictError
 from core.permissions import require
 from core.services import create_record, update_record
 from leasing.choices import FapiaoKind, InvoiceKind, LeaseState, LineKind, SettlementSource
-from leasing.models import DepositRelease, Invoice, InvoiceLine, Lease, Payment, Settlement
+from leasing.models import (
+    DepositRelease,
+    Invoice,
+    InvoiceLine,
+    Lease,
+    Payment,
+    Settlement,
+    Transfer,
+)
 from leasing.schedule import YEAR_DAYS, Period, cents, period_starts
 from leasing.selectors import lease_schedule, terms_of
 
@@ -50,6 +58,7 @@ __all__ = [
     "invoices_issue",
     "lease_reconcile",
     "payment_record",
+    "transfer_record",
 ]
 
 ZERO = Decimal("0")
@@ -373,6 +382,111 @@ def deposit_top_up(*, actor: Any, lease: Lease, on: datetime.date, area: Decimal
     )
     _apply_credit(lease)
     return bill
+
+
+def _split_oldest_first(leases: Sequence[Lease], amount: Decimal) -> dict[int, Decimal]:
+    """A transfer split over the leases as their open bills fall due, oldest first (bills of
+    one due date in id order); what is left is credit on the lease that started last."""
+    bills = (
+        Invoice.objects.filter(lease__in=leases)
+        .exclude(kind=InvoiceKind.CREDIT)
+        .filter(settled__lt=F("amount"))
+        .order_by("due_on", "id")
+    )
+    shares: dict[int, Decimal] = defaultdict(Decimal)
+    left = amount
+    for bill in bills:
+        take = min(bill.outstanding, left)
+        if take <= 0:
+            break
+        shares[bill.lease_id] += take
+        left -= take
+    if left > 0:
+        latest = max(leases, key=lambda lease: (lease.start_on, lease.pk))
+        shares[latest.pk] += left
+    return dict(shares)
+
+
+@transaction.atomic
+def transfer_record(
+    *,
+    actor: Any,
+    enterprise: Any,
+    received_on: datetime.date,
+    amount: Decimal,
+    method: str = "transfer",
+    reference: str = "",
+    shares: dict[int, Decimal] | None = None,
+) -> Transfer:
+    """One transfer from a tenant for several of its leases (合并收款): a payment per lease,
+    split oldest due first, or by ``shares`` (lease id → amount) as the clerk chose; each
+    payment settles its lease as any payment does."""
+    leases = list(
+        Lease.objects.restrict(actor, "change")
+        .select_for_update()
+        .filter(enterprise=enterprise, state__in=BILLED_STATES)
+        .select_related("park")
+        .order_by("pk")
+    )
+    if not leases:
+        raise ConflictError(_("This tenant has no signed lease that you manage."))
+    if received_on > timezone.localdate():
+        raise ValidationError(
+            {
+                "received_on": _(
+                    "The payment date is in the future; enter the day the money arrived."
+                )
+            }
+        )
+    if shares is None:
+        shares = _split_oldest_first(leases, amount)
+    else:
+        ours = {lease.pk for lease in leases}
+        if any(pk not in ours or share <= 0 for pk, share in shares.items()):
+            raise ValidationError(
+                {"shares": _("Give a positive amount for signed leases of this tenant only.")}
+            )
+        if sum(shares.values(), ZERO) != amount:
+            raise ValidationError(
+                {
+                    "shares": _("The shares add up to %(sum)s 元; the transfer is %(amount)s 元.")
+                    % {"sum": f"{sum(shares.values(), ZERO):,.2f}", "amount": f"{amount:,.2f}"}
+                }
+            )
+    operator = leases[0].park.operator
+    on_the_day = Transfer.objects.filter(operator=operator, received_on=received_on).count()
+    transfer = Transfer.objects.create(
+        receipt_no=f"{operator.code}-T{received_on:%Y%m%d}-{on_the_day + 1:03d}",
+        enterprise=enterprise,
+        operator=operator,
+        received_on=received_on,
+        amount=amount,
+        method=method,
+        reference=reference,
+    )
+    audit.record(
+        actor=actor,
+        instance=transfer,
+        action=AuditAction.CREATE,
+        changes={
+            "amount": [None, str(amount)],
+            "shares": [None, {str(k): str(v) for k, v in shares.items()}],
+        },
+    )
+    by_pk = {lease.pk: lease for lease in leases}
+    for pk in sorted(shares):
+        payment_record(
+            actor=actor,
+            payment=Payment(
+                lease=by_pk[pk],
+                received_on=received_on,
+                amount=shares[pk],
+                method=method,
+                reference=reference,
+                transfer=transfer,
+            ),
+        )
+    return transfer
 
 
 FAPIAO_NUMBER = re.compile(r"^\d{8,20}$")

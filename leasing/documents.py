@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from core.documents import Sheet
 from core.money import in_capitals
 from leasing.choices import InvoiceStatus
-from leasing.models import Invoice, Lease, Payment
+from leasing.models import Invoice, Lease, Payment, Settlement, Transfer
 from leasing.schedule import Schedule
 
 __all__ = [
@@ -24,6 +24,8 @@ __all__ = [
     "receipt_sheet",
     "schedule_sheet",
     "statement_sheets",
+    "transfer_facts",
+    "transfer_sheet",
 ]
 
 ZERO = Decimal("0")
@@ -101,6 +103,41 @@ def receipt_sheet(payment: Payment) -> Sheet:
             (s.invoice.number, _date(s.invoice.due_on), s.amount)
             for s in payment.settlements.select_related("invoice")
         ],
+    )
+
+
+def transfer_facts(transfer: Transfer) -> list[tuple[str, Any]]:
+    return [
+        (_("Receipt number"), transfer.receipt_no),
+        (_("Received from"), transfer.enterprise.name),
+        (_("Received on"), _date(transfer.received_on)),
+        (_("Method"), transfer.get_method_display()),
+        (_("Bank reference"), transfer.reference),
+        (_("Amount (元)"), transfer.amount),
+        (_("Amount in words"), in_capitals(transfer.amount)),
+        (
+            _("Kept as credit (元)"),
+            sum((p.unapplied for p in transfer.payments.all()), ZERO),
+        ),
+    ]
+
+
+def transfer_sheet(transfer: Transfer) -> Sheet:
+    """Every bill the transfer settled, lease by lease."""
+    settlements = (
+        Settlement.objects.filter(payment__transfer=transfer)
+        .select_related("invoice", "invoice__lease")
+        .order_by("invoice__due_on", "invoice__id")
+    )
+    rows = [
+        (s.invoice.lease.contract_no, s.invoice.number, _date(s.invoice.due_on), s.amount)
+        for s in settlements
+    ]
+    return Sheet(
+        title=_("Applied to"),
+        headers=[_("Contract number"), _("Invoice number"), _("Due on"), _("Amount (元)")],
+        rows=rows,
+        totals=[_("Total"), "", "", sum((r[3] for r in rows), ZERO)],
     )
 
 

@@ -10,10 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from leasing.choices import FapiaoStatus, InvoiceKind, InvoiceStatus, LeaseState
-from leasing.models import Invoice, Lease, Payment, overdue_q
+from leasing.models import Invoice, Lease, Payment, Transfer, overdue_q
 from spaces.filters import filter_park_code
 
-__all__ = ["InvoiceFilter", "LeaseFilter", "PaymentFilter"]
+__all__ = ["InvoiceFilter", "LeaseFilter", "PaymentFilter", "TransferFilter"]
 
 
 def _search_in(*fields: str) -> Any:
@@ -88,4 +88,18 @@ class PaymentFilter(df.FilterSet):
 
     class Meta:
         model = Payment
+        fields: list[str] = []
+
+
+class TransferFilter(df.FilterSet):
+    search = _search_in("receipt_no", "enterprise__name", "reference")
+    q = df.CharFilter(label=_("Receipt, tenant or bank reference"), method="search")
+    enterprise = df.NumberFilter(label=_("Tenant id"), field_name="enterprise_id")
+    received_from = df.DateFilter(
+        label=_("Received from"), field_name="received_on", lookup_expr="gte"
+    )
+    received_to = df.DateFilter(label=_("Received to"), field_name="received_on", lookup_expr="lte")
+
+    class Meta:
+        model = Transfer
         fields: list[str] = []

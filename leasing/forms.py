@@ -7,8 +7,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import ScopedModelForm
+from enterprises.models import Enterprise
 from leasing.billing import BILLED_STATES
-from leasing.choices import FapiaoKind
+from leasing.choices import FapiaoKind, PaymentMethod
 from leasing.models import Lease, LeaseAttachment, Payment
 from spaces.choices import UnitStatus
 from spaces.models import Unit
@@ -22,6 +23,7 @@ __all__ = [
     "RenewForm",
     "RentFreeForm",
     "TerminateForm",
+    "TransferForm",
 ]
 
 TERMS = [
@@ -160,6 +162,64 @@ class PaymentForm(ScopedModelForm):
         self.fields["lease"].label_from_instance = (  # type: ignore[attr-defined]
             lambda lease: f"{lease.contract_no} · {lease.enterprise.name}"
         )
+
+
+class TransferForm(forms.Form):
+    """One transfer paying several leases of a tenant: split oldest due first, or by hand
+    (one amount per lease, shown once the tenant is chosen)."""
+
+    enterprise = forms.ModelChoiceField(label=_("Tenant"), queryset=Enterprise.objects.none())
+    received_on = _date_field(_("received on"))
+    amount = forms.DecimalField(
+        label=_("amount (元)"), max_digits=14, decimal_places=2, min_value=Decimal("0.01")
+    )
+    method = forms.ChoiceField(label=_("method"), choices=PaymentMethod.choices)
+    reference = forms.CharField(label=_("bank reference"), max_length=80, required=False)
+    split = forms.ChoiceField(
+        label=_("Split"),
+        choices=[
+            ("oldest", _("Oldest due bills first, across the leases")),
+            ("manual", _("As entered for each lease below")),
+        ],
+        initial="oldest",
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.leases_by_tenant = (
+            Lease.objects.restrict(user, "change")
+            .filter(state__in=BILLED_STATES)
+            .select_related("park")
+            .order_by("contract_no")
+        )
+        tenants = Enterprise.objects.filter(
+            pk__in=self.leases_by_tenant.values("enterprise_id")
+        ).order_by("name")
+        self.fields["enterprise"].queryset = tenants  # type: ignore[attr-defined]
+        self.leases: list[Lease] = []
+        chosen = self.data.get("enterprise") or self.initial.get("enterprise")
+        if chosen and str(chosen).isdigit():
+            self.leases = list(self.leases_by_tenant.filter(enterprise_id=int(chosen)))
+        for lease in self.leases:
+            self.fields[f"share_{lease.pk}"] = forms.DecimalField(
+                label=f"{lease.contract_no} · {lease.park.name}",
+                max_digits=14,
+                decimal_places=2,
+                min_value=Decimal("0"),
+                required=False,
+            )
+
+    def share_fields(self) -> list[Any]:
+        return [self[f"share_{lease.pk}"] for lease in self.leases]
+
+    def shares(self) -> dict[int, Decimal] | None:
+        if self.cleaned_data.get("split") != "manual":
+            return None
+        return {
+            lease.pk: self.cleaned_data[f"share_{lease.pk}"]
+            for lease in self.leases
+            if self.cleaned_data.get(f"share_{lease.pk}")
+        }
 
 
 class ChangeUnitsForm(forms.Form):

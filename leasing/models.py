@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import Role
-from core.models import TimeStampedModel
+from core.models import Operator, TimeStampedModel
 from core.permissions import ALL_ACTIONS, READ, Policy, RestrictedQuerySet
 from enterprises.models import Enterprise
 from leasing.choices import (
@@ -40,6 +40,7 @@ __all__ = [
     "Payment",
     "RentFree",
     "Settlement",
+    "Transfer",
     "overdue_q",
 ]
 
@@ -340,6 +341,52 @@ class InvoiceLine(models.Model):
         return self.description
 
 
+def _transfers_of_staffed_parks(user: Any) -> Q:
+    """A transfer is operator staff's business when one of its parts is in a park they staff
+    (a transfer may pay leases in several parks of the operator)."""
+    return Q(pk__in=Payment.objects.filter(park__staff=user).values("transfer_id"))
+
+
+class Transfer(TimeStampedModel):
+    """One transfer from a tenant that pays several of its leases (合并收款): split into one
+    payment per lease, oldest due bills first or as the clerk chose; one receipt lists every
+    bill it settled."""
+
+    receipt_no = models.CharField(_("receipt number"), max_length=40, unique=True)
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("tenant"), on_delete=models.PROTECT, related_name="transfers"
+    )
+    operator = models.ForeignKey(
+        Operator, verbose_name=_("operator"), on_delete=models.PROTECT, related_name="transfers"
+    )
+    received_on = models.DateField(_("received on"))
+    amount = models.DecimalField(
+        _("amount (元)"), validators=[MinValueValidator(Decimal("0.01"))], **AMOUNT
+    )
+    method = models.CharField(
+        _("method"), max_length=10, choices=PaymentMethod.choices, default=PaymentMethod.TRANSFER
+    )
+    reference = models.CharField(_("bank reference"), max_length=80, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    policy = Policy(
+        grants={Role.OPERATOR: ALL_ACTIONS, Role.TENANT: READ},
+        enterprise="enterprise",
+        scopes={Role.OPERATOR: _transfers_of_staffed_parks},
+    )
+
+    class Meta:
+        verbose_name = _("transfer")
+        verbose_name_plural = _("transfers")
+        ordering = ["-received_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="transfer_amount_positive")
+        ]
+
+    def __str__(self) -> str:
+        return self.receipt_no
+
+
 class Payment(TimeStampedModel):
     """Money received from a tenant against a lease (回款), with its receipt number.
 
@@ -366,6 +413,14 @@ class Payment(TimeStampedModel):
         _("method"), max_length=10, choices=PaymentMethod.choices, default=PaymentMethod.TRANSFER
     )
     reference = models.CharField(_("bank reference"), max_length=80, blank=True)
+    transfer = models.ForeignKey(
+        Transfer,
+        verbose_name=_("part of transfer"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="payments",
+    )
 
     objects = RestrictedQuerySet.as_manager()
     policy = Policy(**_LEASE_POLICY, park="park", enterprise="enterprise")  # type: ignore[arg-type]

@@ -11,7 +11,7 @@ from django.core.files.base import ContentFile
 from core.testing.world import World
 from enterprises.models import Enterprise
 from leasing import billing
-from leasing.models import Invoice, Lease, LeaseAttachment, LeaseUnit, Payment
+from leasing.models import Invoice, Lease, LeaseAttachment, LeaseUnit, Payment, Transfer
 from spaces.models import Park, Unit
 
 __all__ = ["build"]
@@ -51,6 +51,19 @@ def build(world: World) -> None:
         )
     world.add(*(Invoice.objects.get(number=f"T-{side}-P01") for side in "AB"))
     world.add(payments["A"], payments["B"])
+    # a transfer record per side (合并收款), written directly so that it settles nothing
+    # and the figures above stay as they are; its services are tested in test_transfers
+    transfers = {}
+    for side, lease in leases.items():
+        transfer = transfers[side] = Transfer.objects.create(
+            receipt_no=f"T-{side}-T01",
+            enterprise=lease.enterprise,
+            operator=lease.park.operator,
+            received_on=datetime.date(2026, 1, 5),
+            amount=payments[side].amount,
+        )
+        Payment.objects.filter(pk=payments[side].pk).update(transfer=transfer)
+    world.add(transfers["A"], transfers["B"])
     world.add(
         *(
             LeaseAttachment.objects.create(

@@ -88,7 +88,9 @@ class ObjectListView(ScopedView):
     default_order: ClassVar[str] = "pk"
     page_size: ClassVar[int] = 25
     select_related: ClassVar[tuple[str, ...]] = ()
-    extra_actions: ClassVar[list[tuple[Any, str]]] = []  # (label, url name) buttons
+    # (label, URL name[, action on the model]) buttons, shown to roles granted that action
+    # ("add" unless named: most lead to writing, an import or a combined payment)
+    extra_actions: ClassVar[list[tuple[Any, ...]]] = []
 
     def get_queryset(self, request: HttpRequest) -> models.QuerySet:
         qs = self.model._default_manager.restrict(request.user, "view")  # type: ignore[attr-defined]
@@ -137,7 +139,11 @@ class ObjectListView(ScopedView):
             "order": order,
             "can_add": self.model.policy.allows_role(request.user, "add"),  # type: ignore[attr-defined]
             "add_url": self.optional_url("add"),
-            "extra_actions": [(label, reverse(name)) for label, name in self.extra_actions],
+            "extra_actions": [
+                (label, reverse(name))
+                for label, name, *action in self.extra_actions
+                if self.model.policy.allows_role(request.user, (action or ["add"])[0])  # type: ignore[attr-defined]
+            ],
             "detail_url_name": f"{self.model._meta.app_label}:{self.model._meta.model_name}_detail",
         }
         template = "core/partials/table.html" if request.htmx else self.template_name  # type: ignore[attr-defined]

@@ -41,5 +41,9 @@ urlpatterns = [
     path("payments/add/", billing.PaymentEdit.as_view(), name="payment_add"),
     path("payments/<int:pk>/", billing.PaymentDetail.as_view(), name="payment_detail"),
     path("payments/<int:pk>/receipt/", billing.ReceiptDocument.as_view(), name="payment_receipt"),
+    path("transfers/", billing.TransferList.as_view(), name="transfer_list"),
+    path("transfers/add/", billing.TransferAdd.as_view(), name="transfer_add"),
+    path("transfers/<int:pk>/", billing.TransferDetail.as_view(), name="transfer_detail"),
+    path("transfers/<int:pk>/receipt/", billing.TransferReceipt.as_view(), name="transfer_receipt"),
     *report_urls(REPORTS),  # rent roll, aging, expiries, vacancy, occupancy by month
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
+from django.db.models import F, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,12 +14,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.documents import pdf_document, pdf_response, xlsx_response, xlsx_workbook
+from core.errors import ConflictError
 from core.permissions import can, get_restricted_or_404
 from core.tables import Column
 from core.views import ObjectDetailView, ObjectEditView, ObjectListView, Tab
 from core.views.generic import ScopedView
 from leasing import billing, documents, filters, forms, services
-from leasing.models import Invoice, Lease, Payment
+from leasing.choices import InvoiceKind
+from leasing.models import Invoice, Lease, Payment, Transfer
 
 __all__ = [
     "InvoiceDetail",
@@ -30,6 +33,10 @@ __all__ = [
     "PaymentEdit",
     "PaymentList",
     "ReceiptDocument",
+    "TransferAdd",
+    "TransferDetail",
+    "TransferList",
+    "TransferReceipt",
 ]
 
 
@@ -241,6 +248,10 @@ class PaymentList(ObjectListView):
         Column("amount", numeric=True, render=_money("amount")),
         Column("unapplied", numeric=True, render=_money("unapplied")),
     ]
+    extra_actions = [
+        (gettext_lazy("One transfer for several leases"), "leasing:transfer_add"),
+        (gettext_lazy("Transfers"), "leasing:transfer_list", "view"),
+    ]
 
 
 def _record(*, actor: Any, instance: Payment, **_: Any) -> Payment:
@@ -300,3 +311,115 @@ class PaymentDetail(ObjectDetailView):
             "can_delete": False,
             "breadcrumbs": [(_("Payments"), reverse("leasing:payment_list")), (obj, None)],
         }
+
+
+class TransferList(ObjectListView):
+    model = Transfer
+    filterset_class = filters.TransferFilter
+    default_order = "-received_on"
+    select_related = ("enterprise",)
+    columns = [
+        Column("receipt_no", sortable=True, link=True),
+        Column("enterprise"),
+        Column("received_on", sortable=True),
+        Column("amount", numeric=True, render=_money("amount")),
+        Column("method"),
+        Column("reference"),
+    ]
+
+
+class TransferAdd(ScopedView):
+    """合并收款: one transfer from a tenant for several of its leases."""
+
+    model = Transfer
+    action = "add"
+
+    def _form(self, request: HttpRequest, data: Any = None) -> forms.TransferForm:
+        initial = {"received_on": timezone.localdate(), "enterprise": request.GET.get("enterprise")}
+        return forms.TransferForm(data, user=request.user, initial=initial)
+
+    def _page(self, request: HttpRequest, form: forms.TransferForm) -> HttpResponse:
+        open_by_lease = {
+            row["lease_id"]: row["open"]
+            for row in Invoice.objects.filter(lease__in=form.leases)
+            .exclude(kind=InvoiceKind.CREDIT)
+            .values("lease_id")
+            .annotate(open=Sum(F("amount") - F("settled")))
+        }
+        rows = [
+            (lease, open_by_lease.get(lease.pk) or 0, form[f"share_{lease.pk}"])
+            for lease in form.leases
+        ]
+        return render(
+            request,
+            "leasing/transfer_add.html",
+            {**self.base_context(), "form": form, "lease_rows": rows},
+        )
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return self._page(request, self._form(request))
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = self._form(request, request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                transfer = billing.transfer_record(
+                    actor=request.user,
+                    enterprise=data["enterprise"],
+                    received_on=data["received_on"],
+                    amount=data["amount"],
+                    method=data["method"],
+                    reference=data["reference"],
+                    shares=form.shares(),
+                )
+            except ValidationError as exc:
+                for field, messages in exc.message_dict.items():
+                    for message in messages:
+                        form.add_error(field if field in form.fields else None, message)
+            except ConflictError as exc:
+                form.add_error(None, exc.message)
+            else:
+                return redirect("leasing:transfer_detail", pk=transfer.pk)
+        return self._page(request, form)
+
+
+def _transfer_bills(request: HttpRequest, transfer: Transfer) -> dict[str, Any]:
+    return {"sheet": documents.transfer_sheet(transfer)}
+
+
+class TransferDetail(ObjectDetailView):
+    model = Transfer
+    fields = ["receipt_no", "enterprise", "received_on", "amount", "method", "reference"]
+    tabs = [
+        Tab(
+            "applied",
+            gettext_lazy("Applied to"),
+            "leasing/partials/transfer_settlements.html",
+            _transfer_bills,
+        )
+    ]
+    default_tab = "applied"
+    template_name = "leasing/transfer_detail.html"
+
+    def extra_context(self, request: HttpRequest, obj: Transfer) -> dict[str, Any]:
+        return {
+            "can_change": False,
+            "can_delete": False,
+            "parts": obj.payments.select_related("lease"),
+            "breadcrumbs": [(_("Transfers"), reverse("leasing:transfer_list")), (obj, None)],
+        }
+
+
+class TransferReceipt(_Document):
+    model = Transfer
+    formats = ("pdf",)
+
+    def content(self, obj: Transfer) -> tuple[str, list[tuple[str, Any]], list[Any], str]:
+        title = _("Receipt")
+        return (
+            f"{obj.operator.name}　{title}",
+            documents.transfer_facts(obj),
+            [documents.transfer_sheet(obj)],
+            obj.receipt_no,
+        )
