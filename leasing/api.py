@@ -28,7 +28,7 @@ from core.api.crud import Crud, check_references, register_crud
 from core.api.reports import register_report
 from core.permissions import can, get_restricted_or_404
 from enterprises.models import Enterprise
-from leasing import billing, filters, services
+from leasing import billing, collections, filters, services
 from leasing.choices import (
     LEASE_FLOW,
     LEASE_TRANSITIONS,
@@ -40,7 +40,15 @@ from leasing.choices import (
     LineKind,
     PaymentMethod,
 )
-from leasing.models import Invoice, InvoiceLine, Lease, Payment, Settlement, Transfer
+from leasing.models import (
+    Invoice,
+    InvoiceLine,
+    Lease,
+    Payment,
+    Reminder,
+    Settlement,
+    Transfer,
+)
 from leasing.reports import REPORTS
 from leasing.selectors import occupancy
 from leasing.services import lease_schedule
@@ -757,6 +765,113 @@ def transfer_create(request: HttpRequest, payload: TransferIn) -> Any:
         shares=shares,
     )
     return Status(201, transfer)
+
+
+class CollectionOut(Schema):
+    enterprise_id: int
+    tenant: str
+    park_id: int
+    park: str
+    bills: int
+    overdue: Decimal
+    oldest_due: datetime.date
+    days_overdue: int
+    last_reminder: datetime.date | None
+
+
+describe_fields(
+    CollectionOut,
+    enterprise_id="Id of the tenant",
+    tenant="Its name",
+    park_id="Id of the park",
+    park="Its name",
+    bills="Overdue bills",
+    overdue="What is overdue, in 元",
+    oldest_due="Due date of the oldest overdue bill",
+    days_overdue="Days past that date",
+    last_reminder="Date of the last collection notice (null: none yet)",
+)
+
+
+class CollectionPage(Schema):
+    items: list[CollectionOut]
+    next: str | None = None
+
+
+describe_fields(CollectionPage, items="Most overdue first", next="Always null: one page")
+
+
+@router.get(
+    "/collections",
+    response={200: CollectionPage, **ERRORS},
+    summary="Tenants with overdue bills, park by park",
+    operation_id="collection_list",
+    **scoped(
+        Invoice,
+        "view",
+        description="Per tenant and park: overdue bills today (a bill is overdue from the day "
+        "after its due date), the oldest due date and the last collection notice.",
+    ),
+)
+def collection_list(request: HttpRequest) -> Any:
+    today = timezone.localdate()
+    rows = collections.collection_rows(Invoice.objects.restrict(request.user), today)
+    return {"items": [{**r.__dict__, "days_overdue": r.days_overdue(today)} for r in rows]}
+
+
+class ReminderOut(Schema):
+    id: int
+    number: str
+    enterprise_id: int
+    park_id: int
+    sent_on: datetime.date
+    overdue: Decimal
+    pay_by: datetime.date
+    bills: list[dict[str, Any]]
+
+
+describe_fields(
+    ReminderOut,
+    Reminder,
+    bills="The bills listed: invoice_id, number, contract_no, due_on, days, outstanding",
+)
+
+
+class ReminderIn(Schema):
+    enterprise_id: RowId
+    park_id: RowId
+
+
+describe_fields(ReminderIn, enterprise_id="The tenant", park_id="The park of its overdue bills")
+
+
+register_crud(
+    router,
+    "/reminders",
+    Crud.reads(
+        Reminder, ReminderOut, filters.ReminderFilter, order="-sent_on", sortable=("sent_on",)
+    ),
+)
+
+
+@router.post(
+    "/reminders",
+    response={201: ReminderOut, **ERRORS},
+    summary="Send a collection notice to a tenant",
+    operation_id="reminder_create",
+    **scoped(
+        Reminder,
+        "add",
+        description="A 催缴通知书 for the tenant's overdue bills in the park today: kept with "
+        "the bills listed, sent to the tenant's users, logged on each lease. 409 when nothing "
+        "is overdue.",
+    ),
+)
+def reminder_create(request: HttpRequest, payload: ReminderIn) -> Any:
+    reminder = collections.reminder_send(
+        actor=request.user, enterprise_id=payload.enterprise_id, park_id=payload.park_id
+    )
+    return Status(201, reminder)
 
 
 class IssueOut(Schema):

@@ -18,6 +18,7 @@ class LeasingConfig(ParkOpsApp):
         {"label": _("Payments"), "url": "leasing:payment_list", "model": "leasing.Payment"},
         {"label": _("Rent roll"), "url": "leasing:report_rent_roll", "model": "leasing.Lease"},
         {"label": _("Arrears aging"), "url": "leasing:report_aging", "model": "leasing.Invoice"},
+        {"label": _("Collections"), "url": "leasing:collections", "model": "leasing.Reminder"},
         {"label": _("Occupancy"), "url": "leasing:report_occupancy", "model": "spaces.Unit"},
     ]
 

@@ -10,10 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from leasing.choices import FapiaoStatus, InvoiceKind, InvoiceStatus, LeaseState
-from leasing.models import Invoice, Lease, Payment, Transfer, overdue_q
+from leasing.models import Invoice, Lease, Payment, Reminder, Transfer, overdue_q
 from spaces.filters import filter_park_code
 
-__all__ = ["InvoiceFilter", "LeaseFilter", "PaymentFilter", "TransferFilter"]
+__all__ = ["InvoiceFilter", "LeaseFilter", "PaymentFilter", "ReminderFilter", "TransferFilter"]
 
 
 def _search_in(*fields: str) -> Any:
@@ -102,4 +102,15 @@ class TransferFilter(df.FilterSet):
 
     class Meta:
         model = Transfer
+        fields: list[str] = []
+
+
+class ReminderFilter(df.FilterSet):
+    search = _search_in("number", "enterprise__name")
+    q = df.CharFilter(label=_("Notice number or tenant"), method="search")
+    park = df.CharFilter(label=_("Park code"), field_name="park_id", method=filter_park_code)
+    enterprise = df.NumberFilter(label=_("Tenant id"), field_name="enterprise_id")
+
+    class Meta:
+        model = Reminder
         fields: list[str] = []

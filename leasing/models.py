@@ -470,6 +470,35 @@ class Settlement(models.Model):
         return f"{self.invoice} {self.amount}"
 
 
+class Reminder(TimeStampedModel):
+    """A collection notice (催缴通知书) sent to a tenant for its overdue bills in one park: the
+    bills and amounts as they stood that day are kept with it, as the PDF printed them."""
+
+    number = models.CharField(_("notice number"), max_length=40, unique=True)
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("tenant"), on_delete=models.PROTECT, related_name="reminders"
+    )
+    park = models.ForeignKey(
+        Park, verbose_name=_("park"), on_delete=models.PROTECT, related_name="reminders"
+    )
+    sent_on = models.DateField(_("sent on"))
+    overdue = models.DecimalField(_("overdue (元)"), **AMOUNT)
+    # [{"invoice_id", "number", "contract_no", "due_on", "days", "outstanding"}], as printed
+    bills = models.JSONField(_("bills"), default=list)
+    pay_by = models.DateField(_("pay by"))
+
+    objects = RestrictedQuerySet.as_manager()
+    policy = Policy(**_LEASE_POLICY, park="park", enterprise="enterprise")  # type: ignore[arg-type]
+
+    class Meta:
+        verbose_name = _("collection notice")
+        verbose_name_plural = _("collection notices")
+        ordering = ["-sent_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.number
+
+
 class DepositRelease(models.Model):
     """The deposit at the end of a lease: part offset against arrears, the rest refunded,
     with whatever credit the tenant still had (over-payments, unused credit notes)."""

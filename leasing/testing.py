@@ -11,7 +11,15 @@ from django.core.files.base import ContentFile
 from core.testing.world import World
 from enterprises.models import Enterprise
 from leasing import billing
-from leasing.models import Invoice, Lease, LeaseAttachment, LeaseUnit, Payment, Transfer
+from leasing.models import (
+    Invoice,
+    Lease,
+    LeaseAttachment,
+    LeaseUnit,
+    Payment,
+    Reminder,
+    Transfer,
+)
 from spaces.models import Park, Unit
 
 __all__ = ["build"]
@@ -64,6 +72,29 @@ def build(world: World) -> None:
         )
         Payment.objects.filter(pk=payments[side].pk).update(transfer=transfer)
     world.add(transfers["A"], transfers["B"])
+    # a collection notice per side, as sent on 1 March for the overdue first quarter
+    reminders = {}
+    for side, lease in leases.items():
+        bill = Invoice.objects.get(number=f"T-{side}-P01")
+        reminders[side] = Reminder.objects.create(
+            number=f"T-{side}-CJ01",
+            enterprise=lease.enterprise,
+            park=lease.park,
+            sent_on=datetime.date(2026, 3, 1),
+            pay_by=datetime.date(2026, 3, 8),
+            overdue=bill.outstanding,
+            bills=[
+                {
+                    "invoice_id": bill.pk,
+                    "number": bill.number,
+                    "contract_no": lease.contract_no,
+                    "due_on": bill.due_on.isoformat(),
+                    "days": 59,
+                    "outstanding": str(bill.outstanding),
+                }
+            ],
+        )
+    world.add(reminders["A"], reminders["B"])
     world.add(
         *(
             LeaseAttachment.objects.create(

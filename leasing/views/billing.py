@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import F, Sum
 from django.http import Http404, HttpRequest, HttpResponse
@@ -19,11 +20,12 @@ from core.permissions import can, get_restricted_or_404
 from core.tables import Column
 from core.views import ObjectDetailView, ObjectEditView, ObjectListView, Tab
 from core.views.generic import ScopedView
-from leasing import billing, documents, filters, forms, services
+from leasing import billing, collections, documents, filters, forms, services
 from leasing.choices import InvoiceKind
-from leasing.models import Invoice, Lease, Payment, Transfer
+from leasing.models import Invoice, Lease, Payment, Reminder, Transfer
 
 __all__ = [
+    "Collections",
     "InvoiceDetail",
     "InvoiceDocument",
     "InvoiceFapiao",
@@ -33,6 +35,9 @@ __all__ = [
     "PaymentEdit",
     "PaymentList",
     "ReceiptDocument",
+    "ReminderDetail",
+    "ReminderDocument",
+    "ReminderList",
     "TransferAdd",
     "TransferDetail",
     "TransferList",
@@ -422,4 +427,105 @@ class TransferReceipt(_Document):
             documents.transfer_facts(obj),
             [documents.transfer_sheet(obj)],
             obj.receipt_no,
+        )
+
+
+class Collections(ScopedView):
+    """催缴: tenants with overdue bills, park by park, with the last notice sent; send one
+    notice or a batch of them."""
+
+    model = Reminder
+    action = "view"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        today = timezone.localdate()
+        invoices = Invoice.objects.restrict(request.user, "view")
+        park = request.GET.get("park")
+        if park:
+            invoices = invoices.filter(park__code=park)
+        rows = collections.collection_rows(invoices, today)
+        return render(
+            request,
+            "leasing/collections.html",
+            {
+                **self.base_context(),
+                "rows": [(r, r.days_overdue(today)) for r in rows],
+                "total": sum((r.overdue for r in rows), 0),
+                "can_send": Reminder.policy.allows_role(request.user, "add"),  # type: ignore[attr-defined]
+                "today": today,
+            },
+        )
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        if not Reminder.policy.allows_role(request.user, "add"):  # type: ignore[attr-defined]
+            raise Http404
+        sent, refused = [], []
+        for key in request.POST.getlist("row"):
+            enterprise_id, _sep, park_id = key.partition(":")
+            if not (enterprise_id.isdigit() and park_id.isdigit()):
+                continue
+            try:
+                sent.append(
+                    collections.reminder_send(
+                        actor=request.user, enterprise_id=int(enterprise_id), park_id=int(park_id)
+                    )
+                )
+            except (ConflictError, Http404) as exc:
+                refused.append(str(getattr(exc, "message", exc)))
+        if sent:
+            messages.success(
+                request,
+                _("%(count)d collection notices sent: %(numbers)s.")
+                % {"count": len(sent), "numbers": "、".join(r.number for r in sent)},
+            )
+        for reason in refused:
+            messages.error(request, reason)
+        if not sent and not refused:
+            messages.error(request, _("Tick the tenants to send a notice to."))
+        return redirect("leasing:collections")
+
+
+class ReminderList(ObjectListView):
+    model = Reminder
+    filterset_class = filters.ReminderFilter
+    default_order = "-sent_on"
+    select_related = ("enterprise", "park")
+    columns = [
+        Column("number", sortable=True, link=True),
+        Column("enterprise"),
+        Column("park"),
+        Column("sent_on", sortable=True),
+        Column("overdue", numeric=True, render=_money("overdue")),
+        Column("pay_by"),
+    ]
+
+
+class ReminderDetail(ObjectDetailView):
+    model = Reminder
+    fields = ["number", "enterprise", "park", "sent_on", "overdue", "pay_by"]
+    template_name = "leasing/reminder_detail.html"
+
+    def extra_context(self, request: HttpRequest, obj: Reminder) -> dict[str, Any]:
+        return {
+            "can_change": False,
+            "can_delete": False,
+            "sheet": collections.reminder_sheet(obj),
+            "breadcrumbs": [
+                (_("Collection notices"), reverse("leasing:reminder_list")),
+                (obj, None),
+            ],
+        }
+
+
+class ReminderDocument(_Document):
+    model = Reminder
+    formats = ("pdf",)
+
+    def content(self, obj: Reminder) -> tuple[str, list[tuple[str, Any]], list[Any], str]:
+        title = _("Collection notice")
+        return (
+            f"{obj.park.name}　{title}",
+            collections.reminder_facts(obj),
+            [collections.reminder_sheet(obj)],
+            obj.number,
         )
