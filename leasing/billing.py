@@ -51,6 +51,7 @@ from leasing.selectors import lease_schedule, terms_of
 
 __all__ = [
     "BILLED_STATES",
+    "bills_due",
     "deposit_held",
     "deposit_release",
     "deposit_top_up",
@@ -184,6 +185,12 @@ def invoices_issue(*, actor: Any, lease: Lease, on: datetime.date) -> list[Invoi
         )
     _apply_credit(lease)
     return issued
+
+
+def bills_due(lease: Lease, on: datetime.date) -> bool:
+    """Whether ``lease`` has a bill to issue by ``on`` (from the period dates alone)."""
+    existing = set(lease.invoices.values_list("kind", "period_index"))
+    return not _all_issued(lease, on, existing)
 
 
 def _all_issued(lease: Lease, on: datetime.date, existing: set[tuple[str, int | None]]) -> bool:

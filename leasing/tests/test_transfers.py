@@ -154,3 +154,38 @@ def test_the_transfer_page_splits_by_hand_with_errors_inline(world, two_leases, 
     assert done.status_code == 302
     transfer = Transfer.objects.get(enterprise=first.enterprise)
     assert sorted(p.amount for p in transfer.payments.all()) == [D("400"), D("600")]
+
+
+def test_batch_issue_runs_as_a_job_with_progress(world, client_for):
+    from core.models import BackgroundJob
+
+    operator = world.users["operator"]
+    lease = services.lease_create(
+        actor=operator,
+        lease=Lease(
+            contract_no="BATCH-1",
+            enterprise=world.sample(Enterprise),
+            park=world.sample(Park),
+            start_on=day(2026, 1, 1),
+            end_on=day(2027, 12, 31),
+            rent_per_m2_day=D("3.00"),
+        ),
+        units=[make_unit(world.sample(Floor), "BATCH-1", area_m2=D(80))],
+    )
+    Lease.objects.filter(pk=lease.pk).update(state="active")
+    client = client_for("operator")
+    page = client.get(reverse("leasing:invoice_batch"))
+    assert page.status_code == 200 and "BATCH-1" in page.content.decode()
+    done = client.post(reverse("leasing:invoice_batch"), {"lease": [lease.pk]})
+    job = BackgroundJob.objects.latest("id")
+    assert done.status_code == 302 and done["Location"].endswith(f"/jobs/{job.pk}/")
+    assert job.status == "done" and job.total == 1 and job.done == 1
+    assert Invoice.objects.filter(lease=lease).exists()
+    again = client.get(reverse("leasing:invoice_batch")).content.decode()
+    assert "BATCH-1" not in again  # nothing left to issue
+    assert (
+        client_for("tenant")
+        .post(reverse("leasing:invoice_batch"), {"lease": [lease.pk]})
+        .status_code
+        == 404
+    )

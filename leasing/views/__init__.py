@@ -33,6 +33,7 @@ urlpatterns = [
     path("attachments/<int:pk>/", leases.AttachmentDownload.as_view(), name="attachment_download"),
     path("leases/<int:pk>/statement/", billing.LeaseStatement.as_view(), name="lease_statement"),
     path("invoices/", billing.InvoiceList.as_view(), name="invoice_list"),
+    path("invoices/issue/", billing.BatchIssue.as_view(), name="invoice_batch"),
     path("invoices/<int:pk>/", billing.InvoiceDetail.as_view(), name="invoice_detail"),
     path("invoices/<int:pk>/fapiao/", billing.InvoiceFapiao.as_view(), name="invoice_fapiao"),
     *import_urls("invoices", Invoice, imports.TEMPLATE_KIND),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+import json
 from typing import Any, ClassVar
 
 from django.contrib import messages
@@ -16,15 +18,17 @@ from django.utils.translation import gettext_lazy
 
 from core.documents import pdf_document, pdf_response, xlsx_response, xlsx_workbook
 from core.errors import ConflictError
+from core.jobs import job_create
 from core.permissions import can, get_restricted_or_404
 from core.tables import Column
 from core.views import ObjectDetailView, ObjectEditView, ObjectListView, Tab
 from core.views.generic import ScopedView
-from leasing import billing, collections, documents, filters, forms, services
+from leasing import billing, collections, documents, filters, forms, services, tasks
 from leasing.choices import InvoiceKind
 from leasing.models import Invoice, Lease, Payment, Reminder, Transfer
 
 __all__ = [
+    "BatchIssue",
     "Collections",
     "InvoiceDetail",
     "InvoiceDocument",
@@ -76,7 +80,10 @@ class InvoiceList(ObjectListView):
             render=lambda i: i.fapiao_no or i.fapiao_status.label,
         ),
     ]
-    extra_actions = [(gettext_lazy("Import fapiao"), "leasing:invoice_import")]
+    extra_actions = [
+        (gettext_lazy("Issue due bills"), "leasing:invoice_batch"),
+        (gettext_lazy("Import fapiao"), "leasing:invoice_import"),
+    ]
 
 
 def _lines(request: HttpRequest, invoice: Invoice) -> dict[str, Any]:
@@ -529,3 +536,47 @@ class ReminderDocument(_Document):
             [collections.reminder_sheet(obj)],
             obj.number,
         )
+
+
+class BatchIssue(ScopedView):
+    """批量出账: issue the bills due today for a park's leases, or those ticked, as a
+    background job whose progress the page shows."""
+
+    model = Invoice
+    action = "add"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        today = timezone.localdate()
+        leases = (
+            Lease.objects.restrict(request.user, "change")
+            .filter(
+                state__in=billing.BILLED_STATES, end_on__gte=today - datetime.timedelta(days=366)
+            )
+            .select_related("enterprise", "park")
+            .order_by("park__code", "contract_no")
+        )
+        park = request.GET.get("park")
+        if park:
+            leases = leases.filter(park__code=park)
+        due = [lease for lease in leases if billing.bills_due(lease, today)]
+        return render(
+            request,
+            "leasing/batch_issue.html",
+            {**self.base_context(), "leases": due, "today": today, "park": park},
+        )
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        ids = [int(i) for i in request.POST.getlist("lease") if i.isdigit()]
+        leases = Lease.objects.restrict(request.user, "change").filter(pk__in=ids)
+        chosen = list(leases.values_list("pk", flat=True))
+        if not chosen:
+            messages.error(request, _("Tick the leases to bill."))
+            return redirect("leasing:invoice_batch")
+        job = job_create(
+            actor=request.user,
+            kind=tasks.JOB_KIND,
+            title=str(_("Issue the due bills of %(count)d leases") % {"count": len(chosen)}),
+            payload=json.dumps({"lease_ids": chosen}).encode(),
+        )
+        tasks.issue_due_bills.enqueue(job.pk)
+        return redirect("core:job_detail", job.pk)
