@@ -44,6 +44,7 @@ from leasing.models import (
     Invoice,
     InvoiceLine,
     Lease,
+    LeaseAmendment,
     Payment,
     Reminder,
     Settlement,
@@ -430,6 +431,38 @@ def lease_grant_rent_free(request: HttpRequest, id: PathId, payload: RentFreeGra
         end=payload.end_on,
         reason=payload.reason,
     )
+
+
+class AmendmentIn(Schema):
+    effective_on: IsoDate
+    rent_per_m2_day: Price | None = None
+    fee_per_m2_month: Price | None = None
+    reason: Annotated[str, Field(min_length=1, max_length=300)]
+
+
+describe_fields(AmendmentIn, LeaseAmendment)
+
+
+@router.post(
+    "/leases/{id}/amendments",
+    response={200: LeaseOut, **ERRORS},
+    summary="Amend the rent or the management fee of an active lease from a date",
+    operation_id="lease_amend",
+    **scoped(
+        Lease,
+        "change",
+        description="A supplementary agreement (补充协议): periods not billed follow the new "
+        "terms; each billed period they change gets a credit note or a supplementary bill. 409 "
+        "unless the lease is active and the date within its term.",
+    ),
+)
+def lease_amend(request: HttpRequest, id: PathId, payload: AmendmentIn) -> Any:
+    lease = get_or_404(Lease, request, "change", id)
+    services.lease_amend(
+        actor=request.user, lease=lease, amendment=LeaseAmendment(**payload.dict())
+    )
+    lease.refresh_from_db()
+    return lease
 
 
 class RenewIn(LeaseTerms):

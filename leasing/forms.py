@@ -15,6 +15,7 @@ from spaces.choices import UnitStatus
 from spaces.models import Unit
 
 __all__ = [
+    "AmendForm",
     "AttachmentForm",
     "ChangeUnitsForm",
     "FapiaoForm",
@@ -296,4 +297,29 @@ class RentFreeForm(forms.Form):
         data = super().clean() or {}
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             self.add_error("end", _("The end date is before the start date."))
+        return data
+
+
+class AmendForm(forms.Form):
+    """A supplementary agreement (补充协议): a new rent and/or management fee from a date."""
+
+    effective_on = _date_field(_("effective from"))
+    rent_per_m2_day = forms.DecimalField(
+        label=_("new rent (元/m²/day)"), max_digits=8, decimal_places=2, min_value=0, required=False
+    )
+    fee_per_m2_month = forms.DecimalField(
+        label=_("new management fee (元/m²/month)"),
+        max_digits=8,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("rent_per_m2_day") is None and data.get("fee_per_m2_month") is None:
+            self.add_error(
+                "rent_per_m2_day", _("Give the new rent, the new management fee or both.")
+            )
         return data

@@ -149,6 +149,52 @@ class Lease(TimeStampedModel):
         return self.end_on
 
 
+class LeaseAmendment(TimeStampedModel):
+    """A supplementary agreement (补充协议) changing the rent or the management fee of a signed
+    lease from a date: periods not billed follow it, billed ones are corrected."""
+
+    lease = models.ForeignKey(
+        "Lease", verbose_name=_("lease"), on_delete=models.CASCADE, related_name="amendments"
+    )
+    effective_on = models.DateField(_("effective from"))
+    rent_per_m2_day = models.DecimalField(
+        _("new rent (元/m²/day)"),
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=MONEY,
+    )
+    fee_per_m2_month = models.DecimalField(
+        _("new management fee (元/m²/month)"),
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=MONEY,
+    )
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=300)
+
+    objects = RestrictedQuerySet.as_manager()
+    policy = Policy(**_LEASE_POLICY, park="lease__park", enterprise="lease__enterprise")  # type: ignore[arg-type]
+
+    class Meta:
+        verbose_name = _("amendment")
+        verbose_name_plural = _("amendments")
+        ordering = ["effective_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rent_per_m2_day__isnull=False) | Q(fee_per_m2_month__isnull=False),
+                name="amendment_changes_something",
+            ),
+            models.UniqueConstraint(fields=["lease", "effective_on"], name="amendment_one_per_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lease} · {self.effective_on:%Y-%m-%d}"
+
+
 class LeaseUnit(models.Model):
     """A unit in a lease for a span of dates (an expansion or contraction changes spans).
 

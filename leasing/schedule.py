@@ -18,6 +18,9 @@
 - Escalation is compound from the lease's anniversaries: factor (1 + p)^n, n = lease years
   reached from the escalation year on; the escalated price is kept exact.
 - Deposit: months × price × starting area × 365 ÷ 12 (rent only).
+- Amendments (补充协议) change the price or the fee from a date: the amended price is the price
+  in force from that day and later anniversaries escalate it; a month an amendment cuts is
+  broken for every unit (each part at its own price).
 """
 
 from __future__ import annotations
@@ -97,6 +100,10 @@ class Terms:
     # one (first day, last day, area) per unit span: a unit is never in two spans at once
     spans: Sequence[tuple[datetime.date, datetime.date, Decimal]] = field(default_factory=list)
     free: Sequence[tuple[datetime.date, datetime.date]] = field(default_factory=list)
+    # amendments: (effective from, new price or None, new fee or None), by date
+    changes: Sequence[tuple[datetime.date, Decimal | None, Decimal | None]] = field(
+        default_factory=list
+    )
 
     def lease_year(self, day: datetime.date) -> int:
         year = max(1, day.year - self.start.year + 1)
@@ -106,15 +113,34 @@ class Terms:
             year += 1
         return year
 
+    def steps(self, day: datetime.date) -> int:
+        """Anniversaries whose increase is in force on ``day``."""
+        return max(0, self.lease_year(day) - self.escalation_from_year + 1)
+
     def factor(self, day: datetime.date) -> Fraction:
         """The escalation factor in force on ``day``, exact."""
-        steps = self.lease_year(day) - self.escalation_from_year + 1
-        if not self.escalation_pct or steps <= 0:
+        if not self.escalation_pct:
             return Fraction(1)
-        return (1 + Fraction(self.escalation_pct) / 100) ** steps
+        return (1 + Fraction(self.escalation_pct) / 100) ** self.steps(day)
 
     def price_on(self, day: datetime.date) -> Fraction:
-        return Fraction(self.price) * self.factor(day)
+        """The price in force on ``day``: the contract's, or the last amendment's from its
+        date, escalated by the anniversaries since."""
+        base, since = Fraction(self.price), self.start
+        for effective, price, _fee in self.changes:
+            if effective <= day and price is not None:
+                base, since = Fraction(price), effective
+        if not self.escalation_pct:
+            return base
+        rate = 1 + Fraction(self.escalation_pct) / 100
+        return base * rate ** (self.steps(day) - self.steps(since))
+
+    def fee_on(self, day: datetime.date) -> Fraction:
+        fee = Fraction(self.fee)
+        for effective, _price, new_fee in self.changes:
+            if effective <= day and new_fee is not None:
+                fee = Fraction(new_fee)
+        return fee
 
     def area(self, day: datetime.date) -> Decimal:
         return sum((a for s, e, a in self.spans if s <= day <= e), Decimal(0))
@@ -134,22 +160,27 @@ def _month_amounts(
 ) -> tuple[Fraction, Fraction]:
     """Exact rent and fee of one lease month [m_start, m_end], counted up to ``cut`` (the
     lease's last day or the period's end), unit span by unit span."""
-    price = terms.price_on(m_start)  # anniversaries fall on month starts: one price a month
     month_days = (m_end - m_start).days + 1
+    # an amendment dated inside the month cuts it: each part by days at its own terms
+    cuts = sorted({d for d, _p, _f in terms.changes if m_start < d <= m_end})
+    parts = list(zip([m_start, *cuts], [*(d - DAY for d in cuts), m_end], strict=True))
     rent = fee = Fraction(0)
     for s, e, area in terms.spans:
-        first, last = max(s, m_start), min(e, m_end, cut)
-        if first > last:
-            continue
-        days = (last - first).days + 1
-        free = terms.free_days(first, last)
-        whole = days == month_days  # the unit holds the whole lease month
         a = Fraction(area)
-        if terms.convention == "monthly" and whole and not free:
-            rent += price * a * YEAR_DAYS / 12
-        else:
-            rent += price * a * (days - free)
-        fee += Fraction(terms.fee) * a if whole else Fraction(terms.fee) * 12 / YEAR_DAYS * a * days
+        for p_start, p_end in parts:
+            first, last = max(s, p_start), min(e, p_end, cut)
+            if first > last:
+                continue
+            # anniversaries fall on month starts: one price and fee for the part
+            price, monthly_fee = terms.price_on(p_start), terms.fee_on(p_start)
+            days = (last - first).days + 1
+            free = terms.free_days(first, last)
+            whole = days == month_days  # the unit holds the whole lease month, uncut
+            if terms.convention == "monthly" and whole and not free:
+                rent += price * a * YEAR_DAYS / 12
+            else:
+                rent += price * a * (days - free)
+            fee += monthly_fee * a if whole else monthly_fee * 12 / YEAR_DAYS * a * days
     return rent, fee
 
 

@@ -50,6 +50,7 @@ __all__ = [
     "expiring_leases",
     "late_bill_count",
     "lease_schedule",
+    "lease_timeline",
     "leased_spans_on",
     "months_between",
     "occupancy",
@@ -376,9 +377,96 @@ def terms_of(lease: Lease) -> Terms:
         bill_days_ahead=lease.bill_days_ahead,
         spans=[(lu.start_on, lu.end_on, Decimal(lu.area_m2)) for lu in lease.lease_units.all()],
         free=[(f.start_on, f.end_on) for f in lease.rent_free.all()],
+        changes=[
+            (a.effective_on, a.rent_per_m2_day, a.fee_per_m2_month)
+            for a in sorted(lease.amendments.all(), key=lambda a: a.effective_on)
+        ],
     )
 
 
 def lease_schedule(lease: Lease) -> Schedule:
     """The lease's rent schedule under its current terms (pure arithmetic on them)."""
     return build_schedule(terms_of(lease))
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    on: datetime.date
+    kind: str  # start, units_added, units_returned, rent_free, amendment, reminder, terminated, end
+    text: str
+
+
+def lease_timeline(lease: Lease) -> list[TimelineEvent]:
+    """What happened to a lease, by date, from its records: the term, unit changes,
+    rent-free periods, amendments, collection notices and an early end."""
+    from django.utils.translation import gettext as _
+
+    events = [TimelineEvent(lease.start_on, "start", _("Lease starts"))]
+    spans = list(lease.lease_units.select_related("unit").order_by("start_on", "unit__code"))
+    for span in spans:
+        if span.start_on > lease.start_on:
+            events.append(
+                TimelineEvent(
+                    span.start_on,
+                    "units_added",
+                    _("Unit %(unit)s added (%(area)s m²)")
+                    % {"unit": span.unit.code, "area": f"{span.area_m2:,.2f}"},
+                )
+            )
+        if span.end_on < lease.last_day:
+            events.append(
+                TimelineEvent(
+                    span.end_on + datetime.timedelta(days=1),
+                    "units_returned",
+                    _("Unit %(unit)s given back") % {"unit": span.unit.code},
+                )
+            )
+    for free in lease.rent_free.all():
+        events.append(
+            TimelineEvent(
+                free.start_on,
+                "rent_free",
+                _("Rent-free until %(end)s") % {"end": free.end_on.isoformat()},
+            )
+        )
+    for amendment in lease.amendments.all():
+        parts = []
+        if amendment.rent_per_m2_day is not None:
+            parts.append(_("rent %(price)s 元/m²/day") % {"price": amendment.rent_per_m2_day})
+        if amendment.fee_per_m2_month is not None:
+            parts.append(_("fee %(fee)s 元/m²/month") % {"fee": amendment.fee_per_m2_month})
+        events.append(
+            TimelineEvent(
+                amendment.effective_on,
+                "amendment",
+                _("Amendment: %(what)s (%(reason)s)")
+                % {"what": "、".join(parts), "reason": amendment.reason},
+            )
+        )
+    from leasing.models import Reminder
+
+    bill_numbers = set(lease.invoices.values_list("number", flat=True))
+    for reminder in Reminder.objects.filter(
+        enterprise_id=lease.enterprise_id, park_id=lease.park_id
+    ):
+        if any(b["number"] in bill_numbers for b in reminder.bills):
+            events.append(
+                TimelineEvent(
+                    reminder.sent_on,
+                    "reminder",
+                    _("Collection notice %(number)s: %(amount)s 元 overdue")
+                    % {"number": reminder.number, "amount": f"{reminder.overdue:,.2f}"},
+                )
+            )
+    if lease.terminated_on:
+        events.append(
+            TimelineEvent(
+                lease.terminated_on,
+                "terminated",
+                _("Terminated early: %(reason)s") % {"reason": lease.termination_reason},
+            )
+        )
+    else:
+        events.append(TimelineEvent(lease.end_on, "end", _("Lease ends")))
+    order = {"start": 0, "end": 9, "terminated": 9}
+    return sorted(events, key=lambda e: (e.on, order.get(e.kind, 5)))

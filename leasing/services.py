@@ -20,7 +20,7 @@ from core.permissions import require
 from core.services import create_record
 from leasing import billing
 from leasing.choices import LEASE_FLOW, LEASE_TRANSITIONS, LeaseState
-from leasing.models import Lease, LeaseAttachment, LeaseUnit, RentFree
+from leasing.models import Lease, LeaseAmendment, LeaseAttachment, LeaseUnit, RentFree
 from leasing.selectors import lease_schedule, terms_of
 from spaces.choices import UnitStatus
 from spaces.models import Unit
@@ -30,6 +30,7 @@ __all__ = [
     "attachment_add",
     "attachment_delete",
     "lease_add_rent_free",
+    "lease_amend",
     "lease_change_units",
     "lease_create",
     "lease_renew",
@@ -256,6 +257,51 @@ def lease_add_rent_free(
     )
     billing.lease_reconcile(actor=actor, lease=lease, on=timezone.localdate())
     return lease
+
+
+@transaction.atomic
+def lease_amend(*, actor: Any, lease: Lease, amendment: LeaseAmendment) -> LeaseAmendment:
+    """A supplementary agreement (补充协议) on a signed lease: a new rent or management fee from
+    a date. Periods not billed yet follow it; each billed period it changes gets a credit note
+    or a supplementary bill for the difference."""
+    require(actor, "change", lease)
+    if lease.state != LeaseState.ACTIVE:
+        raise ConflictError(
+            _("Only an active lease is amended; this one is %(state)s.")
+            % {"state": lease.get_state_display()}
+        )
+    if not (lease.start_on < amendment.effective_on <= lease.last_day):
+        raise ConflictError(
+            _(
+                "The amendment must take effect after the start and within the term (%(start)s ~ %(end)s)."
+            )
+            % {"start": lease.start_on.isoformat(), "end": lease.last_day.isoformat()}
+        )
+    if amendment.rent_per_m2_day is None and amendment.fee_per_m2_month is None:
+        raise ConflictError(_("Give the new rent, the new management fee or both."))
+    if lease.amendments.filter(effective_on=amendment.effective_on).exists():
+        raise ConflictError(_("The lease already has an amendment from that day."))
+    amendment.lease = lease
+    amendment = create_record(actor=actor, instance=amendment, comment=amendment.reason)
+    audit.record(
+        actor=actor,
+        instance=lease,
+        action=AuditAction.UPDATE,
+        changes={
+            "amendment": [
+                None,
+                f"{amendment.effective_on.isoformat()}: "
+                + " / ".join(
+                    str(v)
+                    for v in (amendment.rent_per_m2_day, amendment.fee_per_m2_month)
+                    if v is not None
+                ),
+            ]
+        },
+        comment=amendment.reason,
+    )
+    billing.lease_reconcile(actor=actor, lease=lease, on=timezone.localdate())
+    return amendment
 
 
 @transaction.atomic

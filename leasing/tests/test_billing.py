@@ -460,3 +460,61 @@ def test_a_unit_never_leased_is_vacant_since_it_became_available(world):
     unit = make_unit(world.sample(Floor), "NEW-1", available_from=day(2026, 1, 1))
     (row,) = [u for u in vacant_units(Unit.objects.filter(pk=unit.pk), day(2026, 3, 1))]
     assert days_vacant(row, day(2026, 3, 1)) == 59
+
+
+@pytest.mark.django_db
+def test_an_amendment_replans_unbilled_periods_and_corrects_billed_ones(world, lease):
+    from leasing.models import LeaseAmendment
+
+    operator = world.users["operator"]
+    billing.invoices_issue(actor=operator, lease=lease, on=day(2026, 4, 1))  # P01, P02 billed
+    services.lease_amend(
+        actor=operator,
+        lease=lease,
+        amendment=LeaseAmendment(
+            effective_on=day(2026, 5, 1), rent_per_m2_day=D("3.50"), reason="调价"
+        ),
+    )
+    # P02 (Apr–Jun) was billed at 3.00: May and June (61 days) × 0.50 × 100 m² more
+    (supplement,) = Invoice.objects.filter(lease=lease, kind=InvoiceKind.ADJUSTMENT)
+    assert supplement.amount == D("3050.00") and supplement.corrects.number == "B-1-P02"
+    assert not Invoice.objects.filter(lease=lease, kind=InvoiceKind.CREDIT).exists()
+    (p03,) = billing.invoices_issue(actor=operator, lease=lease, on=day(2026, 7, 1))
+    assert p03.amount == D("3.50") * 100 * 92 + 3 * 10 * 100  # Jul–Sep at the new rent
+    with pytest.raises(ConflictError):  # one amendment a day
+        services.lease_amend(
+            actor=operator,
+            lease=lease,
+            amendment=LeaseAmendment(
+                effective_on=day(2026, 5, 1), fee_per_m2_month=D(12), reason="x"
+            ),
+        )
+    from leasing.selectors import lease_timeline
+
+    assert any(e.kind == "amendment" and e.on == day(2026, 5, 1) for e in lease_timeline(lease))
+
+
+@pytest.mark.django_db
+def test_amendment_through_the_page_and_the_api(world, lease, client_for):
+    from django.urls import reverse
+
+    client = client_for("operator")
+    page = client.post(
+        reverse("leasing:lease_amend", args=[lease.pk]),
+        {"effective_on": "2026-07-01", "fee_per_m2_month": "12", "reason": "物业费调整"},
+    )
+    assert page.status_code == 302 and lease.amendments.get().fee_per_m2_month == D(12)
+    timeline = client.get(reverse("leasing:lease_detail", args=[lease.pk]) + "?tab=timeline")
+    assert "物业费调整" in timeline.content.decode()
+    api = client.post(
+        f"/api/v1/leasing/leases/{lease.pk}/amendments",
+        '{"effective_on": "2026-09-01", "rent_per_m2_day": "4.00", "reason": "调价"}',
+        content_type="application/json",
+    )
+    assert api.status_code == 200, api.content
+    late = client.post(
+        f"/api/v1/leasing/leases/{lease.pk}/amendments",
+        '{"effective_on": "2030-01-01", "rent_per_m2_day": "4.00", "reason": "调价"}',
+        content_type="application/json",
+    )
+    assert late.status_code == 409

@@ -49,7 +49,31 @@ def oracle(terms: Terms) -> list[tuple[datetime.date, datetime.date, Decimal, De
     free_days = {
         s + datetime.timedelta(days=i) for s, e in terms.free for i in range((e - s).days + 1)
     }
-    price, pct = Fraction(terms.price), Fraction(terms.escalation_pct) / 100
+    pct = Fraction(terms.escalation_pct) / 100
+
+    def month_index(d):
+        n = 0
+        while oracle_month_start(terms.start, n + 1) <= d:
+            n += 1
+        return n
+
+    def steps(d):
+        return max(0, month_index(d) // 12 + 1 - terms.escalation_from_year + 1)
+
+    def price_on(d):
+        base, since = Fraction(terms.price), terms.start
+        for effective, price, _fee in terms.changes:
+            if effective <= d and price is not None:
+                base, since = Fraction(price), effective
+        return base * (1 + pct) ** (steps(d) - steps(since))
+
+    def fee_on(d):
+        fee = Fraction(terms.fee)
+        for effective, _price, new_fee in terms.changes:
+            if effective <= d and new_fee is not None:
+                fee = Fraction(new_fee)
+        return fee
+
     out = []
     n = 0
     while (p_start := oracle_month_start(terms.start, n)) <= terms.last_day:
@@ -62,9 +86,7 @@ def oracle(terms: Terms) -> list[tuple[datetime.date, datetime.date, Decimal, De
             )
             if m_start > p_end:
                 break
-            year = m // 12 + 1  # lease year of this month
-            steps = max(0, year - terms.escalation_from_year + 1)
-            day_price = price * (1 + pct) ** steps
+            cut = any(m_start < d <= m_end for d, _p, _f in terms.changes)
             month = [
                 m_start + datetime.timedelta(days=i) for i in range((m_end - m_start).days + 1)
             ]
@@ -72,18 +94,17 @@ def oracle(terms: Terms) -> list[tuple[datetime.date, datetime.date, Decimal, De
                 held = [d for d in month if s <= d <= e and d <= p_end]
                 if not held:
                     continue
-                whole = len(held) == len(month)
+                whole = len(held) == len(month) and not cut
                 paying = [d for d in held if d not in free_days]
                 a = Fraction(area)
                 if terms.convention == "monthly" and whole and len(paying) == len(held):
-                    rent += day_price * a * 365 / 12
+                    rent += price_on(m_start) * a * 365 / 12
                 else:
-                    rent += day_price * a * len(paying)
-                fee += (
-                    Fraction(terms.fee) * a
-                    if whole
-                    else Fraction(terms.fee) * 12 / 365 * a * len(held)
-                )
+                    rent += sum((price_on(d) * a for d in paying), Fraction(0))
+                if whole:
+                    fee += fee_on(m_start) * a
+                else:
+                    fee += sum((fee_on(d) * 12 / 365 * a for d in held), Fraction(0))
         out.append((p_start, p_end, half_up(rent), half_up(fee)))
         n += terms.cycle_months
     return out
@@ -109,9 +130,23 @@ def leases(draw):
     for _ in range(draw(st.integers(0, 3))):  # rent-free spans, possibly overlapping
         a = start + datetime.timedelta(days=draw(st.integers(0, length)))
         free.append((a, min(last, a + datetime.timedelta(days=draw(st.integers(0, 90))))))
+    changes = []
+    if draw(st.booleans()) and length > 30:  # an amendment of the price, the fee or both
+        effective = start + datetime.timedelta(days=draw(st.integers(1, length)))
+        new_price = draw(st.one_of(st.none(), st.integers(1, 1500)))
+        new_fee = draw(st.one_of(st.none(), st.integers(0, 3000)))
+        if new_price is not None or new_fee is not None:
+            changes.append(
+                (
+                    effective,
+                    None if new_price is None else D(new_price) / 100,
+                    None if new_fee is None else D(new_fee) / 100,
+                )
+            )
     return Terms(
         start=start,
         last_day=last,
+        changes=changes,
         price=D(draw(st.integers(min_value=1, max_value=1500))) / 100,
         fee=D(draw(st.integers(min_value=0, max_value=3000))) / 100,
         convention=draw(st.sampled_from(["daily", "monthly"])),

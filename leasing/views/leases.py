@@ -20,9 +20,9 @@ from core.permissions import can, get_restricted_or_404
 from core.tables import Column
 from core.views import ObjectDetailView, ObjectEditView, ObjectListView, Tab
 from core.views.generic import ScopedView
-from leasing import billing, filters, forms, services
+from leasing import billing, filters, forms, selectors, services
 from leasing.choices import LEASE_FLOW, LEASE_TRANSITIONS, LeaseState
-from leasing.models import Lease, LeaseAttachment
+from leasing.models import Lease, LeaseAmendment, LeaseAttachment
 
 
 def _schedule(request: HttpRequest, lease: Lease) -> dict[str, Any]:
@@ -43,6 +43,10 @@ def _attachments(request: HttpRequest, lease: Lease) -> dict[str, Any]:
         "attachments": LeaseAttachment.objects.restrict(request.user).filter(lease=lease),
         "attachment_form": forms.AttachmentForm() if can(request.user, "change", lease) else None,
     }
+
+
+def _timeline(request: HttpRequest, lease: Lease) -> dict[str, Any]:
+    return {"events": selectors.lease_timeline(lease)}
 
 
 def _units(request: HttpRequest, lease: Lease) -> dict[str, Any]:
@@ -209,6 +213,28 @@ class LeaseRentFree(LeaseFormAction):
         return _("Rent-free period granted; issued bills are credited."), lease.pk
 
 
+class LeaseAmend(LeaseFormAction):
+    """A supplementary agreement changing the rent or the fee from a date."""
+
+    tab = "timeline"
+
+    def make_form(self, request: HttpRequest, lease: Lease) -> Any:
+        return forms.AmendForm(request.POST)
+
+    def perform(self, request: HttpRequest, lease: Lease, data: dict[str, Any]) -> tuple[str, int]:
+        services.lease_amend(
+            actor=request.user,
+            lease=lease,
+            amendment=LeaseAmendment(
+                effective_on=data["effective_on"],
+                rent_per_m2_day=data["rent_per_m2_day"],
+                fee_per_m2_month=data["fee_per_m2_month"],
+                reason=data["reason"],
+            ),
+        )
+        return _("Amendment recorded; billed periods it changes are corrected."), lease.pk
+
+
 class LeaseRenew(LeaseFormAction):
     """Draft the renewal (续签) of a lease and open it."""
 
@@ -235,6 +261,7 @@ class LeaseDetail(ObjectDetailView):
             context=_schedule,
         ),
         Tab("bills", gettext_lazy("Bills and payments"), "leasing/partials/bills.html", _bills),
+        Tab("timeline", gettext_lazy("Timeline"), "leasing/partials/timeline.html", _timeline),
         Tab(
             "attachments",
             gettext_lazy("Attachments"),
@@ -269,6 +296,9 @@ class LeaseDetail(ObjectDetailView):
             "renew_form": forms.RenewForm(),
             "rent_free_form": forms.RentFreeForm()
             if may_change and obj.state in billing.BILLED_STATES
+            else None,
+            "amend_form": forms.AmendForm()
+            if may_change and obj.state == LeaseState.ACTIVE
             else None,
             "breadcrumbs": [(_("Leases"), reverse("leasing:lease_list")), (obj, None)],
         }
