@@ -32,6 +32,7 @@ from leasing import billing, collections, filters, services
 from leasing.choices import (
     LEASE_FLOW,
     LEASE_TRANSITIONS,
+    ChargeKind,
     Convention,
     FapiaoKind,
     FapiaoStatus,
@@ -45,6 +46,7 @@ from leasing.models import (
     InvoiceLine,
     Lease,
     LeaseAmendment,
+    LeaseCharge,
     Payment,
     Reminder,
     Settlement,
@@ -463,6 +465,73 @@ def lease_amend(request: HttpRequest, id: PathId, payload: AmendmentIn) -> Any:
     )
     lease.refresh_from_db()
     return lease
+
+
+class ChargeIn(Schema):
+    kind: ChargeKind
+    description: Annotated[str, Field(min_length=1, max_length=200)]
+    period_start: IsoDate
+    period_end: IsoDate
+    quantity: Annotated[Decimal, DecimalIn(ge=0, max_digits=14, decimal_places=3)]
+    quantity_unit: Annotated[str, Field(max_length=20)] = ""
+    unit_price: Annotated[Decimal, DecimalIn(ge=0, max_digits=12, decimal_places=4)]
+    tax_rate_pct: Annotated[Decimal, DecimalIn(ge=0, le=20, max_digits=5, decimal_places=2)] = (
+        Decimal("0")
+    )
+    source: Annotated[str, Field(max_length=80)] = ""
+
+
+describe_fields(ChargeIn, LeaseCharge)
+
+
+class ChargeOut(Schema):
+    id: int
+    lease_id: int
+    kind: ChargeKind
+    description: str
+    period_start: datetime.date
+    period_end: datetime.date
+    quantity: Decimal
+    quantity_unit: str
+    unit_price: Decimal
+    amount: Decimal
+    tax_rate_pct: Decimal
+    source: str
+    invoice_id: int | None
+
+
+describe_fields(ChargeOut, LeaseCharge, invoice_id="The bill it is a line of (null: the next one)")
+
+
+@router.post(
+    "/leases/{id}/charges",
+    response={201: ChargeOut, **ERRORS},
+    summary="Add another charge (electricity, water, equipment…) to a lease's next bill",
+    operation_id="lease_charge",
+    **scoped(
+        Lease,
+        "change",
+        description="amount = quantity × unit price, rounded half-up to the 分 once; the "
+        "charge becomes a line of the lease's next bill. 409 for a draft lease or a source "
+        "record already charged.",
+    ),
+)
+def lease_charge(request: HttpRequest, id: PathId, payload: ChargeIn) -> Any:
+    lease = get_or_404(Lease, request, "change", id)
+    return Status(201, billing.charge_add(actor=request.user, lease=lease, **payload.dict()))
+
+
+register_crud(
+    router,
+    "/charges",
+    Crud.reads(
+        LeaseCharge,
+        ChargeOut,
+        filters.ChargeFilter,
+        order="-period_start",
+        sortable=("period_start",),
+    ),
+)
 
 
 class RenewIn(LeaseTerms):

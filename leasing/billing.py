@@ -42,6 +42,7 @@ from leasing.models import (
     Invoice,
     InvoiceLine,
     Lease,
+    LeaseCharge,
     Payment,
     Settlement,
     Transfer,
@@ -52,6 +53,8 @@ from leasing.selectors import lease_schedule, terms_of
 __all__ = [
     "BILLED_STATES",
     "bills_due",
+    "charge_add",
+    "charges_bill_now",
     "deposit_held",
     "deposit_release",
     "deposit_top_up",
@@ -149,7 +152,7 @@ def invoices_issue(*, actor: Any, lease: Lease, on: datetime.date) -> list[Invoi
             % {"state": lease.get_state_display()}
         )
     existing = set(lease.invoices.values_list("kind", "period_index"))
-    if _all_issued(lease, on, existing):
+    if _all_issued(lease, on, existing) and not lease.charges.filter(invoice=None).exists():
         return []
     schedule = lease_schedule(lease)
     issued: list[Invoice] = []
@@ -165,26 +168,120 @@ def invoices_issue(*, actor: Any, lease: Lease, on: datetime.date) -> list[Invoi
                 lines=[(LineKind.DEPOSIT, _printed(gettext_noop("Deposit")), schedule.deposit)],
             )
         )
+    pending = list(lease.charges.filter(invoice=None).order_by("period_start", "id"))
     for period in schedule.periods:
         if period.bill_on > on or (InvoiceKind.RENT, period.index) in existing:
             continue
         lines = _period_lines(period)
+        # other charges recorded so far ride on the next bill of the lease
+        riding, pending = pending, []
+        lines += [_charge_line(c) for c in riding]
         if not lines:  # a wholly rent-free period without a fee: nothing to bill
             continue
-        issued.append(
-            _bill(
-                actor,
-                lease,
-                kind=InvoiceKind.RENT,
-                number=f"{lease.contract_no}-P{period.index:02d}",
-                issued_on=period.bill_on,
-                due_on=period.due_on,
-                lines=lines,
-                period=(period.index, period.start, period.end),
-            )
+        bill = _bill(
+            actor,
+            lease,
+            kind=InvoiceKind.RENT,
+            number=f"{lease.contract_no}-P{period.index:02d}",
+            issued_on=period.bill_on,
+            due_on=period.due_on,
+            lines=lines,
+            period=(period.index, period.start, period.end),
         )
+        LeaseCharge.objects.filter(pk__in=[c.pk for c in riding]).update(invoice=bill)
+        issued.append(bill)
+    if pending and _all_issued(
+        lease, lease.last_day, {*existing, *((i.kind, i.period_index) for i in issued)}
+    ):
+        issued.append(
+            _charges_bill(actor, lease, pending, on)
+        )  # no rent bill is left to carry them
     _apply_credit(lease)
     return issued
+
+
+def _charge_line(charge: LeaseCharge) -> Line:
+    period = _period_text(charge.period_start, charge.period_end)
+    quantity = f"{charge.quantity.normalize():f}{charge.quantity_unit}"
+    text = f"{charge.description} {period} {quantity} × {charge.unit_price.normalize():f}"
+    return (LineKind.CHARGE, text[:200], charge.amount)
+
+
+def _charges_bill(
+    actor: Any, lease: Lease, charges: Sequence[LeaseCharge], on: datetime.date
+) -> Invoice:
+    bill = _bill(
+        actor,
+        lease,
+        kind=InvoiceKind.CHARGES,
+        number=_next_number(lease, InvoiceKind.CHARGES, "X"),
+        issued_on=on,
+        due_on=on + datetime.timedelta(days=CHARGES_DUE_DAYS),
+        lines=[_charge_line(c) for c in charges],
+    )
+    LeaseCharge.objects.filter(pk__in=[c.pk for c in charges]).update(invoice=bill)
+    return bill
+
+
+# a bill of other charges alone falls due two weeks after it is issued
+CHARGES_DUE_DAYS = 14
+
+
+@transaction.atomic
+def charge_add(
+    *,
+    actor: Any,
+    lease: Lease,
+    kind: str,
+    description: str,
+    period_start: datetime.date,
+    period_end: datetime.date,
+    quantity: Decimal,
+    unit_price: Decimal,
+    quantity_unit: str = "",
+    tax_rate_pct: Decimal = ZERO,
+    source: str = "",
+) -> LeaseCharge:
+    """The one way any app bills something else to a lease (electricity, water, shared
+    equipment): amount = quantity × unit price, exact, rounded half-up to the 分 once. The
+    charge becomes a line of the lease's next bill; ``source`` ("utilities.reading:42") makes
+    charging the same record twice a 409."""
+    lease = _locked(lease)
+    if lease.state not in BILLED_STATES:
+        raise ConflictError(_("Charges are billed to a signed lease, not a draft."))
+    if source and LeaseCharge.objects.filter(source=source).exists():
+        raise ConflictError(
+            _("This record has been charged already (%(source)s).") % {"source": source}
+        )
+    charge = LeaseCharge(
+        lease=lease,
+        kind=kind,
+        description=description,
+        period_start=period_start,
+        period_end=period_end,
+        quantity=quantity,
+        quantity_unit=quantity_unit,
+        unit_price=unit_price,
+        amount=cents(Fraction(quantity) * Fraction(unit_price)),
+        tax_rate_pct=tax_rate_pct,
+        source=source,
+    )
+    if period_end < period_start:
+        raise ValidationError({"period_end": _("The end date is before the start date.")})
+    return create_record(actor=actor, instance=charge)
+
+
+@transaction.atomic
+def charges_bill_now(*, actor: Any, lease: Lease, on: datetime.date) -> Invoice:
+    """Bill the lease's pending charges at once, without waiting for its next rent bill."""
+    require(actor, "change", lease)
+    lease = _locked(lease)
+    pending = list(lease.charges.filter(invoice=None).order_by("period_start", "id"))
+    if not pending:
+        raise ConflictError(_("This lease has no charges waiting to be billed."))
+    bill = _charges_bill(actor, lease, pending, on)
+    _apply_credit(lease)
+    return bill
 
 
 def bills_due(lease: Lease, on: datetime.date) -> bool:

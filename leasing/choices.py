@@ -10,6 +10,7 @@ __all__ = [
     "AGING_BUCKETS",
     "LEASE_FLOW",
     "LEASE_TRANSITIONS",
+    "ChargeKind",
     "Convention",
     "FapiaoKind",
     "FapiaoStatus",
@@ -69,6 +70,7 @@ class InvoiceKind(models.TextChoices):
     DEPOSIT = "deposit", _("Deposit")
     ADJUSTMENT = "adjustment", _("Supplementary")
     CREDIT = "credit", _("Credit note")
+    CHARGES = "charges", _("Other charges")
 
 
 class InvoiceStatus(models.TextChoices):
@@ -84,6 +86,17 @@ class LineKind(models.TextChoices):
     RENT = "rent", _("Rent")
     FEE = "fee", _("Management fee")
     DEPOSIT = "deposit", _("Deposit")
+    CHARGE = "charge", _("Other charge")
+
+
+class ChargeKind(models.TextChoices):
+    """What another charge on a lease is for (utilities and shared equipment add theirs)."""
+
+    ELECTRICITY = "electricity", _("Electricity")
+    WATER = "water", _("Water")
+    EQUIPMENT = "equipment", _("Shared equipment")
+    PARKING = "parking", _("Parking")
+    OTHER = "other", _("Other")
 
 
 class FapiaoKind(models.TextChoices):

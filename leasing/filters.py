@@ -9,11 +9,18 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from leasing.choices import FapiaoStatus, InvoiceKind, InvoiceStatus, LeaseState
-from leasing.models import Invoice, Lease, Payment, Reminder, Transfer, overdue_q
+from leasing.choices import ChargeKind, FapiaoStatus, InvoiceKind, InvoiceStatus, LeaseState
+from leasing.models import Invoice, Lease, LeaseCharge, Payment, Reminder, Transfer, overdue_q
 from spaces.filters import filter_park_code
 
-__all__ = ["InvoiceFilter", "LeaseFilter", "PaymentFilter", "ReminderFilter", "TransferFilter"]
+__all__ = [
+    "ChargeFilter",
+    "InvoiceFilter",
+    "LeaseFilter",
+    "PaymentFilter",
+    "ReminderFilter",
+    "TransferFilter",
+]
 
 
 def _search_in(*fields: str) -> Any:
@@ -113,4 +120,16 @@ class ReminderFilter(df.FilterSet):
 
     class Meta:
         model = Reminder
+        fields: list[str] = []
+
+
+class ChargeFilter(df.FilterSet):
+    lease = df.NumberFilter(label=_("Lease id"), field_name="lease_id")
+    kind = df.ChoiceFilter(label=_("Kind"), choices=ChargeKind.choices)
+    pending = df.BooleanFilter(
+        label=_("Not billed yet"), field_name="invoice", lookup_expr="isnull"
+    )
+
+    class Meta:
+        model = LeaseCharge
         fields: list[str] = []

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import ScopedModelForm
 from enterprises.models import Enterprise
 from leasing.billing import BILLED_STATES
-from leasing.choices import FapiaoKind, PaymentMethod
+from leasing.choices import ChargeKind, FapiaoKind, PaymentMethod
 from leasing.models import Lease, LeaseAttachment, Payment
 from spaces.choices import UnitStatus
 from spaces.models import Unit
@@ -18,6 +18,7 @@ __all__ = [
     "AmendForm",
     "AttachmentForm",
     "ChangeUnitsForm",
+    "ChargeForm",
     "FapiaoForm",
     "LeaseForm",
     "PaymentForm",
@@ -322,4 +323,33 @@ class AmendForm(forms.Form):
             self.add_error(
                 "rent_per_m2_day", _("Give the new rent, the new management fee or both.")
             )
+        return data
+
+
+class ChargeForm(forms.Form):
+    """Another charge on a lease: billed as a line of its next bill."""
+
+    kind = forms.ChoiceField(label=_("kind"), choices=ChargeKind.choices)
+    description = forms.CharField(label=_("description"), max_length=200)
+    period_start = _date_field(_("period from"))
+    period_end = _date_field(_("period to"))
+    quantity = forms.DecimalField(label=_("quantity"), max_digits=14, decimal_places=3, min_value=0)
+    quantity_unit = forms.CharField(label=_("unit of measure"), max_length=20, required=False)
+    unit_price = forms.DecimalField(
+        label=_("unit price (元)"), max_digits=12, decimal_places=4, min_value=0
+    )
+    tax_rate_pct = forms.DecimalField(
+        label=_("tax rate (%)"),
+        max_digits=5,
+        decimal_places=2,
+        min_value=0,
+        max_value=20,
+        initial=0,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("period_start"), data.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", _("The end date is before the start date."))
         return data

@@ -18,6 +18,7 @@ from core.models import Operator, TimeStampedModel
 from core.permissions import ALL_ACTIONS, READ, Policy, RestrictedQuerySet
 from enterprises.models import Enterprise
 from leasing.choices import (
+    ChargeKind,
     Convention,
     FapiaoKind,
     FapiaoStatus,
@@ -368,6 +369,64 @@ class Invoice(TimeStampedModel):
         if self.kind != InvoiceKind.CREDIT and self.settled > 0:
             return InvoiceStatus.PARTIAL
         return InvoiceStatus.OPEN
+
+
+class LeaseCharge(TimeStampedModel):
+    """Another charge on a lease (electricity, water, shared equipment, parking…): a line of
+    the lease's next bill, numbered, settled, aged and printed like rent. ``source`` names the
+    record it comes from (a meter reading, a booking), so the same record is charged once."""
+
+    lease = models.ForeignKey(
+        "Lease", verbose_name=_("lease"), on_delete=models.PROTECT, related_name="charges"
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=ChargeKind.choices)
+    description = models.CharField(_("description"), max_length=200)
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period to"))
+    quantity = models.DecimalField(
+        _("quantity"), max_digits=14, decimal_places=3, validators=[MinValueValidator(Decimal("0"))]
+    )
+    quantity_unit = models.CharField(_("unit of measure"), max_length=20, blank=True)
+    unit_price = models.DecimalField(
+        _("unit price (元)"), max_digits=12, decimal_places=4, validators=MONEY
+    )
+    amount = models.DecimalField(_("amount (元)"), **AMOUNT)
+    tax_rate_pct = models.DecimalField(
+        _("tax rate (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("20"))],
+        help_text=_("Included in the amount; printed for the fapiao."),
+    )
+    source = models.CharField(_("source record"), max_length=80, blank=True)
+    invoice = models.ForeignKey(
+        "Invoice",
+        verbose_name=_("billed on"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="charges",
+    )
+
+    objects = RestrictedQuerySet.as_manager()
+    policy = Policy(**_LEASE_POLICY, park="lease__park", enterprise="lease__enterprise")  # type: ignore[arg-type]
+
+    class Meta:
+        verbose_name = _("other charge")
+        verbose_name_plural = _("other charges")
+        ordering = ["period_start", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source"], condition=~Q(source=""), name="charge_one_per_source"
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")), name="charge_period_in_order"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.description
 
 
 class InvoiceLine(models.Model):

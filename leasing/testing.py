@@ -15,6 +15,7 @@ from leasing.models import (
     Invoice,
     Lease,
     LeaseAttachment,
+    LeaseCharge,
     LeaseUnit,
     Payment,
     Reminder,
@@ -95,6 +96,24 @@ def build(world: World) -> None:
             ],
         )
     world.add(reminders["A"], reminders["B"])
+    # an electricity charge per side, already carried by the first bill (so that no later
+    # bill of the tests changes)
+    charges = {
+        side: LeaseCharge.objects.create(
+            lease=lease,
+            kind="electricity",
+            description="电费",
+            period_start=datetime.date(2026, 1, 1),
+            period_end=datetime.date(2026, 1, 31),
+            quantity=Decimal("100"),
+            quantity_unit="kWh",
+            unit_price=Decimal("1"),
+            amount=Decimal("100.00"),
+            invoice=Invoice.objects.get(number=f"T-{side}-P01"),
+        )
+        for side, lease in leases.items()
+    }
+    world.add(charges["A"], charges["B"])
     world.add(
         *(
             LeaseAttachment.objects.create(

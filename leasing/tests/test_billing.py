@@ -518,3 +518,106 @@ def test_amendment_through_the_page_and_the_api(world, lease, client_for):
         content_type="application/json",
     )
     assert late.status_code == 409
+
+
+@pytest.mark.django_db
+def test_other_charges_ride_on_the_next_bill_and_are_charged_once(world, lease):
+    operator = world.users["operator"]
+    billing.invoices_issue(actor=operator, lease=lease, on=day(2026, 1, 1))
+    charge = billing.charge_add(
+        actor=operator,
+        lease=lease,
+        kind="electricity",
+        description="电费",
+        period_start=day(2026, 1, 1),
+        period_end=day(2026, 1, 31),
+        quantity=D("1234.5"),
+        quantity_unit="kWh",
+        unit_price=D("0.8765"),
+        tax_rate_pct=D("13"),
+        source="test.reading:1",
+    )
+    assert charge.amount == D("1082.04")  # 1,082.03925 → half up once
+    with pytest.raises(ConflictError):
+        billing.charge_add(
+            actor=operator,
+            lease=lease,
+            kind="electricity",
+            description="电费",
+            period_start=day(2026, 1, 1),
+            period_end=day(2026, 1, 31),
+            quantity=D("1"),
+            unit_price=D("1"),
+            source="test.reading:1",
+        )
+    (p02,) = billing.invoices_issue(actor=operator, lease=lease, on=day(2026, 3, 17))
+    kinds = sorted((line.kind, line.amount) for line in p02.lines.all())
+    assert ("charge", D("1082.04")) in kinds and p02.amount == D("30300.00") + D("1082.04")
+    charge.refresh_from_db()
+    assert charge.invoice == p02
+    pay(world, lease, "100000", day(2026, 4, 1))
+    p02.refresh_from_db()
+    assert p02.outstanding == 0  # settled like rent
+
+
+@pytest.mark.django_db
+def test_charges_after_the_last_rent_bill_are_billed_on_their_own(world, lease):
+    operator = world.users["operator"]
+    billing.invoices_issue(actor=operator, lease=lease, on=day(2026, 12, 31))  # every period
+    billing.charge_add(
+        actor=operator,
+        lease=lease,
+        kind="water",
+        description="水费",
+        period_start=day(2026, 12, 1),
+        period_end=day(2026, 12, 31),
+        quantity=D("10"),
+        quantity_unit="t",
+        unit_price=D("5.8"),
+    )
+    (bill,) = billing.invoices_issue(actor=operator, lease=lease, on=day(2027, 1, 5))
+    assert (bill.kind, bill.number, bill.amount) == ("charges", "B-1-X01", D("58.00"))
+    assert bill.due_on == day(2027, 1, 19)
+    with pytest.raises(ConflictError):
+        billing.charges_bill_now(actor=operator, lease=lease, on=day(2027, 1, 5))
+
+
+@pytest.mark.django_db
+def test_charges_through_the_page_and_the_api(world, lease, client_for):
+    import json
+
+    from django.urls import reverse
+
+    client = client_for("operator")
+    page = client.post(
+        reverse("leasing:lease_charge", args=[lease.pk]),
+        {
+            "kind": "parking",
+            "description": "停车费",
+            "period_start": "2026-01-01",
+            "period_end": "2026-01-31",
+            "quantity": "2",
+            "quantity_unit": "个",
+            "unit_price": "300",
+            "tax_rate_pct": "9",
+        },
+    )
+    assert page.status_code == 302 and lease.charges.get().amount == D("600.00")
+    body = {
+        "kind": "equipment",
+        "description": "共享设备机时",
+        "period_start": "2026-01-01",
+        "period_end": "2026-01-31",
+        "quantity": "12.5",
+        "unit_price": "80.1234",
+        "source": "equipment.booking:7",
+    }
+    url = f"/api/v1/leasing/leases/{lease.pk}/charges"
+    made = client.post(url, json.dumps(body), content_type="application/json")
+    assert made.status_code == 201 and made.json()["amount"] == "1001.54"  # 1,001.5425
+    again = client.post(url, json.dumps(body), content_type="application/json")
+    assert again.status_code == 409
+    pending = client.get(f"/api/v1/leasing/charges?lease_id={lease.pk}&pending=true").json()
+    assert len(pending["items"]) == 2
+    tenant = client_for("tenant").post(url, json.dumps(body), content_type="application/json")
+    assert tenant.status_code in (403, 404)

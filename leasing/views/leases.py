@@ -35,6 +35,7 @@ def _bills(request: HttpRequest, lease: Lease) -> dict[str, Any]:
         "payments": lease.payments.order_by("received_on", "id"),
         "deposit_held": billing.deposit_held(lease),
         "deposit_release": getattr(lease, "deposit_release", None),
+        "pending_charges": lease.charges.filter(invoice=None),
     }
 
 
@@ -235,6 +236,19 @@ class LeaseAmend(LeaseFormAction):
         return _("Amendment recorded; billed periods it changes are corrected."), lease.pk
 
 
+class LeaseChargeAdd(LeaseFormAction):
+    """Another charge (electricity, water, equipment…) for the lease's next bill."""
+
+    tab = "bills"
+
+    def make_form(self, request: HttpRequest, lease: Lease) -> Any:
+        return forms.ChargeForm(request.POST)
+
+    def perform(self, request: HttpRequest, lease: Lease, data: dict[str, Any]) -> tuple[str, int]:
+        billing.charge_add(actor=request.user, lease=lease, **data)
+        return _("Charge recorded; it will be a line of the next bill."), lease.pk
+
+
 class LeaseRenew(LeaseFormAction):
     """Draft the renewal (续签) of a lease and open it."""
 
@@ -299,6 +313,9 @@ class LeaseDetail(ObjectDetailView):
             else None,
             "amend_form": forms.AmendForm()
             if may_change and obj.state == LeaseState.ACTIVE
+            else None,
+            "charge_form": forms.ChargeForm()
+            if may_change and obj.state in billing.BILLED_STATES
             else None,
             "breadcrumbs": [(_("Leases"), reverse("leasing:lease_list")), (obj, None)],
         }
