@@ -44,6 +44,7 @@ from spaces.models import Unit
 __all__ = [
     "LIVE",
     "Occupancy",
+    "PickableUnit",
     "RentRollRow",
     "arrears_aging",
     "days_vacant",
@@ -58,6 +59,7 @@ __all__ = [
     "overdue_total",
     "rent_roll",
     "terms_of",
+    "units_for_lease",
     "vacant_units",
 ]
 
@@ -470,3 +472,40 @@ def lease_timeline(lease: Lease) -> list[TimelineEvent]:
         events.append(TimelineEvent(lease.end_on, "end", _("Lease ends")))
     order = {"start": 0, "end": 9, "terminated": 9}
     return sorted(events, key=lambda e: (e.on, order.get(e.kind, 5)))
+
+
+@dataclass(frozen=True)
+class PickableUnit:
+    unit: Unit
+    conflict: LeaseUnit | None  # a span of another lease over some of the dates
+
+    @property
+    def free(self) -> bool:
+        return self.conflict is None
+
+
+def units_for_lease(
+    units: QuerySet[Unit],
+    start: datetime.date | None,
+    end: datetime.date | None,
+    *,
+    exclude_lease: int | None = None,
+) -> list[PickableUnit]:
+    """Leasable ``units`` for a lease from ``start`` to ``end``, each with the span of another
+    lease (draft or signed: the database refuses overlaps of either) that takes some of those
+    days, so that the form shows a conflict before saving (two queries)."""
+    rows = list(
+        units.exclude(status=UnitStatus.NOT_LEASABLE)
+        .select_related("building", "floor")
+        .order_by("building__code", "floor__number", "code")[:300]
+    )
+    conflicts: dict[int, LeaseUnit] = {}
+    if start and end and start <= end:
+        spans = LeaseUnit.objects.filter(
+            unit__in=rows, start_on__lte=end, end_on__gte=start
+        ).select_related("lease")
+        if exclude_lease:
+            spans = spans.exclude(lease_id=exclude_lease)
+        for span in spans.order_by("start_on"):
+            conflicts.setdefault(span.unit_id, span)
+    return [PickableUnit(u, conflicts.get(u.pk)) for u in rows]

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from core.tokens import token_create
 from leasing import services
 from leasing.models import Invoice, Lease, Payment
-from spaces.models import Floor, Park
+from spaces.models import Floor, Park, Unit
 from spaces.testing import make_unit
 
 D = Decimal
@@ -298,3 +298,27 @@ def test_bill_status_unsettled_partly_paid_overdue_settled(world):
     with mock.patch("django.utils.timezone.localdate", return_value=due + datetime.timedelta(1)):
         invoice.settled = D(1)
         assert invoice.status == "overdue"
+
+
+@pytest.mark.django_db
+def test_unit_picker_shows_free_units_and_conflicts_for_the_dates(world, client_for):
+    client = client_for("operator")
+    park = world.sample(Park)
+    free = make_unit(world.sample(Floor), "PICK-1", area_m2=D(420))
+    taken = world.sample(Lease).lease_units.first().unit  # leased 2026-01-01 ~ 2028-12-31
+    url = reverse("leasing:unit_picker")
+    page = client.get(url, {"park": park.pk, "start_on": "2027-01-01", "end_on": "2027-12-31"})
+    html = page.content.decode()
+    assert page.status_code == 200 and free.code in html and taken.code in html
+    assert "T-A" in html  # the lease holding the taken unit is named before saving
+    after = client.get(url, {"park": park.pk, "start_on": "2029-01-01", "end_on": "2029-12-31"})
+    assert "T-A" not in after.content.decode()  # free again after that lease ends
+    big = client.get(
+        url, {"park": park.pk, "area_min": "500", "height_min": "nan"}
+    ).content.decode()
+    assert free.code not in big  # 420 m² is filtered out; a bad height is ignored
+    other_park = client.get(url, {"park": world.sample(Park, "B").pk}).content.decode()
+    assert "PICK-1" not in other_park and world.sample(Unit, "B").code not in other_park
+    form = client.get(reverse("leasing:lease_add")).content.decode()
+    assert 'id="unit-picker"' in form
+    assert client_for("tenant").get(url, {"park": park.pk}).status_code == 404

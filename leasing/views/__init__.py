@@ -23,6 +23,7 @@ urlpatterns = [
     path("rules/", RulesView.as_view(), name="rules"),
     path("leases/", leases.LeaseList.as_view(), name="lease_list"),
     path("leases/add/", leases.LeaseEdit.as_view(), name="lease_add"),
+    path("leases/unit-picker/", leases.UnitPicker.as_view(), name="unit_picker"),
     path("leases/<int:pk>/", leases.LeaseDetail.as_view(), name="lease_detail"),
     path("leases/<int:pk>/edit/", leases.LeaseEdit.as_view(), name="lease_edit"),
     path("leases/<int:pk>/action/", leases.LeaseAction.as_view(), name="lease_action"),

@@ -3,12 +3,14 @@ on it (activate, bill, terminate, change units, renew, release the deposit)."""
 
 from __future__ import annotations
 
+import datetime
+from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +25,7 @@ from core.views.generic import ScopedView
 from leasing import billing, filters, forms, selectors, services
 from leasing.choices import LEASE_FLOW, LEASE_TRANSITIONS, LeaseState
 from leasing.models import Lease, LeaseAmendment, LeaseAttachment
+from spaces.models import Unit
 
 
 def _schedule(request: HttpRequest, lease: Lease) -> dict[str, Any]:
@@ -82,6 +85,7 @@ def _create(*, actor: Any, instance: Lease, units: Any, rent_free: Any) -> Lease
 class LeaseEdit(ObjectEditView):
     model = Lease
     form_class = forms.LeaseForm
+    template_name = "leasing/lease_form.html"
     help_link = (_("Billing rules"), "leasing:rules")
     create = _create
     update = services.lease_update
@@ -344,3 +348,58 @@ class AttachmentDownload(ScopedView):
         attachment = get_restricted_or_404(LeaseAttachment, request.user, "view", pk=pk)
         name = attachment.file.name.rsplit("/", 1)[-1]
         return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=name)
+
+
+def _date_param(value: str | None) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(value or "")
+    except ValueError:
+        return None
+
+
+def _bound_param(value: str | None) -> Decimal | None:
+    try:
+        number = Decimal((value or "").strip())
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() and 0 <= number <= 10**6 else None
+
+
+class UnitPicker(ScopedView):
+    """The units of a park for a lease's dates, with their size and height and any lease that
+    holds them then: the lease and expansion forms pick from here (htmx fragment)."""
+
+    model = Lease
+    action = "add"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        params = request.GET
+        field = params.get("field") if params.get("field") in ("units", "add") else "units"
+        park_id = params.get("park", "")
+        units = Unit.objects.restrict(request.user, "view").filter(
+            park_id=int(park_id) if park_id.isdigit() else 0
+        )
+        if params.get("q"):
+            units = units.filter(code__icontains=params["q"].strip())
+        for name, lookup in (("area_min", "area_m2__gte"), ("height_min", "clear_height_m__gte")):
+            bound = _bound_param(params.get(name))
+            if bound is not None:  # a filter that does not read as a size is left out
+                units = units.filter(**{lookup: bound})
+        lease = params.get("lease", "")
+        start = _date_param(params.get("start_on") or params.get("on"))
+        end = _date_param(params.get("end_on"))
+        rows = selectors.units_for_lease(
+            units, start, end, exclude_lease=int(lease) if lease.isdigit() else None
+        )
+        selected = set(params.getlist(field))
+        return render(
+            request,
+            "leasing/partials/unit_picker.html",
+            {
+                "rows": rows,
+                "field": field,
+                "selected": selected,
+                "park_chosen": park_id.isdigit(),
+                "dates_known": bool(start and end),
+            },
+        )
