@@ -374,7 +374,7 @@ class UnitPicker(ScopedView):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         params = request.GET
-        field = params.get("field") if params.get("field") in ("units", "add") else "units"
+        field = "add" if params.get("field") == "add" else "units"
         park_id = params.get("park", "")
         units = Unit.objects.restrict(request.user, "view").filter(
             park_id=int(park_id) if park_id.isdigit() else 0
