@@ -47,9 +47,10 @@ TERMS = [
 
 
 def _date_field(label: Any) -> forms.DateField:
-    field = forms.DateField(label=label)
-    field.widget.input_type = "date"  # type: ignore[attr-defined]
-    return field
+    # ISO in the value, whatever the locale's date format: a date input reads nothing else
+    return forms.DateField(
+        label=label, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
 
 FREE_FIELDS = ("free_from", "free_to", "free2_from", "free2_to")

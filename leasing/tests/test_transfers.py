@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from core.models import User
 from enterprises.models import Enterprise
@@ -139,6 +140,7 @@ def test_the_transfer_page_splits_by_hand_with_errors_inline(world, two_leases, 
     url = reverse("leasing:transfer_add")
     form = client.get(url + f"?enterprise={first.enterprise_id}").content.decode()
     assert "TR-1" in form and "TR-2" in form
+    assert f'value="{timezone.localdate().isoformat()}"' in form  # a date input reads ISO only
     post = {
         "enterprise": first.enterprise_id,
         "received_on": "2026-04-02",
