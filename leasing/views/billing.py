@@ -122,7 +122,11 @@ class InvoiceDetail(ObjectDetailView):
             "can_change": False,
             "can_delete": False,
             "can_record_payment": Payment.policy.allows_role(request.user, "add"),  # type: ignore[attr-defined]
-            "can_record_fapiao": can(request.user, "change", obj),
+            # a deposit is acknowledged by a receipt and a credit note by a red fapiao the
+            # tax system issues against the original: neither is invoiced here
+            "invoiceable": obj.kind not in (InvoiceKind.DEPOSIT, InvoiceKind.CREDIT),
+            "can_record_fapiao": can(request.user, "change", obj)
+            and obj.kind not in (InvoiceKind.DEPOSIT, InvoiceKind.CREDIT),
             "breadcrumbs": [(_("Invoices"), reverse("leasing:invoice_list")), (obj, None)],
         }
 
