@@ -606,6 +606,12 @@ def fapiao_record(
 ) -> Invoice:
     """Record (or, with an empty number, clear) the tax invoice (发票) issued for a bill: its
     number (8 digits, or 20 for a fully digital one), date and type (普票 / 专票)."""
+    if invoice.kind in (InvoiceKind.DEPOSIT, InvoiceKind.CREDIT):
+        raise ConflictError(
+            _(
+                "A deposit is acknowledged by a receipt and a credit note by a red fapiao: neither is invoiced here."
+            )
+        )
     number = (number or "").strip()
     errors: dict[str, str] = {}
     if number and not FAPIAO_NUMBER.match(number):

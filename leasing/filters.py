@@ -69,7 +69,9 @@ class InvoiceFilter(df.FilterSet):
     def by_fapiao(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if value == FapiaoStatus.ISSUED:
             return queryset.exclude(fapiao_no="")
-        return queryset.filter(fapiao_no="").exclude(kind=InvoiceKind.CREDIT)
+        return queryset.filter(fapiao_no="").exclude(
+            kind__in=(InvoiceKind.CREDIT, InvoiceKind.DEPOSIT)
+        )
 
     def by_status(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         bills = queryset.exclude(kind=InvoiceKind.CREDIT)

@@ -44,7 +44,9 @@ class _State:
 
 
 def _prepare(user: Any) -> _State:
-    bills = Invoice.objects.restrict(user, "change").exclude(kind=InvoiceKind.CREDIT)
+    bills = Invoice.objects.restrict(user, "change").exclude(
+        kind__in=(InvoiceKind.CREDIT, InvoiceKind.DEPOSIT)
+    )
     return _State(bills={b.number: b for b in bills.select_related("enterprise")})
 
 
@@ -92,7 +94,9 @@ def _write_row(row: RowPlan, actor: Any) -> None:
 
 def _export_rows(user: Any, park_code: str | None) -> Iterator[list[Any]]:
     kind = COLUMNS[3]
-    bills = Invoice.objects.restrict(user).exclude(kind=InvoiceKind.CREDIT)
+    bills = Invoice.objects.restrict(user).exclude(
+        kind__in=(InvoiceKind.CREDIT, InvoiceKind.DEPOSIT)
+    )
     if park_code:
         bills = bills.filter(park__code=park_code)
     for b in bills.select_related("enterprise").order_by("issued_on", "number"):

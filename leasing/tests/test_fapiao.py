@@ -128,3 +128,16 @@ def test_rent_roll_shows_what_is_not_yet_invoiced(world):
         actor=world.users["operator"], invoice=bill, number="12345678", on=day, kind="normal"
     )
     assert pending() == before - bill.amount
+
+
+def test_no_fapiao_on_a_deposit(world, client_for):
+    from leasing.choices import InvoiceKind
+
+    deposit = Invoice.objects.filter(kind=InvoiceKind.DEPOSIT, lease=world.sample(Lease)).first()
+    if deposit is None:  # the sample lease takes no deposit: make one
+        deposit = Invoice.objects.filter(kind=InvoiceKind.DEPOSIT).first()
+    assert deposit is not None
+    url = f"/api/v1/leasing/invoices/{deposit.pk}/fapiao"
+    body = {"fapiao_no": "12345678", "fapiao_on": "2026-01-05", "fapiao_kind": "normal"}
+    refused = client_for("admin").put(url, json.dumps(body), content_type="application/json")
+    assert refused.status_code == 409
