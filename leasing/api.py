@@ -311,6 +311,20 @@ def lease_update(request: HttpRequest, id: PathId, payload: LeasePatch) -> Any:
     return lease
 
 
+def _lease_write(
+    path: str, operation_id: str, summary: str, description: str, status: int = 200
+) -> Any:
+    """The declaration every write on one lease shares: ``POST /leases/{id}<path>``, for
+    callers who may change the lease, answering the lease."""
+    return router.post(
+        f"/leases/{{id}}{path}",
+        response={status: LeaseOut, **ERRORS},
+        summary=summary,
+        operation_id=operation_id,
+        **scoped(Lease, "change", description=description),
+    )
+
+
 class LeaseTransitionIn(Schema):
     action: Literal["activate", "expire"] = Field(
         ..., description="activate a draft (bills start), or mark an ended lease expired"
@@ -321,18 +335,13 @@ class LeaseTransitionIn(Schema):
 describe_fields(LeaseTransitionIn, comment="Why, kept in the change log")
 
 
-@router.post(
-    "/leases/{id}/transition",
-    response={200: LeaseOut, **ERRORS},
-    summary="Activate a draft lease or mark an ended one expired",
-    operation_id="lease_transition",
-    **scoped(
-        Lease,
-        "change",
-        description="Activating marks the units leased and issues the bills due today "
-        "(the deposit first); 409 with code wrong_state or guard_failed when the lease's "
-        "state or dates forbid the move.",
-    ),
+@_lease_write(
+    "/transition",
+    "lease_transition",
+    "Activate a draft lease or mark an ended one expired",
+    "Activating marks the units leased and issues the bills due today "
+    "(the deposit first); 409 with code wrong_state or guard_failed when the lease's "
+    "state or dates forbid the move.",
 )
 def lease_transition(request: HttpRequest, id: PathId, payload: LeaseTransitionIn) -> Any:
     lease = get_or_404(Lease, request, "change", id)
@@ -349,17 +358,12 @@ class TerminateIn(Schema):
 describe_fields(TerminateIn, reason="Why the lease ends early, kept with the lease")
 
 
-@router.post(
-    "/leases/{id}/terminate",
-    response={200: LeaseOut, **ERRORS},
-    summary="End an active lease early",
-    operation_id="lease_terminate",
-    **scoped(
-        Lease,
-        "change",
-        description="From `on` the units are free and no rent runs; bills already issued "
-        "for later days are credited. 409 unless the lease is active and `on` in its term.",
-    ),
+@_lease_write(
+    "/terminate",
+    "lease_terminate",
+    "End an active lease early",
+    "From `on` the units are free and no rent runs; bills already issued "
+    "for later days are credited. 409 unless the lease is active and `on` in its term.",
 )
 def lease_terminate(request: HttpRequest, id: PathId, payload: TerminateIn) -> Any:
     lease = get_or_404(Lease, request, "change", id)
@@ -381,18 +385,13 @@ describe_fields(
 )
 
 
-@router.post(
-    "/leases/{id}/units",
-    response={200: LeaseOut, **ERRORS},
-    summary="Expand or contract an active lease from a date",
-    operation_id="lease_change_units",
-    **scoped(
-        Lease,
-        "change",
-        description="Bills already issued for the changed days are corrected by credit "
-        "notes or supplementary bills. 409 when a unit is leased to someone else then, or "
-        "the lease would keep no unit.",
-    ),
+@_lease_write(
+    "/units",
+    "lease_change_units",
+    "Expand or contract an active lease from a date",
+    "Bills already issued for the changed days are corrected by credit "
+    "notes or supplementary bills. 409 when a unit is leased to someone else then, or "
+    "the lease would keep no unit.",
 )
 def lease_change_units(request: HttpRequest, id: PathId, payload: ChangeUnitsIn) -> Any:
     lease = get_or_404(Lease, request, "change", id)
@@ -412,17 +411,12 @@ class RentFreeGrantIn(RentFreeIn):
 describe_fields(RentFreeGrantIn, reason="Why the days are granted, kept in the change log")
 
 
-@router.post(
-    "/leases/{id}/rent-free",
-    response={200: LeaseOut, **ERRORS},
-    summary="Grant a rent-free period on a signed lease",
-    operation_id="lease_grant_rent_free",
-    **scoped(
-        Lease,
-        "change",
-        description="Bills already issued for those days are credited; later bills charge "
-        "less. 409 for a draft (give it in the lease) or days already rent-free.",
-    ),
+@_lease_write(
+    "/rent-free",
+    "lease_grant_rent_free",
+    "Grant a rent-free period on a signed lease",
+    "Bills already issued for those days are credited; later bills charge "
+    "less. 409 for a draft (give it in the lease) or days already rent-free.",
 )
 def lease_grant_rent_free(request: HttpRequest, id: PathId, payload: RentFreeGrantIn) -> Any:
     lease = get_or_404(Lease, request, "change", id)
@@ -445,18 +439,13 @@ class AmendmentIn(Schema):
 describe_fields(AmendmentIn, LeaseAmendment)
 
 
-@router.post(
-    "/leases/{id}/amendments",
-    response={200: LeaseOut, **ERRORS},
-    summary="Amend the rent or the management fee of an active lease from a date",
-    operation_id="lease_amend",
-    **scoped(
-        Lease,
-        "change",
-        description="A supplementary agreement (补充协议): periods not billed follow the new "
-        "terms; each billed period they change gets a credit note or a supplementary bill. 409 "
-        "unless the lease is active and the date within its term.",
-    ),
+@_lease_write(
+    "/amendments",
+    "lease_amend",
+    "Amend the rent or the management fee of an active lease from a date",
+    "A supplementary agreement (补充协议): periods not billed follow the new "
+    "terms; each billed period they change gets a credit note or a supplementary bill. 409 "
+    "unless the lease is active and the date within its term.",
 )
 def lease_amend(request: HttpRequest, id: PathId, payload: AmendmentIn) -> Any:
     lease = get_or_404(Lease, request, "change", id)
@@ -543,18 +532,14 @@ class RenewIn(LeaseTerms):
 describe_fields(RenewIn, Lease, end_on="Last day of the renewed term (it starts the day after)")
 
 
-@router.post(
-    "/leases/{id}/renew",
-    response={201: LeaseOut, **ERRORS},
-    summary="Renew a lease: a draft successor of the same units",
-    operation_id="lease_renew",
-    **scoped(
-        Lease,
-        "change",
-        description="The successor starts the day after this lease ends, for the same "
-        "tenant and units; activating it marks this lease renewed. 409 when it already has "
-        "a renewal or cannot be renewed in its state.",
-    ),
+@_lease_write(
+    "/renew",
+    "lease_renew",
+    "Renew a lease: a draft successor of the same units",
+    "The successor starts the day after this lease ends, for the same "
+    "tenant and units; activating it marks this lease renewed. 409 when it already has "
+    "a renewal or cannot be renewed in its state.",
+    status=201,
 )
 def lease_renew(request: HttpRequest, id: PathId, payload: RenewIn) -> Any:
     lease = get_or_404(Lease, request, "change", id)
