@@ -23,7 +23,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 __all__ = [
+    "FORMULA_PREFIXES",
     "Sheet",
+    "append_row",
     "pdf_document",
     "pdf_response",
     "workbook_bytes",
@@ -51,6 +53,22 @@ def _cell(value: Any) -> Any:
     return float(value) if isinstance(value, Decimal) else value  # Excel stores doubles
 
 
+# what a spreadsheet program would read as the start of a formula (or a DDE command)
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def append_row(ws: Any, values: Sequence[Any]) -> None:
+    """Append ``values`` to a worksheet with every text written as text: one starting like a
+    formula (a company named "=HYPERLINK(…)") is stored as a string with Excel's quote prefix,
+    never as a formula (CSV/formula injection)."""
+    ws.append(list(values))
+    for cell, value in zip(ws[ws.max_row], values, strict=False):
+        if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+            cell.value = value
+            cell.data_type = "s"
+            cell.quotePrefix = True
+
+
 def xlsx_workbook(*sheets: Sheet) -> bytes:
     """One worksheet per sheet: notes, bold frozen header, money as #,##0.00, totals in bold."""
     workbook = Workbook()
@@ -58,17 +76,17 @@ def xlsx_workbook(*sheets: Sheet) -> bytes:
     for spec in sheets:
         ws = workbook.create_sheet(spec.title[:31])
         for note in spec.notes:
-            ws.append([note])
+            append_row(ws, [note])
         header_row = len(spec.notes) + 1
-        ws.append(list(spec.headers))
+        append_row(ws, list(spec.headers))
         for cell in ws[header_row]:
             cell.font = Font(bold=True)
             cell.fill = PatternFill("solid", fgColor="F0F0F0")
             cell.alignment = Alignment(horizontal="center")
         for row in spec.rows:
-            ws.append([_cell(v) for v in row])
+            append_row(ws, [_cell(v) for v in row])
         if spec.totals is not None:
-            ws.append([_cell(v) for v in spec.totals])
+            append_row(ws, [_cell(v) for v in spec.totals])
             for cell in ws[ws.max_row]:
                 cell.font = Font(bold=True)
         for column in ws.iter_cols(min_row=header_row + 1):

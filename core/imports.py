@@ -29,7 +29,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.worksheet import Worksheet
 
-from core.documents import workbook_bytes
+from core.documents import append_row, workbook_bytes
 from core.permissions import HIDE, field_access, shown_value
 
 __all__ = [
@@ -378,7 +378,7 @@ def export_workbook(
                 shown_value(user, model, col.field, value)
                 for col, value in zip(template.columns, cells, strict=True)
             ]
-        sheet.append(cells)
+        append_row(sheet, cells)
     return workbook_bytes(workbook)
 
 
