@@ -212,6 +212,11 @@ def application_convert(
     return app
 
 
+def _clip(text: str, model: Any, field: str) -> str:
+    limit = model._meta.get_field(field).max_length
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def screening_run(app: Application) -> list[ScreeningResult]:
     """Evaluate every active threshold of the park; store a pass/fail and reason for each."""
     ScreeningResult.objects.filter(application=app).delete()
@@ -219,8 +224,12 @@ def screening_run(app: Application) -> list[ScreeningResult]:
     for rule in ThresholdRule.objects.filter(park=app.park, is_active=True):
         passed, reason = evaluate(rule, app)
         results.append(
-            ScreeningResult(
-                application=app, rule=rule, rule_label=rule.describe(), passed=passed, reason=reason
+            ScreeningResult(  # a rule's texts may be long: cut to the columns, never a 500
+                application=app,
+                rule=rule,
+                rule_label=_clip(rule.describe(), ScreeningResult, "rule_label"),
+                passed=passed,
+                reason=_clip(str(reason), ScreeningResult, "reason"),
             )
         )
     return ScreeningResult.objects.bulk_create(results)

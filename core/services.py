@@ -6,9 +6,12 @@ imports and the demo loader all write the same way.
 
 from __future__ import annotations
 
+import datetime
+import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models.deletion import ProtectedError, RestrictedError
 from django.utils.translation import gettext as _
@@ -18,9 +21,41 @@ from core.choices import AuditAction
 from core.errors import ConflictError
 from core.permissions import require, require_add
 
-__all__ = ["create_record", "delete_record", "update_record"]
+__all__ = ["check_inputs", "create_record", "delete_record", "update_record"]
 
 M = TypeVar("M", bound=models.Model)
+
+
+# The one input policy of every write (forms, API, imports, demo): no control characters in
+# text (a NUL breaks PostgreSQL, a bell breaks exports), dates in a sane range.
+EARLIEST, LATEST = datetime.date(1900, 1, 1), datetime.date(2199, 12, 31)
+_KEPT_IN_LONG_TEXT = {"\n", "\r", "\t"}
+
+
+def check_inputs(instance: models.Model) -> None:
+    """Refuse, naming the field, text with control characters and dates outside 1900–2199."""
+    errors: dict[str, list[str]] = {}
+    for field in instance._meta.concrete_fields:
+        value = getattr(instance, field.attname, None)
+        if isinstance(value, str):
+            kept = _KEPT_IN_LONG_TEXT if isinstance(field, models.TextField) else set()
+            bad = [c for c in value if unicodedata.category(c) == "Cc" and c not in kept]
+            if bad:
+                errors[field.name] = [
+                    _("Contains a control character (U+%(code)04X); remove it and try again.")
+                    % {"code": ord(bad[0])}
+                ]
+        elif (
+            isinstance(value, datetime.date)
+            and not isinstance(value, datetime.datetime)
+            and not (EARLIEST <= value <= LATEST)
+        ):
+            errors[field.name] = [
+                _("%(date)s is outside the years 1900–2199; check the date.")
+                % {"date": value.isoformat()}
+            ]
+    if errors:
+        raise ValidationError(errors)
 
 
 def _derive(instance: models.Model) -> None:
@@ -44,6 +79,7 @@ def create_record(
 ) -> M:
     _derive(instance)
     require_add(actor, instance)
+    check_inputs(instance)
     instance.full_clean()
     instance.save()
     _set_m2m(instance, m2m)
@@ -73,6 +109,7 @@ def update_record(*, actor: Any, instance: M, data: Mapping[str, Any], comment: 
             setattr(instance, name, value)
     _derive(instance)
     require_add(actor, instance, action="change")  # still in scope where it now points
+    check_inputs(instance)
     instance.full_clean()
     instance.save()
     _set_m2m(instance, m2m)

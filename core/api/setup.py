@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 
 from core.api.auth import AUTH
 from core.errors import STATUS_OF, ConflictError, Forbidden
@@ -92,6 +93,22 @@ def _used_only(schema: Any) -> Any:
     return schema
 
 
+class ObjectBodyParser(Parser):
+    """A request body is one JSON object: ``[]``, ``null``, a bare value or text that is not
+    JSON is a 422 naming the body, never read as "no changes"."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        try:
+            data = json.loads(request.body)
+        except (ValueError, UnicodeDecodeError):
+            data = None
+        if not isinstance(data, dict):
+            raise DjangoValidationError(
+                {"body": [_('Send one JSON object, e.g. {"name": "…"}, as application/json.')]}
+            )
+        return data
+
+
 class ParkOpsAPI(NinjaAPI):
     def get_openapi_schema(self, **kwargs: Any) -> Any:
         return _used_only(super().get_openapi_schema(**kwargs))
@@ -104,6 +121,7 @@ def build_api() -> NinjaAPI:
         description=_("ParkOps — operations platform for sci-tech industrial parks."),
         auth=AUTH,
         urls_namespace="api",
+        parser=ObjectBodyParser(),
     )
 
     def respond(
@@ -158,6 +176,8 @@ def build_api() -> NinjaAPI:
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        if isinstance(exc.__cause__, DjangoValidationError):  # a body that is no object
+            return django_invalid(request, exc.__cause__)
         return respond(request, exc.status_code, "bad_request", str(exc))
 
     return api
