@@ -137,6 +137,17 @@ class SettingsForm(ScopedModelForm):
             "separation_of_duties",
         ]
 
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        if not user.is_platform_admin:  # rules binding both sides: the platform admin's
+            for name in (
+                "gov_approvals_required",
+                "operator_approvals_required",
+                "separation_of_duties",
+            ):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _("Set by the platform admin: it binds both sides.")
+
 
 class ConvertForm(forms.Form):
     units = forms.CharField(widget=forms.HiddenInput)

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -79,7 +80,26 @@ def application_delete(*, actor: Any, instance: Application) -> None:
 threshold_create = create_record
 threshold_update = update_record
 threshold_delete = delete_record
-settings_update = update_record
+# rules that bind both sides of the joint review: only the platform admin changes them
+BOTH_SIDES = ("gov_approvals_required", "operator_approvals_required", "separation_of_duties")
+
+
+def settings_update(
+    *, actor: Any, instance: AdmissionSettings, data: dict[str, Any]
+) -> AdmissionSettings:
+    """The operator keeps its risk weights; the quorum of each side and the separation of
+    duties bind the government too, so only a platform admin changes them (audited)."""
+    touched = [
+        name for name in BOTH_SIDES if name in data and data[name] != getattr(instance, name)
+    ]
+    if touched and not actor.is_platform_admin:
+        raise ValidationError(
+            {
+                name: [_("This rule binds both sides of the joint review: ask the platform admin.")]
+                for name in touched
+            }
+        )
+    return update_record(actor=actor, instance=instance, data=data)
 
 
 def _is_creator_side(actor: Any, app: Application) -> bool:

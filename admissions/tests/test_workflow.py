@@ -559,3 +559,30 @@ def test_conversion_refusals_leave_the_application_approved(world):
     app.refresh_from_db()
     assert app.state == AppState.APPROVED and app.lease is None
     assert not Lease.objects.filter(enterprise=app.enterprise, state="draft").exists()
+
+
+def test_operator_staff_cannot_lower_the_government_quorum(world, client_for):
+    import json as _json
+
+    from admissions.models import AdmissionSettings
+
+    settings_row = AdmissionSettings.objects.filter(operator=world.operators["A"]).first()
+    if settings_row is None:
+        settings_row = AdmissionSettings.objects.create(operator=world.operators["A"])
+    settings_row.gov_approvals_required = 2
+    settings_row.save()
+    url = f"/api/v1/admissions/settings/{settings_row.pk}"
+    lowered = client_for("operator").patch(
+        url, _json.dumps({"gov_approvals_required": 1}), content_type="application/json"
+    )
+    assert lowered.status_code == 422 and "gov_approvals_required" in lowered.json()["errors"]
+    settings_row.refresh_from_db()
+    assert settings_row.gov_approvals_required == 2
+    weights = client_for("operator").patch(
+        url, _json.dumps({"weights": {"years": 20, "capital": 10}}), content_type="application/json"
+    )
+    assert weights.status_code == 200  # the operator's own risk model stays its own
+    by_admin = client_for("admin").patch(
+        url, _json.dumps({"gov_approvals_required": 1}), content_type="application/json"
+    )
+    assert by_admin.status_code == 200

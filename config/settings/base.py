@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "django_filters",
+    "ninja",  # the API docs' Swagger UI from the package's own static files, not a CDN
     "django_tasks",
     "django_tasks_db",
     "axes",
