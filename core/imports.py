@@ -212,9 +212,33 @@ def _number(col: Col, text: str, row: RowPlan) -> Any:
     return number
 
 
+# An .xlsx is a zip: a small file can expand to hundreds of MB (a "zip bomb"), and a sheet can
+# hold a million rows. Both are refused before the workbook is read.
+MAX_EXPANDED_BYTES = 100 * 1024 * 1024
+MAX_ROWS = 50_000
+
+
+def _too_big(content: bytes) -> str | None:
+    """Why the workbook may not be read (None: it may), from the zip directory alone."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            expanded = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile:
+        return None  # not a zip: the reader says so in its own words
+    if expanded > MAX_EXPANDED_BYTES:
+        return _(
+            "The workbook expands to %(size)d MB, more than %(limit)d MB: remove unused sheets, "
+            "pictures and formatting, or split it."
+        ) % {"size": expanded // 2**20, "limit": MAX_EXPANDED_BYTES // 2**20}
+    return None
+
+
 def _read_rows(
     content: bytes, headers: list[str], plan: ImportPlan
 ) -> list[tuple[int, dict[str, Any]]]:
+    if (reason := _too_big(content)) is not None:
+        plan.file_errors.append(reason)
+        return []
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (InvalidFileException, KeyError, OSError, ValueError, TypeError, zipfile.BadZipFile):
@@ -240,6 +264,15 @@ def _read_rows(
     for number, values in enumerate(rows, start=2):
         if values is None or all(v in (None, "") for v in values):
             continue
+        if len(out) >= MAX_ROWS:
+            plan.file_errors.append(
+                _(
+                    "The file has more than %(limit)s rows: split it into files of at most %(limit)s."
+                )
+                % {"limit": f"{MAX_ROWS:,}"}
+            )
+            workbook.close()
+            return []
         padded = list(values) + [None] * len(found)
         out.append((number, {h: padded[i] for h, i in index.items()}))
     workbook.close()

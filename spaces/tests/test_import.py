@@ -205,3 +205,19 @@ def test_progress_is_seen_by_other_connections_while_the_import_runs(world):
         reader.start()
         reader.join()
     assert seen == [(50, 100)]
+
+
+def test_a_workbook_that_expands_too_far_or_runs_too_long_is_refused(world, monkeypatch):
+    import zipfile as zf
+
+    from core import imports as engine
+
+    bomb = io.BytesIO()
+    with zf.ZipFile(bomb, "w", zf.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"0" * (engine.MAX_EXPANDED_BYTES + 1))
+    plan = plan_import(bomb.getvalue(), user=world.users["operator"])
+    assert not plan.ok and "MB" in plan.file_errors[0]
+    monkeypatch.setattr(engine, "MAX_ROWS", 1)
+    plan = plan_import(workbook(GOOD), user=world.users["operator"])
+    assert not plan.ok and "1" in plan.file_errors[0]  # the limit, named
+    assert not Unit.objects.filter(code__in=["A-201", "A-202"]).exists()
