@@ -260,7 +260,7 @@ def _read_rows(
         )
         return []
     index = {h: found.index(_text(h)) for h in headers}
-    out = []
+    out: list[tuple[int, dict[str, Any]]] = []
     for number, values in enumerate(rows, start=2):
         if values is None or all(v in (None, "") for v in values):
             continue

@@ -7,17 +7,42 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.choices import JobStatus
 from core.models import BackgroundJob
 
-__all__ = ["JobOutcome", "job_create", "job_run"]
+__all__ = ["JobOutcome", "job_create", "job_rerun", "job_run", "register_runner"]
 
 logger = logging.getLogger(__name__)
 
 # What a piece of work returns: (succeeded, message for the user, result data).
 JobOutcome = tuple[bool, str, dict[str, Any]]
+
+
+# kind (or the app label before its dot) -> the task that runs such jobs, for running again
+_RUNNERS: dict[str, Any] = {}
+
+
+def register_runner(kind: str, task: Any) -> None:
+    """``task.enqueue(job_id)`` runs jobs of ``kind`` ("leasing.invoice_issue"), or of every
+    kind of an app when ``kind`` is "<app>.*"."""
+    _RUNNERS[kind] = task
+
+
+def _runner(kind: str) -> Any:
+    return _RUNNERS.get(kind) or _RUNNERS.get(f"{kind.split('.')[0]}.*") or _RUNNERS.get("*")
+
+
+def job_rerun(*, actor: Any, job: BackgroundJob) -> BackgroundJob:
+    """A failed job run again from its own payload: a new job, the old one kept as it ended."""
+    runner = _runner(job.kind)
+    if job.status != JobStatus.FAILED or runner is None:
+        raise ValueError("only a failed job with a known runner runs again")
+    again = job_create(actor=actor, kind=job.kind, title=job.title, payload=bytes(job.payload))
+    runner.enqueue(again.pk)
+    return again
 
 
 def job_create(*, actor: Any, kind: str, title: str, payload: bytes = b"") -> BackgroundJob:
@@ -29,7 +54,9 @@ def job_run(job_id: int, work: Callable[[BackgroundJob], JobOutcome]) -> None:
     message instead of leaving it running for ever."""
     job = BackgroundJob.objects.get(pk=job_id)
     job.status = JobStatus.RUNNING
-    job.save(update_fields=["status"])
+    job.started_at = timezone.now()
+    job.save(update_fields=["status", "started_at"])
+    job.advance(0)  # the first sign of life
     try:
         ok, message, result = work(job)
     except Exception:

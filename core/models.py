@@ -6,6 +6,7 @@ and risk weights belong to one operator, and no operator sees another's.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import secrets
 from typing import Any, ClassVar
@@ -198,7 +199,11 @@ class BackgroundJob(models.Model):
     payload = models.BinaryField(blank=True, default=b"")
     result: models.JSONField[Any] = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+
+    # a running job that has not reported for this long lost its worker (killed, restarted)
+    STALE_AFTER = datetime.timedelta(minutes=10)
 
     class Meta:
         verbose_name = _("background job")
@@ -240,6 +245,28 @@ class BackgroundJob(models.Model):
         if total is not None:
             self.total = total
         caches["progress"].set(self.progress_key, (self.done, self.total), timeout=86400)
+        caches["progress"].set(f"{self.progress_key}:beat", timezone.now(), timeout=86400)
+
+    def last_sign_of_life(self) -> Any:
+        return caches["progress"].get(f"{self.progress_key}:beat") or self.started_at
+
+    def fail_if_stale(self) -> bool:
+        """Mark a running job whose worker went away failed, so that it can be run again."""
+        if self.status != JobStatus.RUNNING:
+            return False
+        beat = self.last_sign_of_life()
+        if beat is not None and timezone.now() - beat < self.STALE_AFTER:
+            return False
+        self.finish(
+            JobStatus.FAILED,
+            str(
+                _(
+                    "The worker stopped while running this (it has not reported for 10 "
+                    "minutes); nothing was written. Run it again."
+                )
+            ),
+        )
+        return True
 
     def finish(self, status: str, message: str = "", result: dict[str, Any] | None = None) -> None:
         self.status = status

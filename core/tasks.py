@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from core import imports
-from core.jobs import JobOutcome, job_run
+from core.jobs import JobOutcome, job_run, register_runner
 from core.models import BackgroundJob
 
 __all__ = ["run_import"]
@@ -45,3 +45,6 @@ def _import(job: BackgroundJob) -> JobOutcome:
             "url_label": _("Open the list"),
         },
     )
+
+
+register_runner("*", run_import)  # every import template's kind ("spaces.unit"…)

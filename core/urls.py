@@ -13,6 +13,7 @@ urlpatterns = [
     path("account/tokens/", account.tokens_page, name="tokens"),
     path("account/tokens/<int:pk>/revoke/", account.token_revoke, name="token_revoke"),
     path("jobs/<int:pk>/", account.job_detail, name="job_detail"),
+    path("jobs/<int:pk>/rerun/", account.job_rerun_view, name="job_rerun"),
     path("notifications/", account.notifications_page, name="notifications"),
     *users.urlpatterns,
     *operators.urlpatterns,

@@ -11,7 +11,8 @@ class LeasingConfig(ParkOpsApp):
     name = "leasing"
     verbose_name = _("Leasing")
     urls = "leasing.views"
-    registers = ("leasing.imports",)  # the fapiao spreadsheet template, for the worker
+    # the fapiao spreadsheet template and the batch-issue task, known to the worker
+    registers = ("leasing.imports", "leasing.tasks")
     nav = [
         {"label": _("Leases"), "url": "leasing:lease_list", "model": "leasing.Lease"},
         {"label": _("Invoices"), "url": "leasing:invoice_list", "model": "leasing.Invoice"},

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from core.errors import ConflictError
-from core.jobs import JobOutcome, job_run
+from core.jobs import JobOutcome, job_run, register_runner
 from core.models import BackgroundJob
 from leasing import billing
 from leasing.models import Lease
@@ -53,3 +53,6 @@ def _issue(job: BackgroundJob) -> JobOutcome:
         message,
         {"url": reverse("leasing:invoice_list") + "?status=open", "url_label": _("Open the bills")},
     )
+
+
+register_runner(JOB_KIND, issue_due_bills)

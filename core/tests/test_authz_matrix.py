@@ -77,6 +77,7 @@ def test_unscoped_pages_need_login(world, client_for):
             "core:switch_park",
             "core:token_revoke",
             "core:job_detail",
+            "core:job_rerun",
         }:
             continue  # POST-only or per-object pages, tested in core/tests/test_views.py
         url = reverse(name)

@@ -15,7 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import tokens
+from core.choices import JobStatus
 from core.forms_account import LoginForm, TokenForm
+from core.jobs import job_rerun
 from core.models import ApiToken, BackgroundJob, User
 from core.registry import parkops_apps
 from core.selectors import switchable_parks
@@ -114,7 +116,20 @@ def notifications_page(request: HttpRequest) -> HttpResponse:
 @login_required
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(BackgroundJob, pk=pk, user=_user(request))
+    job.fail_if_stale()  # a worker killed mid-way leaves no job "running" for ever
     context: dict[str, Any] = {"job": job}
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "core/partials/job_progress.html", context)
     return render(request, "core/job.html", context)
+
+
+@login_required
+@require_POST
+def job_rerun_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Run a failed job again from the same file or selection."""
+    job = get_object_or_404(BackgroundJob, pk=pk, user=_user(request), status=JobStatus.FAILED)
+    try:
+        again = job_rerun(actor=request.user, job=job)
+    except ValueError as exc:
+        raise Http404 from exc
+    return redirect("core:job_detail", again.pk)

@@ -221,3 +221,40 @@ def test_a_workbook_that_expands_too_far_or_runs_too_long_is_refused(world, monk
     plan = plan_import(workbook(GOOD), user=world.users["operator"])
     assert not plan.ok and "1" in plan.file_errors[0]  # the limit, named
     assert not Unit.objects.filter(code__in=["A-201", "A-202"]).exists()
+
+
+def test_a_job_whose_worker_died_fails_and_runs_again(world, client_for):
+    import datetime
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    client = client_for("operator")
+    response = client.post(
+        reverse("spaces:unit_import"), {"file": SimpleUploadedFile("units.xlsx", workbook(GOOD))}
+    )
+    job = response.context["job"]
+    # the worker took the job and was killed before writing anything (and no earlier test's
+    # job of the same id left a sign of life in the progress cache)
+    from django.core.cache import caches
+
+    caches["progress"].clear()
+    BackgroundJob.objects.filter(pk=job.pk).update(
+        status="running", started_at=timezone.now() - datetime.timedelta(minutes=30)
+    )
+    page = client.get(reverse("core:job_detail", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.status == "failed" and "10" in job.message
+    assert b"/rerun/" in page.content
+    again = client.post(reverse("core:job_rerun", args=[job.pk]))
+    new = BackgroundJob.objects.latest("id")
+    assert again.status_code == 302 and new.pk != job.pk and new.status == "done"
+    assert Unit.objects.filter(code__in=["A-201", "A-202"]).count() == 2
+    # a job that is still reporting is left alone
+    fresh = BackgroundJob.objects.create(
+        user=world.users["operator"], kind="spaces.unit", title="t"
+    )
+    fresh.status, fresh.started_at = "running", timezone.now()
+    fresh.save()
+    assert not fresh.fail_if_stale()
+    assert client_for("admin").post(reverse("core:job_rerun", args=[job.pk])).status_code == 404
