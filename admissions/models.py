@@ -21,6 +21,9 @@ from core.permissions import ALL_ACTIONS, READ, Policy, RestrictedQuerySet
 from enterprises.models import Enterprise
 from spaces.models import Park
 
+INDUSTRY_RULES = {RuleKind.INDUSTRY_ALLOWED, RuleKind.INDUSTRY_EXCLUDED}
+PERCENT_RULES = {RuleKind.MIN_RD_INTENSITY, RuleKind.MIN_TALENT_SHARE}
+
 __all__ = [
     "AdmissionSettings",
     "Application",
@@ -156,10 +159,40 @@ class ThresholdRule(TimeStampedModel):
             if not self.item_list():
                 raise ValidationError({"items": _("List the values this rule checks.")})
             self.value = None
+            if self.kind in INDUSTRY_RULES:
+                self.items = "、".join(self._industry_codes())
         else:
             if self.value is None:
                 raise ValidationError({"value": _("Enter the threshold value.")})
             self.items = ""
+            if self.kind in PERCENT_RULES and self.value > 100:
+                raise ValidationError({"value": _("A share is at most 100 %.")})
+            if self.kind == RuleKind.MIN_HEADCOUNT and self.value != self.value.to_integral():
+                raise ValidationError({"value": _("A headcount is a whole number.")})
+
+    def _industry_codes(self) -> list[str]:
+        """The rule's industry codes, normalised (upper-case section letters, two-digit
+        divisions) and each checked against the GB/T 4754-2017 catalogue."""
+        from enterprises.models import Industry
+
+        known = set(Industry.objects.values_list("code", flat=True))
+        codes: list[str] = []
+        unknown: list[str] = []
+        for item in self.item_list():
+            code = item.strip().upper()
+            code = code.zfill(2) if code.isdigit() and len(code) < 2 else code
+            (codes if code in known else unknown).append(code)
+        if unknown:
+            raise ValidationError(
+                {
+                    "items": _(
+                        "“%(codes)s” is not a GB/T 4754-2017 code: use a section letter (A–T) "
+                        "or a two-digit division (01–97)."
+                    )
+                    % {"codes": "、".join(unknown)}
+                }
+            )
+        return list(dict.fromkeys(codes))
 
 
 class Application(TimeStampedModel):

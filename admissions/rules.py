@@ -38,7 +38,12 @@ def _industry_allowed(rule: ThresholdRule, app: Application) -> Outcome:
 
 
 def _industry_excluded(rule: ThresholdRule, app: Application) -> Outcome:
-    hit = _industry_codes(app) & set(rule.item_list())
+    codes = _industry_codes(app)
+    if not codes:  # an unknown industry is never taken for an allowed one
+        return False, _(
+            "The company's industry is not recorded, so it cannot be shown not to be excluded."
+        )
+    hit = codes & set(rule.item_list())
     if hit:
         return False, _("Industry %(industry)s is excluded from this park.") % {
             "industry": app.enterprise.industry

@@ -41,6 +41,16 @@ def inbox(user: Any) -> QuerySet[Application]:
     return qs.filter(Q(state=AppState.DRAFT) | Q(Exists(asked), state=AppState.REVIEW))
 
 
+def _promised_units(day: Any) -> frozenset[int]:
+    """Units a draft lease (an earlier conversion not yet signed) holds on or after ``day``:
+    offering them again would end in an overlap when the second lease is made."""
+    from leasing.choices import LeaseState
+    from leasing.models import LeaseUnit
+
+    spans = LeaseUnit.objects.filter(lease__state=LeaseState.DRAFT, end_on__gte=day)
+    return frozenset(spans.values_list("unit_id", flat=True))
+
+
 def match_units(app: Application, user: Any, *, limit: int = 10) -> list[Match]:
     """Units (or runs of neighbours) that meet ``app``'s space requirements, among the units
     ``user`` may see in the operator's parks, best first; the application's own park first.
@@ -57,5 +67,6 @@ def match_units(app: Application, user: Any, *, limit: int = 10) -> list[Match]:
         operator_id=app.park.operator_id,
         preferred_park_id=app.park_id,
         rent_limit_shown=field_access(user, app, "budget_rent") == SHOW,
+        promised=_promised_units(app.move_in_on or timezone.localdate()),
     )
     return units_matching(user, needs, limit=limit)

@@ -205,7 +205,16 @@ def application_convert(
             _("Only an approved application becomes a lease; this one is %(state)s.")
             % {"state": app.get_state_display()}
         )
-    park = units[0].park if units else app.park
+    elsewhere = sorted({u.park.code for u in units if u.park_id != app.park_id})
+    if elsewhere:  # its government and thresholds reviewed this park, not another
+        raise ConflictError(
+            _(
+                "The application was reviewed for %(park)s; units of %(others)s need their own "
+                "screening and review. Choose units of %(park)s."
+            )
+            % {"park": app.park.name, "others": "、".join(elsewhere)}
+        )
+    park = app.park
     lease = lease_create(
         actor=actor,
         units=units,

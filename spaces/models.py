@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import m2m_changed
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import Role
@@ -315,3 +317,32 @@ class Unit(TimeStampedModel):
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.derive()
         super().save(*args, **kwargs)
+
+
+@receiver(m2m_changed, sender=Park.staff.through)
+def _staff_of_the_parks_operator(
+    sender: Any, instance: Any, action: str, pk_set: set[int] | None, reverse: bool, **kwargs: Any
+) -> None:
+    """Park staff belong to the park's operator: staff of another operator put on a park would
+    review its applications as its operator side."""
+    if action != "pre_add" or not pk_set:
+        return
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.filter(pk__in=pk_set)
+    if not reverse:  # park.staff.add(users)
+        strangers = users.exclude(operator_id=instance.operator_id)
+    else:  # user.assigned_parks.add(parks)
+        parks = Park.objects.filter(pk__in=pk_set).exclude(operator_id=instance.operator_id)
+        strangers = (
+            users.none() if not parks.exists() else get_user_model().objects.filter(pk=instance.pk)
+        )
+    if strangers.exists():
+        raise ValidationError(
+            {
+                "staff": _(
+                    "%(names)s work for another operator: park staff are the park operator's."
+                )
+                % {"names": "、".join(str(u) for u in strangers)}
+            }
+        )

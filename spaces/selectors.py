@@ -141,6 +141,8 @@ class Requirements:
     power_min_kva: Decimal | None = None
     max_rent: Decimal | None = None
     rent_limit_shown: bool = True  # False: the limit filters, but no reason names it
+    # units already promised (to a draft lease): the app that knows leases says which
+    promised: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -179,7 +181,11 @@ def units_matching(user: Any, needs: Requirements, *, limit: int = 10) -> list[M
     then the lower rent.
     """
     low, high = needs.area_range
-    units = Unit.objects.restrict(user, "view").filter(park__operator=needs.operator_id)
+    units = (
+        Unit.objects.restrict(user, "view")
+        .filter(park__operator=needs.operator_id)
+        .exclude(pk__in=needs.promised)
+    )
     free = set(available_on(units, needs.day).values_list("id", flat=True))
     by_floor: dict[int, list[Unit]] = {}
     for unit in units.select_related("park", "building", "floor").order_by("floor_id", "code"):

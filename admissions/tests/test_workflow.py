@@ -586,3 +586,89 @@ def test_operator_staff_cannot_lower_the_government_quorum(world, client_for):
         url, _json.dumps({"gov_approvals_required": 1}), content_type="application/json"
     )
     assert by_admin.status_code == 200
+
+
+# admissions v2: strict where it must be -------------------------------------------------
+def test_rule_codes_are_checked_against_the_catalogue_and_normalised(world):
+    from django.core.exceptions import ValidationError as DjangoValidationError
+
+    for items in ("99", "C、XX"):
+        with pytest.raises(DjangoValidationError) as exc:
+            rule(world, RuleKind.INDUSTRY_EXCLUDED, items=items).full_clean()
+        assert "items" in exc.value.message_dict
+    good = rule(world, RuleKind.INDUSTRY_ALLOWED, items="c、39、c")
+    good.full_clean()
+    assert good.items == "C、39"  # upper-case, one of each
+
+
+def test_an_unknown_industry_fails_every_industry_rule(world):
+    app = world.sample(Application)
+    app.enterprise.industry = None
+    for kind in (RuleKind.INDUSTRY_ALLOWED, RuleKind.INDUSTRY_EXCLUDED):
+        passed, reason = evaluate(rule(world, kind, items="59"), app)
+        assert passed is False and reason
+
+
+@pytest.mark.parametrize(
+    ("kind", "value"),
+    [
+        (RuleKind.MIN_RD_INTENSITY, D(150)),
+        (RuleKind.MIN_TALENT_SHARE, D("100.01")),
+        (RuleKind.MIN_HEADCOUNT, D("9.5")),
+    ],
+)
+def test_impossible_thresholds_are_refused(world, kind, value):
+    from django.core.exceptions import ValidationError as DjangoValidationError
+
+    with pytest.raises(DjangoValidationError) as exc:
+        rule(world, kind, value=value).full_clean()
+    assert "value" in exc.value.message_dict
+
+
+def test_matching_does_not_offer_a_unit_promised_to_a_draft_lease(world):
+    from admissions.selectors import match_units
+
+    app = approved(world)
+    unit = make_unit(world.sample(Floor), "A-160", area_m2=D(900))
+    offered = [u.pk for m in match_units(app, world.users["operator"]) for u in m.units]
+    assert unit.pk in offered
+    services.application_convert(
+        actor=world.users["operator"],
+        application=app,
+        units=[unit],
+        start_on=datetime.date(2029, 1, 1),
+        end_on=datetime.date(2031, 12, 31),
+        rent_per_m2_day=D("3.3"),
+    )
+    other = walk(world.sample(Application), world)  # another applicant, same needs
+    offered = [u.pk for m in match_units(other, world.users["operator"]) for u in m.units]
+    assert unit.pk not in offered
+
+
+def test_conversion_is_into_the_reviewed_park(world):
+    from spaces.models import Building
+
+    app = approved(world)
+    other_park = Park.objects.create(
+        code="PX",
+        name="另一园区",
+        kind="manufacturing",
+        operator=app.park.operator,
+        jurisdiction=app.park.jurisdiction,
+    )
+    other_park.staff.add(world.users["operator"])
+    building = Building.objects.create(park=other_park, code="X1", name="X1")
+    floor = Floor.objects.create(building=building, number=1)
+    unit = make_unit(floor, "X-101", area_m2=D(900))
+    with pytest.raises(ConflictError) as exc:
+        services.application_convert(
+            actor=world.users["operator"],
+            application=app,
+            units=[unit],
+            start_on=datetime.date(2029, 1, 1),
+            end_on=datetime.date(2031, 12, 31),
+            rent_per_m2_day=D("3.3"),
+        )
+    assert "另一园区" in exc.value.message or "PX" in exc.value.message
+    app.refresh_from_db()
+    assert app.state == AppState.APPROVED

@@ -161,3 +161,19 @@ def test_a_tenant_reads_a_parks_public_facts_not_its_figures(world, client_for):
     assert client_for("tenant").get("/spaces/units/").status_code in (403, 404)
     staff = client_for("operator").get(f"/spaces/parks/{park.pk}/").content.decode()
     assert "建筑面积" in staff and "今日可租面积" not in staff
+
+
+def test_park_staff_belong_to_the_parks_operator(world):
+    from django.core.exceptions import ValidationError
+    from django.db import transaction
+
+    from core.models import User
+
+    park = world.sample(Park)
+    stranger = world.sample(User, "B")  # operator B's staff
+    with pytest.raises(ValidationError), transaction.atomic():
+        park.staff.add(stranger)
+    with pytest.raises(ValidationError), transaction.atomic():
+        stranger.assigned_parks.add(park)
+    assert not park.staff.filter(pk=stranger.pk).exists()
+    park.staff.add(world.users["operator"])  # one of its own operator is fine
