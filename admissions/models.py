@@ -463,8 +463,13 @@ class Review(TimeStampedModel):
     comment = models.TextField(_("comment"), blank=True)
 
     objects = RestrictedQuerySet.as_manager()
+    # "change": a reviewer changes their own vote while the application is in review (the
+    # service lets no one touch another reviewer's vote)
     policy = Policy(
-        grants={Role.OPERATOR: frozenset({"view", "add"}), Role.GOV: frozenset({"view", "add"})},
+        grants={
+            Role.OPERATOR: frozenset({"view", "add", "change"}),
+            Role.GOV: frozenset({"view", "add", "change"}),
+        },
         park="application__park",
     )
 

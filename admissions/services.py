@@ -352,6 +352,11 @@ def review_record(
         raise ConflictError(_("Unknown decision “%(d)s”.") % {"d": decision})
     existing = Review.objects.filter(application=app, reviewer=actor).first()
     data = {"decision": decision, "conditions": conditions, "comment": comment}
+    if existing is not None and all(getattr(existing, k) == v for k, v in data.items()):
+        raise ConflictError(
+            _("You have already recorded this decision (%(decision)s); change it or leave it.")
+            % {"decision": existing.get_decision_display()}
+        )
     if existing is None:
         review = create_record(
             actor=actor, instance=Review(application=app, side=side, reviewer=actor, **data)

@@ -672,3 +672,26 @@ def test_conversion_is_into_the_reviewed_park(world):
     assert "另一园区" in exc.value.message or "PX" in exc.value.message
     app.refresh_from_db()
     assert app.state == AppState.APPROVED
+
+
+def test_a_reviewer_changes_their_own_vote_and_a_duplicate_is_a_409(world, client_for):
+    app = in_review(world)
+    url = f"/api/v1/admissions/applications/{app.pk}/reviews"
+    gov = client_for("operator")  # gov created the sample: the operator side reviews
+    asked = gov.post(
+        url,
+        json.dumps({"decision": "request_info", "comment": "请补充财报"}),
+        content_type="application/json",
+    )
+    assert asked.status_code == 200, asked.content
+    again = gov.post(
+        url,
+        json.dumps({"decision": "request_info", "comment": "请补充财报"}),
+        content_type="application/json",
+    )
+    assert again.status_code == 409 and "已" in again.json()["detail"]
+    changed = gov.post(url, json.dumps({"decision": "approve"}), content_type="application/json")
+    assert changed.status_code == 200 and changed.json()["decision"] == "approve"
+    review = Review.objects.get(application=app, reviewer=world.users["operator"])
+    history = AuditEntry.objects.filter(object_id=str(review.pk)).order_by("at")
+    assert [e.changes.get("decision") for e in history][-1] == ["request_info", "approve"]
