@@ -95,6 +95,10 @@ class AdmissionSettings(TimeStampedModel):
         return str(_("Admission settings of %(operator)s") % {"operator": self.operator})
 
     def clean(self) -> None:
+        if sum(self.weight_table().values()) <= 0:
+            raise ValidationError(
+                {"weights": _("The weights must add up to more than 0, or every company scores 0.")}
+            )
         unknown = set(self.weights) - set(DEFAULT_WEIGHTS)
         bad = [k for k, v in self.weights.items() if not isinstance(v, int | float) or v < 0]
         if unknown or bad:

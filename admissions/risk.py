@@ -9,18 +9,24 @@ always D.
 |---|---|---|
 | years | years since establishment | min(years / 5, 1) |
 | capital | paid-in capital, 万元 | ≥5000: 1, ≥1000: 0.8, ≥500: 0.6, ≥100: 0.4, >0: 0.2, none: 0 |
-| revenue_trend | last vs previous year revenue | ≥+20 %: 1, ≥0: 0.7, ≥−10 %: 0.4, lower: 0.1, unknown: 0.3 |
-| debt_ratio | liabilities / assets, % | ≤40: 1, ≤60: 0.7, ≤80: 0.4, higher: 0.1, unknown: 0.3 |
-| rent_to_revenue | requested area × rent budget × 365 / last revenue | ≤5 %: 1, ≤10 %: 0.7, ≤20 %: 0.4, higher: 0.1, unknown: 0.2 |
+| revenue_trend | last vs previous year revenue | ≥+20 %: 1, ≥0: 0.7, ≥−10 %: 0.4, lower: 0.1, unknown: 0.1 |
+| debt_ratio | liabilities / assets, % | ≤40: 1, ≤60: 0.7, ≤80: 0.4, higher: 0.1, unknown: 0.1 |
+| rent_to_revenue | requested area × rent budget × 365 / last revenue | ≤5 %: 1, ≤10 %: 0.7, ≤20 %: 0.4, higher: 0.1, unknown: 0.1 |
 | litigation | pending litigation | no: 1, yes: 0.3 |
 | dishonest | on the dishonest-debtor list | no: 1, yes: 0 |
 | arrears | times > 30 days behind in our parks | 0: 1, 1–2: 0.5, ≥3: 0 |
+
+Unknown data is never rewarded: it scores as the worst band, so leaving data out never pays,
+and the score is monotone in every factor. A revenue of 0 is known (not unknown): growth from
+0 is the best band, rent against 0 revenue the worst. The factor points are shown to 0.1 and
+add up exactly to the score shown (the exact score rounded once, its tenths shared out by
+largest remainder).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -100,8 +106,10 @@ def _scales(i: RiskInputs) -> dict[str, tuple[str, Decimal]]:
                 if cap >= lim
             ),
         )
-    if i.revenue_last is None or not i.revenue_prev:
-        out["revenue_trend"] = ("—", D("0.3"))
+    if i.revenue_last is None or i.revenue_prev is None:
+        out["revenue_trend"] = ("—", D("0.1"))
+    elif i.revenue_prev <= 0:  # growth from nothing: the best band if anything was earned
+        out["revenue_trend"] = (f"0 → {i.revenue_last}", D(1) if i.revenue_last > 0 else D("0.7"))
     else:
         growth = (i.revenue_last - i.revenue_prev) / i.revenue_prev
         scale = (
@@ -115,7 +123,7 @@ def _scales(i: RiskInputs) -> dict[str, tuple[str, Decimal]]:
         )
         out["revenue_trend"] = (f"{growth * 100:+.1f}%", scale)
     if i.debt_ratio_pct is None:
-        out["debt_ratio"] = ("—", D("0.3"))
+        out["debt_ratio"] = ("—", D("0.1"))
     else:
         out["debt_ratio"] = (
             f"{i.debt_ratio_pct}%",
@@ -123,8 +131,10 @@ def _scales(i: RiskInputs) -> dict[str, tuple[str, Decimal]]:
                 i.debt_ratio_pct, [(D(40), D(1)), (D(60), D("0.7")), (D(80), D("0.4"))], D("0.1")
             ),
         )
-    if i.annual_rent is None or not i.revenue_last:
-        out["rent_to_revenue"] = ("—", D("0.2"))
+    if i.annual_rent is None or i.revenue_last is None:
+        out["rent_to_revenue"] = ("—", D("0.1"))
+    elif i.revenue_last <= 0:  # rent against no revenue at all: the worst band
+        out["rent_to_revenue"] = ("∞", D("0.1"))
     else:
         ratio = i.annual_rent / i.revenue_last * 100
         out["rent_to_revenue"] = (
@@ -146,16 +156,27 @@ def _scales(i: RiskInputs) -> dict[str, tuple[str, Decimal]]:
     return out
 
 
+TENTH = D("0.1")
+
+
 def score(inputs: RiskInputs, weights: dict[str, Decimal]) -> tuple[Decimal, list[Factor]]:
-    """The 0..100 score (one decimal) and each factor's contribution."""
-    total_weight = sum(weights.values()) or D(1)
-    factors = []
-    for key, (shown, scale) in _scales(inputs).items():
-        scale = scale.quantize(D("0.0001"), ROUND_HALF_UP)
-        points = (D(100) * weights[key] * scale / total_weight).quantize(D("0.01"), ROUND_HALF_UP)
-        factors.append(Factor(key, shown, scale, weights[key], points))
-    exact = sum((D(100) * f.weight * f.scale / total_weight for f in factors), D(0))
-    return exact.quantize(D("0.1"), ROUND_HALF_UP), factors
+    """The 0..100 score (one decimal) and each factor's contribution in points, which add up
+    to the score exactly as shown."""
+    total_weight = sum(weights.values())
+    if total_weight <= 0:
+        raise ValueError("the weights must add up to a positive total")
+    found = _scales(inputs)
+    scales = {k: s.quantize(D("0.0001"), ROUND_HALF_UP) for k, (_v, s) in found.items()}
+    exact = {k: D(100) * weights[k] * s / total_weight for k, s in scales.items()}
+    total = sum(exact.values(), D(0)).quantize(TENTH, ROUND_HALF_UP)
+    # each factor's points floored to 0.1, then the tenths left go to the largest remainders
+    floors = {
+        k: (v / TENTH).to_integral_value(rounding=ROUND_FLOOR) * TENTH for k, v in exact.items()
+    }
+    left = int((total - sum(floors.values(), D(0))) / TENTH)
+    order = sorted(exact, key=lambda k: (exact[k] - floors[k], k), reverse=True)
+    points = {k: floors[k] + (TENTH if n < left else 0) for n, k in enumerate(order)}
+    return total, [Factor(k, found[k][0], scales[k], weights[k], points[k]) for k in scales]
 
 
 def grade(value: Decimal, *, dishonest: bool) -> str:
