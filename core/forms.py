@@ -8,7 +8,7 @@ from django import forms
 
 from core.permissions import SHOW, field_access
 
-__all__ = ["ScopedModelForm", "errors_as_text"]
+__all__ = ["ScopedModelForm", "errors_as_text", "html_date"]
 
 
 class ScopedModelForm(forms.ModelForm):
@@ -26,7 +26,15 @@ class ScopedModelForm(forms.ModelForm):
             if queryset is not None and hasattr(queryset, "restrict"):
                 field.queryset = queryset.restrict(user, "view")  # type: ignore[attr-defined]
             if isinstance(field.widget, forms.DateInput):
-                field.widget.input_type = "date"
+                html_date(field.widget)
+
+
+def html_date(widget: Any) -> Any:
+    """A browser date picker with an ISO value: a ``type=date`` input reads nothing else, and
+    the Chinese locale's 2029/12/29 would show an empty field that saving then erases."""
+    widget.input_type = "date"
+    widget.format = "%Y-%m-%d"
+    return widget
 
 
 def errors_as_text(form: forms.BaseForm) -> str:

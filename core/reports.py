@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.documents import Sheet
+from core.forms import html_date
 
 __all__ = ["Report", "ReportColumn", "ReportForm", "ReportQuery", "ReportResult"]
 
@@ -90,7 +91,7 @@ class ReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         parks = park_model().objects.restrict(user).order_by("code")
         self.fields["park"].queryset = parks  # type: ignore[attr-defined]
-        self.fields["on"].widget.input_type = "date"  # type: ignore[attr-defined]
+        html_date(self.fields["on"].widget)
 
     def clean_on(self) -> datetime.date | None:
         day: datetime.date | None = self.cleaned_data.get("on")

@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import ScopedModelForm
+from core.forms import ScopedModelForm, html_date
 from enterprises.models import Enterprise
 from leasing.billing import BILLED_STATES
 from leasing.choices import ChargeKind, FapiaoKind, PaymentMethod
@@ -84,7 +84,7 @@ class LeaseForm(ScopedModelForm):
             lambda u: f"{u.park.code} · {u.code} · {u.area_m2:,.0f} ㎡"
         )
         for name in FREE_FIELDS:
-            self.fields[name].widget.input_type = "date"  # type: ignore[attr-defined]
+            html_date(self.fields[name].widget)
         if self.instance.pk:  # units and rent-free periods are set when the lease is made
             for name in ("units", *FREE_FIELDS):
                 self.fields.pop(name)

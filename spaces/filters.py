@@ -9,6 +9,7 @@ import django_filters as df
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import html_date
 from spaces.choices import ParkKind, UnitStatus, UnitUse
 from spaces.models import Building, Floor, Park, Unit
 
@@ -99,7 +100,7 @@ class UnitFilter(df.FilterSet):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.form.fields["available_on"].widget.input_type = "date"
+        html_date(self.form.fields["available_on"].widget)
 
     def filter_available(self, queryset: QuerySet, name: str, value: datetime.date) -> QuerySet:
         return available_on(queryset, value)

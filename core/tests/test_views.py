@@ -132,3 +132,22 @@ def test_operator_staff_keep_their_own_collection_account(world, client_for):
     assert client.get(f"/operators/{other.pk}/edit/").status_code == 404
     assert client_for("fund").get(f"/operators/{own.pk}/edit/").status_code == 404
     assert client_for("fund").get(f"/operators/{own.pk}/").status_code == 200
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_date_inputs_carry_iso_values_in_every_language(world, client_for, language):
+    """A date shown as 2029/12/29 in a type=date input reads as empty: saving the form unchanged
+    would erase it."""
+    import datetime
+
+    from django.utils import translation
+
+    from spaces.models import Unit
+
+    unit = world.sample(Unit)
+    Unit.objects.filter(pk=unit.pk).update(available_from=datetime.date(2029, 12, 29))
+    client = client_for("operator")
+    with translation.override(language):
+        client.cookies["django_language"] = language
+        html = client.get(f"/spaces/units/{unit.pk}/edit/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert 'value="2029-12-29"' in html
