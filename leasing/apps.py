@@ -35,6 +35,8 @@ class LeasingConfig(ParkOpsApp):
         from leasing.selectors import occupancy, overdue_total
         from spaces.models import Park, Unit
 
+        if user.role == "tenant":
+            return LeasingConfig._tenant_cards(user)
         if not Unit.policy.allows_role(user, "view"):  # parks are public, their figures not
             return []
         units = Unit.objects.filter(park__in=Park.objects.restrict(user))
@@ -58,6 +60,44 @@ class LeasingConfig(ParkOpsApp):
                 }
             )
         return cards
+
+    @staticmethod
+    def _tenant_cards(user: Any) -> list[dict[str, Any]]:
+        """A tenant's own money: what it owes, what is overdue, and when the next bill is due."""
+        from django.db.models import F, Min, Sum
+        from django.urls import reverse
+        from django.utils import timezone
+
+        from core.templatetags.parkops import big_number
+        from leasing.choices import InvoiceKind
+        from leasing.models import Invoice, overdue_q
+
+        today = timezone.localdate()
+        open_bills = (
+            Invoice.objects.restrict(user)
+            .exclude(kind=InvoiceKind.CREDIT)
+            .filter(settled__lt=F("amount"))
+        )
+        owed = open_bills.aggregate(s=Sum(F("amount") - F("settled")))["s"] or 0
+        overdue = (
+            open_bills.filter(overdue_q(today)).aggregate(s=Sum(F("amount") - F("settled")))["s"]
+            or 0
+        )
+        next_due = open_bills.filter(due_on__gte=today).aggregate(d=Min("due_on"))["d"]
+        bills = reverse("leasing:invoice_list") + "?status=open"
+        return [
+            {"label": _("Open bills (元)"), "value": big_number(owed), "url": bills},
+            {
+                "label": _("Overdue (元)"),
+                "value": big_number(overdue),
+                "url": reverse("leasing:invoice_list") + "?status=overdue",
+            },
+            {
+                "label": _("Next bill due"),
+                "value": next_due.isoformat() if next_due else "—",
+                "url": bills,
+            },
+        ]
 
     def ready(self) -> None:
         super().ready()

@@ -151,3 +151,18 @@ def test_date_inputs_carry_iso_values_in_every_language(world, client_for, langu
         client.cookies["django_language"] = language
         html = client.get(f"/spaces/units/{unit.pk}/edit/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
     assert 'value="2029-12-29"' in html
+
+
+def test_a_tenant_home_shows_its_own_bills(world, client_for):
+    from decimal import Decimal
+
+    from django.db.models import F, Sum
+
+    from leasing.models import Invoice
+
+    html = client_for("tenant").get("/").content.decode()
+    mine = Invoice.objects.filter(enterprise=world.sample(Invoice).enterprise).exclude(kind="credit")
+    owed = mine.aggregate(s=Sum(F("amount") - F("settled")))["s"] or Decimal(0)
+    assert owed > 0
+    assert "未结清账单" in html or "Open bills" in html
+    assert "暂无园区指标" not in html
