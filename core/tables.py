@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -9,11 +10,14 @@ from typing import Any
 
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.db import models
+from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 from core.permissions import HIDE, MASK, field_access
 
-__all__ = ["Column", "cell_value", "columns_for"]
+__all__ = ["Column", "cell_value", "columns_for", "shown"]
 
 
 @dataclass(frozen=True)
@@ -48,11 +52,22 @@ def cell_value(obj: Any, column: Column) -> Any:
             return ""
     display = getattr(target, f"get_{last}_display", None)
     value = display() if display else getattr(target, last, "")
+    return "" if value is None else shown(value)
+
+
+def shown(value: Any) -> Any:
+    """A value as every page shows it: 1,643,658.88 with its decimals, dates as 2024-03-04,
+    times as 2024-03-04 09:30 (local), yes/no as a 是/否 tag — never "True" or 2024年3月4日."""
+    if isinstance(value, bool):
+        word, tone = (_("Yes"), "green") if value else (_("No"), "")
+        return format_html('<span class="tag {}">{}</span>', f"tag-{tone}" if tone else "", word)
     if isinstance(value, Decimal):
         return intcomma(format(value.normalize() if value == value.to_integral() else value, "f"))
-    if hasattr(value, "isoformat") and not isinstance(value, str):
+    if isinstance(value, datetime.datetime):
+        return date_format(timezone.localtime(value), "Y-m-d H:i")
+    if isinstance(value, datetime.date):
         return date_format(value, "Y-m-d")
-    return "" if value is None else value
+    return value
 
 
 def columns_for(user: Any, model: type[models.Model], columns: list[Column]) -> list[Column]:

@@ -10,6 +10,7 @@ from django.http import QueryDict
 from django.utils.translation import get_language
 
 from core.tables import Column, cell_value
+from core.tables import shown as shown_value
 
 register = template.Library()
 
@@ -53,6 +54,12 @@ def percent(value: Any, digits: int = 1) -> str:
     if value in (None, ""):
         return "—"
     return f"{Decimal(str(value)) * 100:.{digits}f}%"
+
+
+@register.filter
+def shown(value: Any) -> Any:
+    """A field's value as pages show it (core.tables.shown)."""
+    return shown_value(value)
 
 
 @register.filter

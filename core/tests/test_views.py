@@ -149,7 +149,9 @@ def test_date_inputs_carry_iso_values_in_every_language(world, client_for, langu
     client = client_for("operator")
     with translation.override(language):
         client.cookies["django_language"] = language
-        html = client.get(f"/spaces/units/{unit.pk}/edit/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        html = client.get(
+            f"/spaces/units/{unit.pk}/edit/", HTTP_ACCEPT_LANGUAGE=language
+        ).content.decode()
     assert 'value="2029-12-29"' in html
 
 
@@ -161,8 +163,21 @@ def test_a_tenant_home_shows_its_own_bills(world, client_for):
     from leasing.models import Invoice
 
     html = client_for("tenant").get("/").content.decode()
-    mine = Invoice.objects.filter(enterprise=world.sample(Invoice).enterprise).exclude(kind="credit")
+    mine = Invoice.objects.filter(enterprise=world.sample(Invoice).enterprise).exclude(
+        kind="credit"
+    )
     owed = mine.aggregate(s=Sum(F("amount") - F("settled")))["s"] or Decimal(0)
     assert owed > 0
     assert "未结清账单" in html or "Open bills" in html
     assert "暂无园区指标" not in html
+
+
+def test_detail_pages_show_dates_iso_and_booleans_as_tags(world, client_for):
+    from admissions.models import ThresholdRule
+    from spaces.models import Park
+
+    rule = ThresholdRule.objects.create(park=world.sample(Park), kind="min_headcount", value=10)
+    html = client_for("operator").get(f"/admissions/thresholds/{rule.pk}/").content.decode()
+    assert '<span class="tag tag-green">是</span>' in html and ">True<" not in html
+    created = client_for("operator").get(f"/admissions/thresholds/{rule.pk}/?tab=overview")
+    assert created.status_code == 200
