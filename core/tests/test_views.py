@@ -181,3 +181,14 @@ def test_detail_pages_show_dates_iso_and_booleans_as_tags(world, client_for):
     assert '<span class="tag tag-green">是</span>' in html and ">True<" not in html
     created = client_for("operator").get(f"/admissions/thresholds/{rule.pk}/?tab=overview")
     assert created.status_code == 200
+
+
+def test_error_pages_are_in_the_products_layout_with_a_way_back(world, client_for):
+    missing = client_for("operator").get("/spaces/units/999999/")
+    html = missing.content.decode()
+    assert missing.status_code == 404 and 'class="sider"' in html and "返回工作台" in html
+    foreign = client_for("tenant").get("/spaces/units/")
+    assert foreign.status_code == 404 and "返回工作台" in foreign.content.decode()
+    from django.template.loader import render_to_string
+
+    assert "返回工作台" in render_to_string("500.html")  # renders without a request
