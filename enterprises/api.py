@@ -86,10 +86,17 @@ class QualificationOut(Schema):
     issued_on: datetime.date | None
     expires_on: datetime.date | None
     status: Literal["valid", "expiring", "expired"]
+    verified: bool = Field(
+        ..., description="Checked by operator staff (a company's own entry waits: 待核验)"
+    )
 
     @staticmethod
     def resolve_status(obj: Qualification) -> str:
         return obj.status()
+
+    @staticmethod
+    def resolve_verified(obj: Qualification) -> bool:
+        return obj.verified_at is not None
 
 
 describe_fields(QualificationOut, status="valid, expiring (within 90 days) or expired")

@@ -64,7 +64,10 @@ class EnterpriseFilter(df.FilterSet):
         )
 
     def with_qualification(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset.filter(qualifications__kind=value).distinct()
+        # a qualification counts once staff have checked it (待核验 ones do not)
+        return queryset.filter(
+            qualifications__kind=value, qualifications__verified_at__isnull=False
+        ).distinct()
 
 
 class QualificationFilter(df.FilterSet):

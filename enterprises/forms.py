@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from core.forms import ScopedModelForm
 from enterprises.models import Contact, Enterprise, Qualification
 
@@ -30,6 +32,9 @@ class EnterpriseForm(ScopedModelForm):
         if self.instance.pk and not user.is_platform_admin:
             # the credit code identifies the company; only an admin corrects it
             self.fields["credit_code"].disabled = True
+        if user.role == "tenant" and "tags" in self.fields:
+            self.fields["tags"].disabled = True  # the park's catalogue is its staff's
+            self.fields["tags"].help_text = _("Set by the park's staff.")
 
 
 class QualificationForm(ScopedModelForm):

@@ -213,9 +213,30 @@ class Qualification(TimeStampedModel):
     certificate_no = models.CharField(_("certificate number"), max_length=50, blank=True)
     issued_on = models.DateField(_("issued on"), null=True, blank=True)
     expires_on = models.DateField(_("expires on"), null=True, blank=True)
+    # A qualification a company enters itself waits for an operator's check of the certificate
+    # (待核验 → 已核验) before it counts anywhere; staff-entered ones are checked on entry.
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("verified by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     objects = RestrictedQuerySet.as_manager()
-    policy = _OWN_ENTERPRISE
+    # "verify": operator staff check a certificate a company entered (待核验 → 已核验)
+    policy = Policy(
+        grants={
+            Role.OPERATOR: ALL_ACTIONS | {"verify"},
+            Role.GOV: READ,
+            Role.FUND: READ,
+            Role.TENANT: ALL_ACTIONS,
+        },
+        enterprise="enterprise",
+        unscoped_roles=frozenset({Role.OPERATOR, Role.GOV, Role.FUND}),
+    )
 
     class Meta:
         verbose_name = _("qualification")

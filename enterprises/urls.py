@@ -1,3 +1,5 @@
+from django.urls import path
+
 from core.views import object_urls
 from core.views.imports import import_urls
 from enterprises import imports, views
@@ -31,4 +33,9 @@ urlpatterns = [
         delete=views.ContactDelete,
     ),
     *import_urls("companies", Enterprise, imports.TEMPLATE_KIND),
+    path(
+        "qualifications/<int:pk>/verify/",
+        views.QualificationVerify.as_view(),
+        name="qualification_verify",
+    ),
 ]

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.permissions import shown_value
+from core.errors import ConflictError
+from core.permissions import get_restricted_or_404, shown_value
 from core.tables import Column
 from core.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView, Tab
+from core.views.generic import ScopedView
 from enterprises import filters, forms, services
 from enterprises.models import Contact, Enterprise, Qualification
 
@@ -107,22 +111,39 @@ class QualificationList(ObjectListView):
         Column("level"),
         Column("certificate_no"),
         Column("expires_on", sortable=True),
+        Column(
+            "verified_at",
+            label=_("Verification"),
+            render=lambda q: _verification_tag(q),
+        ),
     ]
+
+
+def _verification_tag(q: Qualification) -> Any:
+    from django.utils.html import format_html
+
+    if q.verified_at is None:
+        return format_html('<span class="tag tag-orange">{}</span>', _("To verify"))
+    return format_html('<span class="tag tag-green">{}</span>', _("Verified"))
 
 
 class QualificationDetail(ObjectDetailView):
     model = Qualification
     fields = ["enterprise", "kind", "level", "certificate_no", "issued_on", "expires_on"]
+    template_name = "enterprises/qualification_detail.html"
 
     def extra_context(self, request: HttpRequest, obj: Qualification) -> dict[str, Any]:
         return {
+            "verification": _verification_tag(obj),
+            "can_verify": obj.verified_at is None
+            and Qualification.policy.allows_role(request.user, "verify"),  # type: ignore[attr-defined]
             "breadcrumbs": _crumbs(
                 (
                     obj.enterprise,
                     reverse("enterprises:enterprise_detail", args=[obj.enterprise_id]),
                 ),
                 (obj, None),
-            )
+            ),
         }
 
 
@@ -169,3 +190,20 @@ class ContactEdit(ObjectEditView):
 class ContactDelete(ObjectDeleteView):
     model = Contact
     delete = services.contact_delete
+
+
+class QualificationVerify(ScopedView):
+    """POST: 待核验 → 已核验, after operator staff checked the certificate."""
+
+    model = Qualification
+    action = "verify"
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        qualification = get_restricted_or_404(Qualification, request.user, "verify", pk=pk)
+        try:
+            services.qualification_verify(actor=request.user, qualification=qualification)
+        except ConflictError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Qualification verified: it now counts."))
+        return redirect("enterprises:qualification_detail", pk=pk)

@@ -8,7 +8,8 @@ the caller may see, or the field is reported as invalid.
 # No `from __future__ import annotations`: ninja reads these signatures at run time and the
 # schemas are local variables.
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,6 +71,18 @@ def _m2m_by_name(model: type[models.Model], data: dict[str, Any]) -> dict[str, A
     model's many-to-many field is ``tags``."""
     names = {f"{f.name.removesuffix('s')}_ids": f.name for f in model._meta.many_to_many}
     return {names.get(k, k): v for k, v in data.items()}
+
+
+@contextmanager
+def _api_field_names(model: type[models.Model]) -> Iterator[None]:
+    """Field errors of a service named as the API names the fields (``tags`` → ``tag_ids``)."""
+    try:
+        yield
+    except ValidationError as exc:
+        if not hasattr(exc, "error_dict"):
+            raise
+        names = {f.name: _api_names(f)[0] for f in model._meta.many_to_many}
+        raise ValidationError({names.get(k, k): v for k, v in exc.message_dict.items()}) from exc
 
 
 def _refuse_nulls(model: type[models.Model], data: dict[str, Any]) -> dict[str, Any]:
@@ -156,7 +169,8 @@ def register_crud(router: Router, path: str, spec: Crud) -> None:
         m2m_names = {f.name for f in model._meta.many_to_many}
         m2m = {k: data.pop(k) for k in list(data) if k in m2m_names}
         assert spec.create is not None  # read-only specs register no write operation
-        obj = spec.create(actor=request.user, instance=model(**data), m2m=m2m)
+        with _api_field_names(model):
+            obj = spec.create(actor=request.user, instance=model(**data), m2m=m2m)
         obj.refresh_from_db()  # answer with the stored values (2 decimals), not the input
         return Status(201, obj)
 
@@ -165,7 +179,8 @@ def register_crud(router: Router, path: str, spec: Crud) -> None:
         data = _m2m_by_name(model, _refuse_nulls(model, payload.dict(exclude_unset=True)))
         data = check_references(model, data, request)
         assert spec.update is not None
-        obj = spec.update(actor=request.user, instance=obj, data=data)
+        with _api_field_names(model):
+            obj = spec.update(actor=request.user, instance=obj, data=data)
         obj.refresh_from_db()
         return obj
 

@@ -17,7 +17,7 @@ from core.tokens import token_create
 from enterprises import services
 from enterprises.demo import credit_code
 from enterprises.imports import COLUMNS, apply_import, plan_import
-from enterprises.models import Contact, Enterprise, Qualification
+from enterprises.models import CatalogTag, Contact, Enterprise, Qualification
 
 pytestmark = pytest.mark.django_db
 HEADERS = [c.header for c in COLUMNS]
@@ -251,3 +251,48 @@ def test_tenant_cannot_import_over_other_companies(world):
     row = ["乙科技有限公司", world.sample(Enterprise, "B").credit_code] + [None] * 8
     plan = plan_import(workbook([row]), user=world.users["tenant"])
     assert not plan.ok and "无权修改" in plan.rows[0].errors[0][1]
+
+
+def test_a_tenant_edits_its_company_but_not_its_credit_code_or_park_tags(world, client_for):
+    from enterprises.selectors import company_of
+
+    tenant = client_for("tenant")
+    company = company_of(world.users["tenant"])
+    url = f"/api/v1/enterprises/companies/{company.pk}"
+    renamed = tenant.patch(
+        url, json.dumps({"address": "北京市海淀区新址"}), content_type="application/json"
+    )
+    assert renamed.status_code == 200
+    tag = CatalogTag.objects.exclude(pk__in=company.tags.values("pk")).first()
+    tagged = tenant.patch(url, json.dumps({"tag_ids": [tag.pk]}), content_type="application/json")
+    assert tagged.status_code == 422
+    assert "tag_ids" in tagged.json()["errors"]
+    assert not company.tags.filter(pk=tag.pk).exists()
+    operator = client_for("operator").patch(
+        url, json.dumps({"tag_ids": [tag.pk]}), content_type="application/json"
+    )
+    assert operator.status_code == 200 and company.tags.filter(pk=tag.pk).exists()
+
+
+def test_a_qualification_a_company_enters_counts_once_staff_verify_it(world, client_for):
+    from enterprises.filters import EnterpriseFilter
+    from enterprises.selectors import company_of
+
+    company = company_of(world.users["tenant"])
+    body = {"enterprise_id": company.pk, "kind": "unicorn", "certificate_no": "UN-1"}
+    made = client_for("tenant").post(
+        "/api/v1/enterprises/qualifications", json.dumps(body), content_type="application/json"
+    )
+    assert made.status_code == 201, made.content
+    assert made.json()["verified"] is False
+    counted = EnterpriseFilter({"qualification": "unicorn"}, queryset=Enterprise.objects.all()).qs
+    assert company not in counted  # 待核验: it does not count yet
+    qualification = Qualification.objects.get(pk=made.json()["id"])
+    refused = client_for("tenant").post(f"/enterprises/qualifications/{qualification.pk}/verify/")
+    assert refused.status_code == 404
+    done = client_for("operator").post(f"/enterprises/qualifications/{qualification.pk}/verify/")
+    assert done.status_code == 302
+    qualification.refresh_from_db()
+    assert qualification.verified_at is not None
+    counted = EnterpriseFilter({"qualification": "unicorn"}, queryset=Enterprise.objects.all()).qs
+    assert company in counted
