@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from core.permissions import HIDE, MASK, field_access
 
-__all__ = ["Column", "cell_value", "columns_for", "shown"]
+__all__ = ["TONES", "Column", "cell_value", "columns_for", "shown", "status_tag"]
 
 
 @dataclass(frozen=True)
@@ -41,9 +41,27 @@ class Column:
         return self.field
 
 
+# One palette for every status on every page: where a record stands, at a glance.
+TONES = {
+    "green": {"active", "settled", "approved", "converted", "leased", "done", "issued", "valid"},
+    "blue": {"submitted", "screening", "risk", "review", "vacant", "open", "running", "queued"},
+    "orange": {"draft", "partial", "reserved", "expiring", "pending", "renewed"},
+    "red": {"overdue", "rejected", "terminated", "failed", "expired", "withdrawn"},
+}
+_TONE_OF = {value: tone for tone, values in TONES.items() for value in values}
+
+
+def status_tag(value: Any, label: Any) -> Any:
+    """A status as a coloured tag (``value`` picks the colour, ``label`` is what it says)."""
+    tone = _TONE_OF.get(str(value), "")
+    return format_html('<span class="tag{}">{}</span>', f" tag-{tone}" if tone else "", label)
+
+
 def cell_value(obj: Any, column: Column) -> Any:
     if column.render is not None:
         return column.render(obj)
+    if column.field in ("state", "status") and hasattr(obj, f"get_{column.field}_display"):
+        return status_tag(getattr(obj, column.field), getattr(obj, f"get_{column.field}_display")())
     target = obj
     *parents, last = column.field.split(".")
     for attr in parents:

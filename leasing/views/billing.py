@@ -20,7 +20,7 @@ from core.documents import pdf_document, pdf_response, xlsx_response, xlsx_workb
 from core.errors import ConflictError
 from core.jobs import job_create
 from core.permissions import can, get_restricted_or_404
-from core.tables import Column
+from core.tables import Column, status_tag
 from core.views import ObjectDetailView, ObjectEditView, ObjectListView, Tab
 from core.views.generic import ScopedView
 from leasing import billing, collections, documents, filters, forms, services, tasks
@@ -73,7 +73,11 @@ class InvoiceList(ObjectListView):
             numeric=True,
             render=_money("outstanding"),
         ),
-        Column("status", label=gettext_lazy("Status"), render=lambda i: i.status.label),
+        Column(
+            "status",
+            label=gettext_lazy("Status"),
+            render=lambda i: status_tag(i.status, i.status.label),
+        ),
         Column(
             "fapiao_no",
             label=gettext_lazy("Fapiao"),
