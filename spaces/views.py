@@ -175,6 +175,7 @@ class UnitList(ObjectListView):
     select_related = ("park", "building", "floor")
     columns = [
         Column("code", sortable=True, link=True),
+        Column("status"),  # first after the code: free or not is what people look for
         Column("park.name", label=_("Park")),
         Column("building.name", label=_("Building")),
         Column("floor.label", label=_("Floor")),
@@ -184,7 +185,6 @@ class UnitList(ObjectListView):
         Column("floor_load_kn_m2", sortable=True, numeric=True),
         Column("power_kva", sortable=True, numeric=True),
         Column("list_rent", sortable=True, numeric=True),
-        Column("status"),
     ]
     extra_actions = [(_("Import / export"), "spaces:unit_import")]
 

@@ -63,7 +63,7 @@ def test_operator_filters_units_and_opens_a_building(demo, live_server, browser)
     rows = page.locator("#table tbody tr")
     assert rows.count() > 0
     assert all(
-        float(c) >= 10 for c in page.locator("#table tbody tr td:nth-child(7)").all_inner_texts()
+        float(c) >= 10 for c in page.locator("#table tbody tr td:nth-child(8)").all_inner_texts()
     )
     page.goto(f"{live_server.url}/spaces/buildings/")
     page.locator("#table tbody a").first.click()
