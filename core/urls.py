@@ -11,6 +11,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("switch-park/", account.switch_park, name="switch_park"),
     path("account/tokens/", account.tokens_page, name="tokens"),
+    path("account/password/", account.PasswordChange.as_view(), name="password_change"),
     path("account/tokens/<int:pk>/revoke/", account.token_revoke, name="token_revoke"),
     path("jobs/<int:pk>/", account.job_detail, name="job_detail"),
     path("jobs/<int:pk>/rerun/", account.job_rerun_view, name="job_rerun"),

@@ -192,3 +192,32 @@ def test_error_pages_are_in_the_products_layout_with_a_way_back(world, client_fo
     from django.template.loader import render_to_string
 
     assert "返回工作台" in render_to_string("500.html")  # renders without a request
+
+
+def test_a_user_changes_their_password_from_the_user_menu(world, client_for):
+    client = client_for("gov")
+    home = client.get("/").content.decode()
+    assert "/account/password/" in home
+    page = client.get("/account/password/")
+    assert page.status_code == 200 and 'class="sider"' in page.content.decode()
+    wrong = client.post(
+        "/account/password/",
+        {
+            "old_password": "nope",
+            "new_password1": "Xq9!parkops-2026",
+            "new_password2": "Xq9!parkops-2026",
+        },
+    )
+    assert wrong.status_code == 200 and "has-error" in wrong.content.decode()
+    done = client.post(
+        "/account/password/",
+        {
+            "old_password": PASSWORD,
+            "new_password1": "Xq9!parkops-2026",
+            "new_password2": "Xq9!parkops-2026",
+        },
+    )
+    assert done.status_code == 302
+    world.users["gov"].refresh_from_db()
+    assert world.users["gov"].check_password("Xq9!parkops-2026")
+    assert client.get("/").status_code == 200  # still signed in

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
+from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -24,6 +25,7 @@ from core.selectors import switchable_parks
 
 __all__ = [
     "LoginView",
+    "PasswordChange",
     "favicon",
     "home",
     "job_detail",
@@ -133,3 +135,17 @@ def job_rerun_view(request: HttpRequest, pk: int) -> HttpResponse:
     except ValueError as exc:
         raise Http404 from exc
     return redirect("core:job_detail", again.pk)
+
+
+class PasswordChange(auth_views.PasswordChangeView):
+    """Change one's own password, in the product's layout; the session stays signed in."""
+
+    template_name = "core/password_change.html"
+
+    def get_success_url(self) -> str:
+        return str(reverse_lazy("core:home"))
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        messages.success(self.request, _("Your password is changed."))
+        return response
