@@ -32,7 +32,10 @@ class SpacesConfig(ParkOpsApp):
         if park_code:
             units = units.filter(park__code=park_code)
         figures = area_figures(units)
-        parks = Park.objects.restrict(user).count()
+        in_view = Park.objects.restrict(user)
+        if park_code:  # the park switcher narrows every card, this one too
+            in_view = in_view.filter(code=park_code)
+        parks = in_view.count()
         url = reverse("spaces:park_list")
         return [
             {"label": _("Parks"), "value": parks, "url": url},

@@ -221,3 +221,17 @@ def test_a_user_changes_their_password_from_the_user_menu(world, client_for):
     world.users["gov"].refresh_from_db()
     assert world.users["gov"].check_password("Xq9!parkops-2026")
     assert client.get("/").status_code == 200  # still signed in
+
+
+def test_the_park_switcher_narrows_the_parks_card(world, client_for):
+    from spaces.models import Park
+
+    client = client_for("admin")
+    every = client.get("/").content.decode()
+    park = world.sample(Park)
+    client.post("/switch-park/", {"switch_park": park.code, "next": "/"})
+    one = client.get("/").content.decode()
+    count = Park.objects.count()
+    assert count > 1
+    assert f'<div class="kpi-value">{count}</div>' in every.replace("\n", "")
+    assert '<div class="kpi-value">1</div>' in one.replace("\n", "")
