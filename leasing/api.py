@@ -187,6 +187,7 @@ register_crud(
         order="-start_on",
         sortable=("start_on", "end_on"),
         select_related=("park",),
+        prefetch_related=("lease_units",),
     ),
 )
 

@@ -50,6 +50,8 @@ class Crud:
     order: str = "pk"
     sortable: tuple[str, ...] = ()
     select_related: tuple[str, ...] = ()
+    # related rows an output schema lists (a lease's units): one query a page, not one a row
+    prefetch_related: tuple[str, ...] = ()
     read_only: bool = False  # list and detail only; writes go through dedicated endpoints
 
     @classmethod
@@ -157,7 +159,10 @@ def register_crud(router: Router, path: str, spec: Crud) -> None:
     ) -> Any:
         qs = model._default_manager.restrict(request.user, "view")  # type: ignore[attr-defined]
         qs = filter_queryset(
-            spec.filterset, filters, qs.select_related(*spec.select_related), request
+            spec.filterset,
+            filters,
+            qs.select_related(*spec.select_related).prefetch_related(*spec.prefetch_related),
+            request,
         )
         return page_of(qs, order=sort or spec.order, cursor=cursor, limit=limit)
 

@@ -98,3 +98,28 @@ def test_lease_writes_are_refused_outside_the_role_and_scope(world, client_for):
         },
     )
     assert foreign_unit.status_code == 422 and "unit_ids" in foreign_unit.json()["errors"]
+
+
+def test_the_lease_list_reads_units_in_one_query_a_page(world, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    tenant = client_for("tenant")  # no moves to check: only the page's own queries
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert tenant.get("/api/v1/leasing/leases?limit=50").status_code == 200
+        return len(captured)
+
+    few = queries()
+    lease = world.sample(Lease)
+    for n in range(5):
+        Lease.objects.create(
+            contract_no=f"N1-{n}",
+            enterprise_id=lease.enterprise_id,
+            park_id=lease.park_id,
+            start_on=lease.start_on,
+            end_on=lease.end_on,
+            rent_per_m2_day=D("1"),
+        )
+    assert queries() == few  # five more leases, not five more queries
