@@ -17,6 +17,9 @@ ERROR_CODES = {
     "wrong_state": "409: the record's state does not allow this move now; see the detail.",
     "unknown_action": "409: no such move in this workflow; the detail lists the moves.",
     "guard_failed": "409: a condition of the move is not met (e.g. risk not assessed yet).",
+    "concentration_limit": "409: the investment would break a fund's concentration limit; "
+    "send `override_reason` to record it anyway.",
+    "reason_required": "409: this move needs a reason; send it and try again.",
     "invalid": "422: some fields are invalid; `errors` names each with the fix.",
 }
 

@@ -8,7 +8,6 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.db import models
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -80,7 +79,8 @@ def shown(value: Any) -> Any:
         word, tone = (_("Yes"), "green") if value else (_("No"), "")
         return format_html('<span class="tag {}">{}</span>', f"tag-{tone}" if tone else "", word)
     if isinstance(value, Decimal):
-        return intcomma(format(value.normalize() if value == value.to_integral() else value, "f"))
+        # grouped here, not by intcomma: Django's zh-hans format does not group whole numbers
+        return format(value.normalize() if value == value.to_integral() else value, ",f")
     if isinstance(value, datetime.datetime):
         return date_format(timezone.localtime(value), "Y-m-d H:i")
     if isinstance(value, datetime.date):

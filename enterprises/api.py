@@ -12,8 +12,15 @@ from ninja import Field, Router, Schema
 from core.api.base import ERRORS, DecimalIn, IsoDate, RowOut, api_operation, describe_fields
 from core.api.crud import Crud, register_crud
 from enterprises import filters, services
-from enterprises.choices import GrowthStage, QualificationKind, QualificationLevel
-from enterprises.models import CatalogTag, Contact, Enterprise, Industry, Qualification
+from enterprises.choices import FundingRound, GrowthStage, QualificationKind, QualificationLevel
+from enterprises.models import (
+    CatalogTag,
+    Contact,
+    Enterprise,
+    FinancingRound,
+    Industry,
+    Qualification,
+)
 
 __all__ = ["router"]
 
@@ -118,6 +125,40 @@ class QualificationPatch(Schema):
     expires_on: IsoDate | None = None
 
 
+Valuation = Annotated[Decimal, DecimalIn(gt=0, max_digits=16, decimal_places=2)]
+
+
+class FinancingOut(Schema):
+    id: int
+    enterprise_id: int
+    round: FundingRound
+    closed_on: datetime.date
+    amount_raised: Decimal
+    pre_money: Decimal
+    post_money: Decimal
+    investors: str
+
+
+describe_fields(FinancingOut, post_money="Pre-money valuation plus the amount raised")
+
+
+class FinancingIn(Schema):
+    enterprise_id: int
+    round: FundingRound
+    closed_on: IsoDate
+    amount_raised: Valuation
+    pre_money: Valuation
+    investors: Annotated[str, Field(max_length=300)] = ""
+
+
+class FinancingPatch(Schema):
+    round: FundingRound | None = None
+    closed_on: IsoDate | None = None
+    amount_raised: Valuation | None = None
+    pre_money: Valuation | None = None
+    investors: Annotated[str, Field(max_length=300)] | None = None
+
+
 class ContactOut(RowOut):
     policy_model = Contact
 
@@ -219,6 +260,22 @@ register_crud(
         services.qualification_delete,
         order="pk",
         sortable=("expires_on",),
+    ),
+)
+register_crud(
+    router,
+    "/financing-rounds",
+    Crud(
+        FinancingRound,
+        FinancingOut,
+        FinancingIn,
+        FinancingPatch,
+        filters.FinancingFilter,
+        services.financing_create,
+        services.financing_update,
+        services.financing_delete,
+        order="pk",
+        sortable=("closed_on",),
     ),
 )
 register_crud(

@@ -3,7 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-__all__ = ["GrowthStage", "QualificationKind", "QualificationLevel"]
+__all__ = ["FundingRound", "GrowthStage", "QualificationKind", "QualificationLevel"]
 
 
 class GrowthStage(models.TextChoices):
@@ -37,3 +37,18 @@ LEVELS_BY_KIND: dict[str, tuple[str, ...]] = {
     ),
     QualificationKind.KEY_LAB: (QualificationLevel.NATIONAL, QualificationLevel.PROVINCIAL),
 }
+
+
+class FundingRound(models.TextChoices):
+    """A company's financing rounds (融资轮次), as the registry and the fund name them."""
+
+    SEED = "seed", _("Seed")
+    ANGEL = "angel", _("Angel")
+    PRE_A = "pre_a", _("Pre-A")
+    A = "a", _("Series A")
+    B = "b", _("Series B")
+    C = "c", _("Series C")
+    D = "d", _("Series D and later")
+    PRE_IPO = "pre_ipo", _("Pre-IPO")
+    STRATEGIC = "strategic", _("Strategic")
+    IPO = "ipo", _("IPO")

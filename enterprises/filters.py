@@ -9,10 +9,17 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from enterprises.choices import GrowthStage, QualificationKind
-from enterprises.models import EXPIRY_WARNING_DAYS, CatalogTag, Contact, Enterprise, Qualification
+from enterprises.choices import FundingRound, GrowthStage, QualificationKind
+from enterprises.models import (
+    EXPIRY_WARNING_DAYS,
+    CatalogTag,
+    Contact,
+    Enterprise,
+    FinancingRound,
+    Qualification,
+)
 
-__all__ = ["ContactFilter", "EnterpriseFilter", "QualificationFilter"]
+__all__ = ["ContactFilter", "EnterpriseFilter", "FinancingFilter", "QualificationFilter"]
 
 SECTIONS = [
     ("A", "A 农、林、牧、渔业"),
@@ -92,4 +99,13 @@ class ContactFilter(df.FilterSet):
 
     class Meta:
         model = Contact
+        fields: list[str] = []
+
+
+class FinancingFilter(df.FilterSet):
+    round = df.ChoiceFilter(label=_("Round"), choices=FundingRound.choices)
+    enterprise = df.NumberFilter(label=_("Enterprise id"), field_name="enterprise_id")
+
+    class Meta:
+        model = FinancingRound
         fields: list[str] = []

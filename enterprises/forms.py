@@ -5,9 +5,9 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import ScopedModelForm
-from enterprises.models import Contact, Enterprise, Qualification
+from enterprises.models import Contact, Enterprise, FinancingRound, Qualification
 
-__all__ = ["ContactForm", "EnterpriseForm", "QualificationForm"]
+__all__ = ["ContactForm", "EnterpriseForm", "FinancingForm", "QualificationForm"]
 
 
 class EnterpriseForm(ScopedModelForm):
@@ -47,3 +47,9 @@ class ContactForm(ScopedModelForm):
     class Meta:
         model = Contact
         fields = ["enterprise", "name", "title", "phone", "email", "is_primary"]
+
+
+class FinancingForm(ScopedModelForm):
+    class Meta:
+        model = FinancingRound
+        fields = ["enterprise", "round", "closed_on", "amount_raised", "pre_money", "investors"]

@@ -23,7 +23,13 @@ from django.utils.translation import gettext_lazy as _
 from core.choices import Role
 from core.models import TimeStampedModel
 from core.permissions import ALL_ACTIONS, READ, Policy, RestrictedQuerySet
-from enterprises.choices import LEVELS_BY_KIND, GrowthStage, QualificationKind, QualificationLevel
+from enterprises.choices import (
+    LEVELS_BY_KIND,
+    FundingRound,
+    GrowthStage,
+    QualificationKind,
+    QualificationLevel,
+)
 from enterprises.validators import (
     mask_phone,
     normalize_credit_code,
@@ -32,7 +38,15 @@ from enterprises.validators import (
     validate_phone,
 )
 
-__all__ = ["CatalogTag", "Contact", "Enterprise", "Industry", "Membership", "Qualification"]
+__all__ = [
+    "CatalogTag",
+    "Contact",
+    "Enterprise",
+    "FinancingRound",
+    "Industry",
+    "Membership",
+    "Qualification",
+]
 
 EXPIRY_WARNING_DAYS = 90
 _EVERYONE_READS = Policy(
@@ -276,6 +290,62 @@ class Qualification(TimeStampedModel):
         if (self.expires_on - today).days <= EXPIRY_WARNING_DAYS:
             return "expiring"
         return "valid"
+
+
+MONEY = {"max_digits": 16, "decimal_places": 2}
+
+
+class FinancingRound(TimeStampedModel):
+    """A financing round the company closed (融资记录): the registry's fact that the fund's
+    valuations follow (a later round's price proposes a new mark)."""
+
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("enterprise"),
+        on_delete=models.CASCADE,
+        related_name="financing_rounds",
+    )
+    round = models.CharField(_("round"), max_length=12, choices=FundingRound.choices)
+    closed_on = models.DateField(_("closed on"))
+    amount_raised = models.DecimalField(
+        _("amount raised (元)"), validators=[MinValueValidator(Decimal("0.01"))], **MONEY
+    )
+    pre_money = models.DecimalField(
+        _("pre-money valuation (元)"), validators=[MinValueValidator(Decimal("0.01"))], **MONEY
+    )
+    # always pre-money + amount raised: kept on the row for the fund's queries
+    post_money = models.DecimalField(_("post-money valuation (元)"), editable=False, **MONEY)
+    investors = models.CharField(_("investors"), max_length=300, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    policy = Policy(
+        grants={
+            Role.OPERATOR: ALL_ACTIONS,
+            Role.GOV: READ,
+            Role.FUND: READ,
+            Role.TENANT: ALL_ACTIONS,
+        },
+        enterprise="enterprise",
+        unscoped_roles=frozenset({Role.OPERATOR, Role.GOV, Role.FUND}),
+    )
+
+    class Meta:
+        verbose_name = _("financing round")
+        verbose_name_plural = _("financing rounds")
+        ordering = ["enterprise_id", "closed_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(post_money__gte=models.F("pre_money")),
+                name="financinground_post_at_least_pre",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_round_display()} {self.closed_on:%Y-%m-%d}"
+
+    def derive(self) -> None:
+        if self.pre_money is not None and self.amount_raised is not None:
+            self.post_money = self.pre_money + self.amount_raised
 
 
 def _contacts_of_own_operator(user: Any) -> Q:

@@ -27,6 +27,9 @@ __all__ = [
     "enterprise_create",
     "enterprise_delete",
     "enterprise_update",
+    "financing_create",
+    "financing_delete",
+    "financing_update",
     "membership_set",
     "qualification_create",
     "qualification_delete",
@@ -34,9 +37,9 @@ __all__ = [
     "qualification_verify",
 ]
 
-enterprise_create = create_record
-contact_update = update_record
-enterprise_delete = qualification_delete = contact_delete = delete_record
+enterprise_create = financing_create = create_record
+contact_update = financing_update = update_record
+enterprise_delete = qualification_delete = contact_delete = financing_delete = delete_record
 
 # what identifies a company or places it in the park's catalogue is the platform's and the
 # operator's to say, not the company's own

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 from core.testing.world import World, make_role_users
 from enterprises.catalogs import ensure_catalogs
-from enterprises.choices import QualificationKind
+from enterprises.choices import FundingRound, QualificationKind
 from enterprises.demo import credit_code
-from enterprises.models import CatalogTag, Contact, Enterprise, Industry, Qualification
+from enterprises.models import (
+    CatalogTag,
+    Contact,
+    Enterprise,
+    FinancingRound,
+    Industry,
+    Qualification,
+)
 
 __all__ = ["build"]
 
@@ -45,4 +53,17 @@ def build(world: World) -> None:
     world.add(enterprises["A"], enterprises["B"])
     world.add(*(Qualification.objects.get(enterprise=enterprises[s]) for s in "AB"))
     world.add(*(Contact.objects.get(enterprise=enterprises[s]) for s in "AB"))
+    world.add(
+        *(
+            FinancingRound.objects.create(
+                enterprise=enterprises[s],
+                round=FundingRound.A,
+                closed_on=datetime.date(2024, 6, 1),
+                amount_raised=Decimal("20000000"),
+                pre_money=Decimal("80000000"),
+                post_money=Decimal("100000000"),
+            )
+            for s in "AB"
+        )
+    )
     make_role_users(world, enterprises["A"])

@@ -25,6 +25,14 @@ urlpatterns = [
         delete=views.QualificationDelete,
     ),
     *object_urls(
+        "financing",
+        "financinground",
+        list_view=views.FinancingList,
+        detail=views.FinancingDetail,
+        edit=views.FinancingEdit,
+        delete=views.FinancingDelete,
+    ),
+    *object_urls(
         "contacts",
         "contact",
         list_view=views.ContactList,

@@ -16,7 +16,7 @@ from core.tables import Column
 from core.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView, Tab
 from core.views.generic import ScopedView
 from enterprises import filters, forms, services
-from enterprises.models import Contact, Enterprise, Qualification
+from enterprises.models import Contact, Enterprise, FinancingRound, Qualification
 
 
 def _crumbs(*pairs: tuple[Any, str | None]) -> list[tuple[Any, str | None]]:
@@ -52,6 +52,13 @@ def _qualifications(request: HttpRequest, obj: Enterprise) -> dict[str, Any]:
     return {"qualifications": obj.qualifications.all()}
 
 
+def _financing(request: HttpRequest, obj: Enterprise) -> dict[str, Any]:
+    return {
+        "rounds": obj.financing_rounds.order_by("-closed_on"),
+        "can_add_round": FinancingRound.policy.allows_role(request.user, "add"),
+    }
+
+
 def _contacts(request: HttpRequest, obj: Enterprise) -> dict[str, Any]:
     contacts = Contact.objects.restrict(request.user).filter(enterprise=obj)
     return {"contacts": [(c, shown_value(request.user, c, "phone", c.phone)) for c in contacts]}
@@ -68,6 +75,12 @@ class EnterpriseDetail(ObjectDetailView):
             _("Qualifications"),
             "enterprises/partials/qualifications.html",
             context=_qualifications,
+        ),
+        Tab(
+            "financing",
+            _("Financing"),
+            "enterprises/partials/financing.html",
+            context=_financing,
         ),
         Tab(
             "contacts",
@@ -161,6 +174,61 @@ class QualificationEdit(ObjectEditView):
 class QualificationDelete(ObjectDeleteView):
     model = Qualification
     delete = services.qualification_delete
+
+
+class FinancingList(ObjectListView):
+    model = FinancingRound
+    filterset_class = filters.FinancingFilter
+    default_order = "-closed_on"
+    select_related = ("enterprise",)
+    columns = [
+        Column("enterprise"),
+        Column("round", link=True),
+        Column("closed_on", sortable=True),
+        Column("amount_raised", numeric=True),
+        Column("pre_money", numeric=True),
+        Column("post_money", numeric=True),
+    ]
+
+
+class FinancingDetail(ObjectDetailView):
+    model = FinancingRound
+    fields = [
+        "enterprise",
+        "round",
+        "closed_on",
+        "amount_raised",
+        "pre_money",
+        "post_money",
+        "investors",
+    ]
+
+    def extra_context(self, request: HttpRequest, obj: FinancingRound) -> dict[str, Any]:
+        return {
+            "breadcrumbs": _crumbs(
+                (
+                    obj.enterprise,
+                    reverse("enterprises:enterprise_detail", args=[obj.enterprise_id]),
+                ),
+                (obj, None),
+            )
+        }
+
+
+class FinancingEdit(ObjectEditView):
+    model = FinancingRound
+    form_class = forms.FinancingForm
+    create = services.financing_create
+    update = services.financing_update
+
+    def initial_instance(self, request: HttpRequest) -> FinancingRound:
+        instance: FinancingRound = _with_enterprise(FinancingRound, request)
+        return instance
+
+
+class FinancingDelete(ObjectDeleteView):
+    model = FinancingRound
+    delete = services.financing_delete
 
 
 class ContactList(ObjectListView):

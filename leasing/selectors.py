@@ -4,6 +4,7 @@ whatever the size of the portfolio (bench/leasing.py times them against hand-wri
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
@@ -28,7 +29,7 @@ from django.utils import timezone
 
 from core.dates import add_months
 from leasing.choices import AGING_BUCKETS, InvoiceKind, LeaseState, SettlementSource
-from leasing.models import Invoice, Lease, LeaseUnit, Settlement, overdue_q
+from leasing.models import Invoice, Lease, LeaseUnit, RentFree, Settlement, overdue_q
 from leasing.schedule import (
     CENT,
     YEAR_DAYS,
@@ -57,6 +58,7 @@ __all__ = [
     "occupancy",
     "occupancy_series",
     "overdue_total",
+    "rent_free_value",
     "rent_roll",
     "terms_of",
     "units_for_lease",
@@ -384,6 +386,16 @@ def terms_of(lease: Lease) -> Terms:
             for a in sorted(lease.amendments.all(), key=lambda a: a.effective_on)
         ],
     )
+
+
+def rent_free_value(rent_free: RentFree) -> Decimal:
+    """The rent a rent-free period gives up: the lease's rent without it minus with it, each
+    under the lease's own convention (what a concession given for equity costs the park)."""
+    terms = terms_of(rent_free.lease)
+    without = dataclasses.replace(
+        terms, free=[f for f in terms.free if f != (rent_free.start_on, rent_free.end_on)]
+    )
+    return build_schedule(without).total_rent - build_schedule(terms).total_rent
 
 
 def lease_schedule(lease: Lease) -> Schedule:

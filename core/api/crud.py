@@ -173,9 +173,13 @@ def register_crud(router: Router, path: str, spec: Crud) -> None:
         data = check_references(model, _m2m_by_name(model, payload.dict()), request)
         m2m_names = {f.name for f in model._meta.many_to_many}
         m2m = {k: data.pop(k) for k in list(data) if k in m2m_names}
+        # what is neither a field nor a list of related ids is an option of the service
+        # (an investment's reason to exceed a limit), not a value of the row
+        columns = {n for f in model._meta.concrete_fields for n in (f.name, f.attname)}
+        options = {k: data.pop(k) for k in list(data) if k not in columns}
         assert spec.create is not None  # read-only specs register no write operation
         with _api_field_names(model):
-            obj = spec.create(actor=request.user, instance=model(**data), m2m=m2m)
+            obj = spec.create(actor=request.user, instance=model(**data), m2m=m2m, **options)
         obj.refresh_from_db()  # answer with the stored values (2 decimals), not the input
         return Status(201, obj)
 

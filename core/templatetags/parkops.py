@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django import template
@@ -54,6 +54,30 @@ def percent(value: Any, digits: int = 1) -> str:
     if value in (None, ""):
         return "—"
     return f"{Decimal(str(value)) * 100:.{digits}f}%"
+
+
+@register.filter
+def shown_money(value: Any) -> Any:
+    """An exact amount rounded half-up to the 分, with separators: 1,643,658.88."""
+    if value in (None, ""):
+        return "—"
+    return shown_value(Decimal(str(value)).quantize(Decimal("0.01"), ROUND_HALF_UP))
+
+
+@register.filter
+def multiple(value: Any) -> str:
+    """A multiple (TVPI, MOIC) as 1.37x, rounded half-up; — where there is none."""
+    if value in (None, ""):
+        return "—"
+    return f"{Decimal(str(value)).quantize(Decimal('0.01'), ROUND_HALF_UP)}x"
+
+
+@register.filter
+def rate(value: Any) -> str:
+    """An annual rate (0.1234) as 12.3 %, rounded half-up; — where no rate exists."""
+    if value in (None, ""):
+        return "—"
+    return f"{(Decimal(str(value)) * 100).quantize(Decimal('0.1'), ROUND_HALF_UP)}%"
 
 
 @register.filter
