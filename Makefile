@@ -60,6 +60,7 @@ messages: install-dev
 bench: install-dev
 	$(PY) bench/unit_search.py
 	$(PY) bench/leasing.py
+	$(PY) bench/fund.py
 
 clean:
 	rm -rf $(VENV) var

@@ -292,7 +292,7 @@ class Qualification(TimeStampedModel):
         return "valid"
 
 
-MONEY = {"max_digits": 16, "decimal_places": 2}
+MONEY: dict[str, Any] = {"max_digits": 16, "decimal_places": 2}
 
 
 class FinancingRound(TimeStampedModel):

@@ -267,9 +267,9 @@ class DealOut(Schema):
     next_step_on: datetime.date | None
     pass_reason: str
     notes: str
-    actions: list[DealAction] = Field(
+    actions: list[DealAction] = Field(  # type: ignore[valid-type]
         ..., description="The moves the caller may make now (POST one to /move)"
-    )  # type: ignore[valid-type]
+    )
 
     @staticmethod
     def resolve_actions(obj: Deal, context: dict[str, Any]) -> list[str]:
@@ -316,7 +316,9 @@ register_crud(
 
 
 class MoveIn(Schema):
-    action: DealAction = Field(..., description="The move; a deal lists the caller's in `actions`")  # type: ignore[valid-type]
+    action: DealAction = Field(  # type: ignore[valid-type]
+        ..., description="The move; a deal lists the caller's in `actions`"
+    )
     reason: LongNote = Field("", description="Why (required to pass on a deal)")
 
 

@@ -142,7 +142,7 @@ def load(ctx: dict[str, Any]) -> None:
     )
     deals = _pipeline(manager, fund, companies, today)
     for n, (index, rnd, days, cash, pre, post) in enumerate(RENT_FOR_EQUITY):
-        lease = Lease.objects.filter(enterprise=companies[index], state=LeaseState.ACTIVE).first()
+        lease = Lease.objects.filter(enterprise=companies[index], state=LeaseState.ACTIVE).get()
         lease_add_rent_free(
             actor=admin,
             lease=lease,
@@ -150,7 +150,7 @@ def load(ctx: dict[str, Any]) -> None:
             end=today + datetime.timedelta(days=90),
             reason="以租代投：租金折算为基金投资",
         )
-        rent_free = lease.rent_free.order_by("-start_on").first()
+        rent_free = lease.rent_free.order_by("-start_on")[0]
         _invest(
             manager,
             fund,

@@ -34,6 +34,11 @@ __all__ = [
 ]
 
 
+def _choices(form: forms.BaseForm, name: str) -> Any:
+    """A form's choice field, typed for setting its queryset."""
+    return form.fields[name]
+
+
 class FundForm(ScopedModelForm):
     class Meta:
         model = Fund
@@ -62,7 +67,7 @@ class FundForm(ScopedModelForm):
         if not user.is_platform_admin:
             people = people.filter(operator_id=user.operator_id)
             self.fields.pop("operator", None)
-        self.fields["managers"].queryset = people.order_by("username")
+        _choices(self, "managers").queryset = people.order_by("username")
 
 
 class _InFund(ScopedModelForm):
@@ -139,11 +144,11 @@ class InvestmentForm(_InFund):
         )
         if self.instance.pk and self.instance.rent_free_id:
             rent_free = RentFree.objects.filter(pk=self.instance.rent_free_id) | rent_free
-        self.fields["rent_free"].queryset = rent_free
-        self.fields["rent_free"].label_from_instance = lambda r: (
+        _choices(self, "rent_free").queryset = rent_free
+        _choices(self, "rent_free").label_from_instance = lambda r: (
             f"{r.lease.contract_no} · {r.lease.enterprise} · {r.start_on:%Y-%m-%d}～{r.end_on:%Y-%m-%d}"
         )
-        self.fields["follow_on_of"].queryset = Investment.objects.restrict(user).filter(
+        _choices(self, "follow_on_of").queryset = Investment.objects.restrict(user).filter(
             follow_on_of__isnull=True
         )
 
@@ -155,7 +160,7 @@ class ValuationForm(_InFund):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, user=user, **kwargs)
-        self.fields["investment"].queryset = Investment.objects.restrict(user).filter(
+        _choices(self, "investment").queryset = Investment.objects.restrict(user).filter(
             follow_on_of__isnull=True
         )
 
@@ -167,7 +172,7 @@ class ExitForm(_InFund):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, user=user, **kwargs)
-        self.fields["investment"].queryset = Investment.objects.restrict(user).filter(
+        _choices(self, "investment").queryset = Investment.objects.restrict(user).filter(
             follow_on_of__isnull=True
         )
 

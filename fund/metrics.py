@@ -46,8 +46,28 @@ Flow = tuple[datetime.date, Decimal]
 # --- XIRR ------------------------------------------------------------------------------------
 
 _DAYS_A_YEAR = 365.0
-# rates the bracketing search tries, from a total loss to a thousandfold gain a year
-_GRID = [-0.999999999, -0.9999, -0.99, -0.9, -0.5, 0.0, 0.5, 1.0, 3.0, 10.0, 100.0, 1e3, 1e4, 1e6]
+# the bracketing search works on ln(1 + rate), with no rounding of 1 + rate near a total
+# loss: from keeping e^-1,000,000 of the money a year to multiplying it by e^700 (beyond that
+# a rate is no longer a float)
+_GRID = [
+    -1e6,
+    -1e4,
+    -1000.0,
+    -100.0,
+    -20.0,
+    -5.0,
+    -1.0,
+    -0.1,
+    0.0,
+    0.1,
+    0.7,
+    1.5,
+    3.0,
+    7.0,
+    14.0,
+    50.0,
+    700.0,
+]
 
 
 def _prepared(
@@ -63,11 +83,10 @@ def _prepared(
     return years, [a for _d, a in flows]
 
 
-def _sign_of_value(rate: float, years: list[float], amounts: list[float]) -> float:
-    """The sign (and a scaled size) of the value at ``rate``, safe from overflow: every
-    term is divided by the largest discount factor before it is added."""
-    log_base = math.log1p(rate)
-    exponents = [-t * log_base for t in years]
+def _sign_of_value(log_growth: float, years: list[float], amounts: list[float]) -> float:
+    """The sign (and a scaled size) of the value where ln(1 + rate) = ``log_growth``, safe
+    from overflow: every term is divided by the largest discount factor before it is added."""
+    exponents = [-t * log_growth for t in years]
     top = max(exponents)
     return sum(a * math.exp(e - top) for a, e in zip(amounts, exponents, strict=True))
 
@@ -104,10 +123,10 @@ def _newton(years: list[float], amounts: list[float], guess: float = 0.1) -> flo
 
 
 def _bisect(years: list[float], amounts: list[float]) -> float | None:
-    signs = [(r, _sign_of_value(r, years, amounts)) for r in _GRID]
+    signs = [(g, _sign_of_value(g, years, amounts)) for g in _GRID]
     for (lo, f_lo), (hi, f_hi) in itertools.pairwise(signs):
         if f_lo == 0:
-            return lo
+            return math.expm1(lo)
         if (f_lo < 0) != (f_hi < 0):
             for _ in range(400):
                 mid = (lo + hi) / 2
@@ -118,7 +137,7 @@ def _bisect(years: list[float], amounts: list[float]) -> float | None:
                     lo, f_lo = mid, f_mid
                 else:
                     hi = mid
-            return (lo + hi) / 2
+            return math.expm1((lo + hi) / 2)
     return None
 
 
@@ -215,7 +234,8 @@ def holding_figures(holding: HoldingInputs, as_of: datetime.date) -> HoldingFigu
         realised = Decimal(0)
         marks = [m for m in holding.marks if m[0] <= as_of]
         if marks:
-            marked_on, value = max(marks, key=lambda m: m[0])
+            # the latest mark; of two on one day the one entered last (marks come in entry order)
+            marked_on, value = sorted(marks, key=lambda m: m[0])[-1]
             unrealised = value + sum((t.cost for t in tranches if t.on > marked_on), Decimal(0))
         else:
             unrealised = invested
@@ -368,10 +388,11 @@ def waterfall(inputs: FundInputs, distributable: Decimal, day: datetime.date) ->
     roc = min(left, called)
     left -= roc
     pref_by_lp: dict[int, Decimal] = {}
+    growth: dict[datetime.date, Decimal] = {}  # one power a call date, not one a call
     for lp, on, amount in calls:
-        pref_by_lp[lp] = (
-            pref_by_lp.get(lp, Decimal(0)) + _grown(amount, on, day, inputs.hurdle_pct) - amount
-        )
+        if on not in growth:
+            growth[on] = _grown(Decimal(1), on, day, inputs.hurdle_pct) - 1
+        pref_by_lp[lp] = pref_by_lp.get(lp, Decimal(0)) + amount * growth[on]
     pref_due = sum(pref_by_lp.values(), Decimal(0))
     pref = min(left, pref_due)
     left -= pref
@@ -418,8 +439,9 @@ def fund_figures(inputs: FundInputs, as_of: datetime.date) -> FundFigures:
     nav = holdings_value + cash
     lp_flows: list[Flow] = [(c[1], -c[2]) for c in calls] + [(d[1], d[2]) for d in distributions]
     gross_flows: list[Flow] = []
+    by_key = {h.key: h for h in holdings}
     for source in inputs.holdings:
-        figures = next((h for h in holdings if h.key == source.key), None)
+        figures = by_key.get(source.key)
         if figures is None:
             continue
         gross_flows += [(t.on, -t.cost) for t in source.tranches if t.on <= as_of]

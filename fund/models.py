@@ -49,7 +49,7 @@ __all__ = [
     "Valuation",
 ]
 
-MONEY = {"max_digits": 16, "decimal_places": 2}
+MONEY: dict[str, Any] = {"max_digits": 16, "decimal_places": 2}
 POSITIVE = [MinValueValidator(Decimal("0.01"))]
 NON_NEGATIVE = [MinValueValidator(Decimal("0"))]
 PERCENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
@@ -127,14 +127,14 @@ class Fund(TimeStampedModel):
         validators=PERCENT,
     )
     company_limit_pct = models.DecimalField(
-        _("limit per company (% of commitments)"),
+        _("limit per company (share of commitments, %)"),
         max_digits=5,
         decimal_places=2,
         default=Decimal("20"),
         validators=PERCENT,
     )
     industry_limit_pct = models.DecimalField(
-        _("limit per industry (% of commitments)"),
+        _("limit per industry (share of commitments, %)"),
         max_digits=5,
         decimal_places=2,
         default=Decimal("40"),
@@ -431,9 +431,10 @@ class Investment(TimeStampedModel):
         return f"{self.enterprise} · {self.get_round_display()}"
 
     def derive(self) -> None:
-        if self.rent_free_id is not None:
-            self.lease_id = self.rent_free.lease_id
-            self.concession_value = rent_free_value(self.rent_free)
+        rent_free = self.rent_free if self.rent_free_id is not None else None
+        if rent_free is not None:
+            self.lease_id = rent_free.lease_id
+            self.concession_value = rent_free_value(rent_free)
         else:
             self.lease_id, self.concession_value = None, Decimal("0")
         if self.ownership_pct is None and self.post_money:
@@ -457,17 +458,14 @@ class Investment(TimeStampedModel):
                     errors["ownership_pct"] = _(
                         "Cost ÷ post-money valuation gives %(implied)s %%; check the ownership, "
                         "the amount or the valuation (or leave the ownership empty)."
-                    ) % {"implied": implied.normalize()}
+                    ) % {"implied": f"{implied.normalize():f}"}
         if self.amount == 0 and self.rent_free_id is None:
             errors["amount"] = _("Enter the cash invested, or link a rent concession.")
-        if (
-            self.rent_free_id is not None
-            and self.enterprise_id is not None
-            and self.rent_free.lease.enterprise_id != self.enterprise_id
-        ):
+        rent_free = self.rent_free if self.rent_free_id is not None else None
+        if rent_free is not None and rent_free.lease.enterprise_id != self.enterprise_id:
             errors["rent_free"] = _("The rent concession must be on a lease of the same company.")
-        if self.follow_on_of_id is not None:
-            first = self.follow_on_of
+        first = self.follow_on_of if self.follow_on_of_id is not None else None
+        if first is not None:
             if first.follow_on_of_id is not None:
                 errors["follow_on_of"] = _(
                     "Name the first investment in the company, not a follow-on."
@@ -478,7 +476,8 @@ class Investment(TimeStampedModel):
                 errors["invested_on"] = _(
                     "A follow-on comes after the first investment (%(on)s)."
                 ) % {"on": first.invested_on.isoformat()}
-        if self.deal_id is not None and self.deal.enterprise_id != self.enterprise_id:
+        deal = self.deal if self.deal_id is not None else None
+        if deal is not None and deal.enterprise_id != self.enterprise_id:
             errors["deal"] = _("The deal is about another company.")
         if errors:
             raise ValidationError(errors)

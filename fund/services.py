@@ -136,8 +136,9 @@ def investment_create(
             else ""
         )
         investment = create_record(actor=actor, instance=instance, comment=comment)
-        if instance.deal_id is not None and instance.deal.stage == DealStage.COMMITTEE:
-            DEAL_FLOW.move(actor=actor, row=instance.deal, action="invest", comment=str(instance))
+        deal = instance.deal if instance.deal_id is not None else None
+        if deal is not None and deal.stage == DealStage.COMMITTEE:
+            DEAL_FLOW.move(actor=actor, row=deal, action="invest", comment=str(instance))
         return investment
 
 

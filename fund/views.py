@@ -156,7 +156,8 @@ class _FundRecordEdit(ObjectEditView):
             value = request.GET.get(name, "")
             field = next((f for f in self.model._meta.concrete_fields if f.name == name), None)
             if field is not None and value.isdigit():
-                row = field.related_model.objects.restrict(request.user).filter(pk=value).first()
+                related: Any = field.related_model
+                row = related.objects.restrict(request.user).filter(pk=value).first()
                 if row is not None:
                     setattr(instance, name, row)
         return instance

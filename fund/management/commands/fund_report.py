@@ -27,7 +27,11 @@ class Command(BaseCommand):
         if fund is None:
             raise CommandError(f"No fund with code {options['fund_code']!r}.")
         try:
-            as_of = datetime.date.fromisoformat(options["as_of"]) if options["as_of"] else timezone.localdate()
+            as_of = (
+                datetime.date.fromisoformat(options["as_of"])
+                if options["as_of"]
+                else timezone.localdate()
+            )
         except ValueError as exc:
             raise CommandError("--as-of is a date written YYYY-MM-DD.") from exc
         report = fund_metrics(fund, as_of).report()
