@@ -29,7 +29,9 @@ __all__ = [
     "FundInputs",
     "HoldingFigures",
     "HoldingInputs",
+    "Slice",
     "Waterfall",
+    "concentration",
     "fund_figures",
     "holding_figures",
     "largest_remainder",
@@ -471,3 +473,30 @@ def fund_figures(inputs: FundInputs, as_of: datetime.date) -> FundFigures:
         waterfall=split,
         holdings=holdings,
     )
+
+
+@dataclass(frozen=True)
+class Slice:
+    label: str
+    cost: Decimal
+    share: Decimal  # of the fund's commitments
+
+
+def concentration(
+    holdings: Sequence[HoldingFigures], committed: Decimal, top: int = 5
+) -> dict[str, list[Slice]]:
+    """The cost of the live holdings by company (the largest ``top``), by industry and by
+    park, each as a share of commitments: what the concentration limits are checked on."""
+    live = [h for h in holdings if not h.exited]
+    result = {}
+    for kind in ("name", "industry", "park"):
+        totals: dict[str, Decimal] = {}
+        for h in live:
+            label = getattr(h, kind) or "—"
+            totals[label] = totals.get(label, Decimal(0)) + h.invested
+        ranked = sorted(totals.items(), key=lambda item: (-item[1], item[0]))
+        result[kind] = [
+            Slice(label, cost, cost / committed if committed else Decimal(0))
+            for label, cost in ranked[: top if kind == "name" else None]
+        ]
+    return result

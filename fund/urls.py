@@ -6,7 +6,6 @@ from fund import views
 app_name = "fund"
 
 urlpatterns = [
-    path("", views.BoardView.as_view(), name="board"),
     *object_urls(
         "funds",
         "fund",
@@ -50,6 +49,7 @@ urlpatterns = [
         delete=views.DealDelete,
     ),
     path("deals/<int:pk>/move/", views.DealMove.as_view(), name="deal_move"),
+    path("pipeline/", views.BoardView.as_view(), name="board"),
     *object_urls(
         "investments",
         "investment",

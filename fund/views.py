@@ -23,6 +23,7 @@ from core.views.generic import ScopedView
 from fund import filters, forms, services
 from fund.charts import cash_flow_chart
 from fund.choices import DEAL_FLOW, DealStage
+from fund.metrics import concentration
 from fund.models import (
     Deal,
     Exit,
@@ -78,6 +79,7 @@ class FundDetail(ObjectDetailView):
             "figures": figures,
             "holdings": holdings,
             "lp_accounts": lp_accounts(obj, figures),
+            "concentration": _concentration(obj, figures),
             "chart": cash_flow_chart(obj, as_of),
             "proposals": mark_proposals(Fund.objects.filter(pk=obj.pk), as_of)
             if can(request.user, "change", obj)
@@ -86,6 +88,16 @@ class FundDetail(ObjectDetailView):
             "can_record": can(request.user, "change", obj),
             "breadcrumbs": _crumbs((obj, None)),
         }
+
+
+def _concentration(fund: Fund, figures: Any) -> list[tuple[Any, Any, Any]]:
+    """(title, slices, limit as a fraction or None) of each view of the fund's concentration."""
+    slices = concentration(figures.holdings, fund.committed)
+    return [
+        (gettext_lazy("Largest companies"), slices["name"], fund.company_limit_pct / 100),
+        (gettext_lazy("By industry"), slices["industry"], fund.industry_limit_pct / 100),
+        (gettext_lazy("By park"), slices["park"], None),
+    ]
 
 
 class FundEdit(ObjectEditView):

@@ -77,7 +77,8 @@ def rate(value: Any) -> str:
     """An annual rate (0.1234) as 12.3 %, rounded half-up; — where no rate exists."""
     if value in (None, ""):
         return "—"
-    return f"{(Decimal(str(value)) * 100).quantize(Decimal('0.1'), ROUND_HALF_UP)}%"
+    shown = (Decimal(str(value)) * 100).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    return f"{abs(shown) if shown == 0 else shown}%"  # never "-0.0%"
 
 
 @register.filter

@@ -235,3 +235,19 @@ def test_the_park_switcher_narrows_the_parks_card(world, client_for):
     assert count > 1
     assert f'<div class="kpi-value">{count}</div>' in every.replace("\n", "")
     assert '<div class="kpi-value">1</div>' in one.replace("\n", "")
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_amounts_are_grouped_in_every_language(language):
+    """Django's zh-hans number format does not group whole numbers: 30000000 read as
+    30,000,000 only in English until the formatter grouped them itself."""
+    from decimal import Decimal
+
+    from django.utils import translation
+
+    from core.tables import shown
+
+    with translation.override(language):
+        assert shown(Decimal("30000000.00")) == "30,000,000"
+        assert shown(Decimal("1643658.88")) == "1,643,658.88"
+        assert shown(Decimal("-1234.5")) == "-1,234.5"

@@ -276,7 +276,7 @@ def test_the_board_moves_a_deal_and_logs_it(world, client_for):
     assert AuditEntry.objects.filter(
         content_type__model="deal", object_id=deal.pk, changes__stage=["lead", "screening"]
     ).exists()
-    assert client_for("fund").get("/fund/").status_code == 200
+    assert client_for("fund").get("/fund/pipeline/").status_code == 200
 
 
 def test_valuation_of_a_follow_on_is_refused(world):
