@@ -33,6 +33,29 @@ class AdmissionsConfig(ParkOpsApp):
         },
     ]
 
+    @staticmethod
+    def home_todos(user: Any, park_code: str | None) -> list[dict[str, Any]]:
+        """Applications waiting for the user's move or review."""
+        from django.urls import reverse
+
+        from admissions.models import Application
+        from admissions.selectors import inbox
+
+        if user.role not in ("operator", "gov", "admin"):
+            return []
+        if not Application.policy.allows_role(user, "view"):
+            return []
+        waiting = inbox(user)
+        if park_code:
+            waiting = waiting.filter(park__code=park_code)
+        return [
+            {
+                "label": _("Applications waiting for you"),
+                "count": waiting.count(),
+                "url": reverse("admissions:inbox"),
+            }
+        ]
+
     def ready(self) -> None:
         super().ready()
         from core.views import Tab, register_tab

@@ -20,6 +20,8 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     sections = []
     for config in parkops_apps():
         items = []
+        if not config.nav_visible(user):
+            continue
         for item in getattr(config, "nav", ()):
             model = apps.get_model(item["model"])
             if model.policy.allows_role(user, item.get("action", "view")):  # type: ignore[attr-defined]

@@ -24,6 +24,8 @@ class ParkOpsApp(AppConfig):
     - ``nav``: left-navigation items ``{"label", "url" (name), "model", "action"?}``, shown to
       roles the model's policy grants the action;
     - ``home_cards(user, park_code)``: KPI cards on the home page (a static method);
+    - ``home_todos(user, park_code)``: what waits for the user, as ``{"label", "count", "url"}``
+      (a static method), listed over the cards;
     - ``urls``: the module of its pages (``<name>.urls``), served under ``/<label>/``;
     - ``api``: the module whose ``router`` is served under ``/api/v1/<label>/``;
     - ``registers``: modules imported when the app is ready, for what they register (the
@@ -50,6 +52,17 @@ class ParkOpsApp(AppConfig):
     @staticmethod
     def home_cards(user: Any, park_code: str | None) -> list[dict[str, Any]]:
         """KPI cards for the home page; none unless the app has some."""
+        return []
+
+    @staticmethod
+    def nav_visible(user: Any) -> bool:
+        """Whether the app's navigation is shown to ``user`` at all (beyond each item's
+        policy): an app can hide a section that would only lead to empty pages."""
+        return True
+
+    @staticmethod
+    def home_todos(user: Any, park_code: str | None) -> list[dict[str, Any]]:
+        """The user's to-dos on the home page; none unless the app has some."""
         return []
 
     def contribution(self, kind: str) -> str | None:

@@ -29,6 +29,7 @@ from fund.choices import (
 )
 from fund.models import (
     Deal,
+    DealDocument,
     Exit,
     Fund,
     FundExpense,
@@ -334,6 +335,35 @@ def deal_move(request: HttpRequest, id: PathId, payload: MoveIn) -> Any:
     return services.deal_move(
         actor=request.user, deal=deal, action=payload.action, reason=payload.reason
     )
+
+
+class DocumentOut(Schema):
+    id: int
+    deal_id: int
+    title: str
+    size: int
+    created_at: datetime.datetime
+    download_url: str
+
+    @staticmethod
+    def resolve_download_url(obj: DealDocument) -> str:
+        from django.urls import reverse
+
+        return reverse("fund:dealdocument_download", args=[obj.pk])
+
+
+describe_fields(
+    DocumentOut,
+    download_url="Where the file is served, to whoever may see the deal",
+    created_at="When it was attached",
+)
+
+
+register_crud(
+    router,
+    "/documents",
+    Crud.reads(DealDocument, DocumentOut, filters.DocumentFilter, order="pk"),
+)
 
 
 # --- investments, marks, exits ---------------------------------------------------------------

@@ -53,12 +53,56 @@ class FundConfig(ParkOpsApp):
         )
 
     @staticmethod
+    def nav_visible(user: Any) -> bool:
+        """Staff read the fund only where they are named managers: no empty pages otherwise."""
+        if user.role != "operator":
+            return True
+        return bool(user.managed_funds.exists())
+
+    @staticmethod
+    def home_todos(user: Any, park_code: str | None) -> list[dict[str, Any]]:
+        """A fund manager's to-dos: deals whose next step falls due within a week, and marks
+        proposed by the companies' later financing rounds."""
+        import datetime
+
+        from django.urls import reverse
+        from django.utils import timezone
+
+        from fund.choices import OPEN_STAGES
+        from fund.models import Deal, Fund
+        from fund.selectors import mark_proposals
+
+        if user.role != "fund":
+            return []
+        today = timezone.localdate()
+        funds = Fund.objects.restrict(user)
+        due = Deal.objects.restrict(user).filter(
+            stage__in=OPEN_STAGES, next_step_on__lte=today + datetime.timedelta(days=7)
+        )
+        proposals = mark_proposals(funds, today)
+        first = funds.first()
+        return [
+            {
+                "label": _("Deals with a next step due this week"),
+                "count": due.count(),
+                "url": reverse("fund:board"),
+            },
+            {
+                "label": _("Proposed marks to review"),
+                "count": len(proposals),
+                "url": reverse("fund:fund_detail", args=[first.pk])
+                if first
+                else reverse("fund:fund_list"),
+            },
+        ]
+
+    @staticmethod
     def home_cards(user: Any, park_code: str | None) -> list[dict[str, Any]]:
         """A fund manager's cards: NAV and TVPI today of each fund they manage."""
         from django.urls import reverse
         from django.utils import timezone
 
-        from core.templatetags.parkops import big_number
+        from core.templatetags.parkops import big_number, multiple
         from fund.models import Fund
         from fund.selectors import fund_metrics
 
@@ -73,7 +117,7 @@ class FundConfig(ParkOpsApp):
                     "url": url,
                 }
             )
-            tvpi = "—" if figures.tvpi is None else f"{figures.tvpi:.2f}x"
+            tvpi = multiple(figures.tvpi)
             cards.append(
                 {"label": _("%(fund)s TVPI") % {"fund": fund.code}, "value": tvpi, "url": url}
             )

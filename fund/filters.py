@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from fund.choices import DealSource, DealStage, ExpenseKind, FlowKind, MarkMethod
 from fund.models import (
     Deal,
+    DealDocument,
     Exit,
     Fund,
     FundExpense,
@@ -20,6 +21,7 @@ from fund.models import (
 
 __all__ = [
     "DealFilter",
+    "DocumentFilter",
     "ExitFilter",
     "ExpenseFilter",
     "FundFilter",
@@ -113,4 +115,12 @@ class ValuationFilter(_InFund):
 class ExitFilter(_InFund):
     class Meta:
         model = Exit
+        fields: list[str] = []
+
+
+class DocumentFilter(df.FilterSet):
+    deal = df.NumberFilter(label=_("Deal id"), field_name="deal_id")
+
+    class Meta:
+        model = DealDocument
         fields: list[str] = []

@@ -11,6 +11,7 @@ from core.forms import ScopedModelForm
 from core.models import User
 from fund.models import (
     Deal,
+    DealDocument,
     Exit,
     Fund,
     FundExpense,
@@ -23,6 +24,7 @@ from leasing.models import RentFree
 
 __all__ = [
     "DealForm",
+    "DocumentForm",
     "ExitForm",
     "ExpenseForm",
     "FundForm",
@@ -179,3 +181,9 @@ class ExitForm(_InFund):
 
 class PassForm(forms.Form):
     reason = forms.CharField(label=_("Reason for passing"), max_length=300)
+
+
+class DocumentForm(forms.ModelForm):
+    class Meta:
+        model = DealDocument
+        fields = ["title", "file"]

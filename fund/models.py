@@ -40,6 +40,7 @@ from leasing.selectors import rent_free_value
 
 __all__ = [
     "Deal",
+    "DealDocument",
     "Exit",
     "Fund",
     "FundExpense",
@@ -330,6 +331,33 @@ class Deal(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.enterprise} · {self.fund.code}"
+
+
+def _document_path(instance: DealDocument, filename: str) -> str:
+    return f"deals/{instance.deal_id}/{filename}"
+
+
+class DealDocument(TimeStampedModel):
+    """A file of a deal (a business plan, the due-diligence report, the committee memo):
+    served only through the permission layer, never as a public media URL."""
+
+    deal = models.ForeignKey(
+        Deal, verbose_name=_("deal"), on_delete=models.CASCADE, related_name="documents"
+    )
+    title = models.CharField(_("title"), max_length=100)
+    file = models.FileField(_("file"), upload_to=_document_path, max_length=200)
+    size = models.PositiveIntegerField(_("size (bytes)"), default=0, editable=False)
+
+    objects = RestrictedQuerySet.as_manager()
+    policy = fund_policy("deal__fund")
+
+    class Meta:
+        verbose_name = _("deal document")
+        verbose_name_plural = _("deal documents")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class Investment(TimeStampedModel):

@@ -20,13 +20,15 @@ from core.choices import Role
 from core.errors import ConflictError
 from core.permissions import can
 from core.services import create_record, delete_record, update_record
+from core.uploads import check_upload
 from fund.choices import DEAL_FLOW, DealStage, ExitKind, MarkMethod
-from fund.models import Deal, Exit, Fund, Investment, Valuation
+from fund.models import Deal, DealDocument, Exit, Fund, Investment, Valuation
 from fund.selectors import MarkProposal, concentration_after
 
 __all__ = [
     "ConcentrationWarning",
     "deal_move",
+    "document_add",
     "exit_record",
     "fund_create",
     "fund_record_create",
@@ -227,6 +229,13 @@ def deal_move(*, actor: Any, deal: Deal, action: str, reason: str = "") -> Deal:
     DEAL_FLOW.move(actor=actor, row=deal, action=action, comment=reason, also=also)
     deal.refresh_from_db()
     return deal
+
+
+def document_add(*, actor: Any, document: DealDocument) -> DealDocument:
+    """Keep a file with a deal, checked like every upload (type and size)."""
+    document.size = check_upload(document.file)
+    _require_fund(actor, document.deal.fund)
+    return create_record(actor=actor, instance=document)
 
 
 def management_fee(fund: Fund, start: datetime.date, end: datetime.date) -> Decimal:

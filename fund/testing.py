@@ -7,11 +7,14 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from django.core.files.base import ContentFile
+
 from core.testing.world import World
 from enterprises.models import Enterprise
 from fund.choices import DealSource, ExitKind, ExpenseKind, FlowKind, LpKind, MarkMethod
 from fund.models import (
     Deal,
+    DealDocument,
     Exit,
     Fund,
     FundExpense,
@@ -93,7 +96,13 @@ def build(world: World) -> None:
             on=datetime.date(2024, 4, 1),
             proceeds=Decimal("1500000"),
         )
-        for row in (fund, lp, call, fee, deal, investment, mark, exit_):
+        document = DealDocument.objects.create(
+            deal=deal,
+            title="商业计划书",
+            file=ContentFile(b"%PDF-1.4 plan", name=f"plan-{side}.pdf"),
+            size=13,
+        )
+        for row in (fund, lp, call, fee, deal, document, investment, mark, exit_):
             rows.setdefault(type(row).__name__, []).append(row)
     for pair in rows.values():
         world.add(pair[0], pair[1])  # type: ignore[arg-type]

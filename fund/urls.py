@@ -50,6 +50,8 @@ urlpatterns = [
     ),
     path("deals/<int:pk>/move/", views.DealMove.as_view(), name="deal_move"),
     path("pipeline/", views.BoardView.as_view(), name="board"),
+    path("deals/<int:pk>/documents/", views.DocumentUpload.as_view(), name="deal_document_add"),
+    path("documents/<int:pk>/", views.DocumentDownload.as_view(), name="dealdocument_download"),
     *object_urls(
         "investments",
         "investment",

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,9 +16,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.errors import ConflictError
+from core.forms import errors_as_text
 from core.permissions import can, get_restricted_or_404
 from core.tables import Column, status_tag
-from core.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView
+from core.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView, Tab
 from core.views.generic import ScopedView
 from fund import filters, forms, services
 from fund.charts import cash_flow_chart
@@ -26,6 +27,7 @@ from fund.choices import DEAL_FLOW, DealStage
 from fund.metrics import concentration
 from fund.models import (
     Deal,
+    DealDocument,
     Exit,
     Fund,
     FundExpense,
@@ -269,9 +271,24 @@ class DealList(ObjectListView):
     extra_actions = [(gettext_lazy("Board"), "fund:board", "view")]
 
 
+def _documents(request: HttpRequest, deal: Deal) -> dict[str, Any]:
+    return {
+        "documents": DealDocument.objects.restrict(request.user).filter(deal=deal),
+        "document_form": forms.DocumentForm() if can(request.user, "change", deal) else None,
+    }
+
+
 class DealDetail(ObjectDetailView):
     model = Deal
     template_name = "fund/deal_detail.html"
+    tabs = [
+        Tab(
+            "documents",
+            gettext_lazy("Documents"),
+            "fund/partials/deal_documents.html",
+            context=_documents,
+        )
+    ]
     fields = [
         "enterprise",
         "fund",
@@ -517,3 +534,36 @@ class LpStatement(ScopedView):
         if request.GET.get("format") == "pdf":
             return pdf_response(pdf_document(title, facts, sheets), f"{name}.pdf")
         return xlsx_response(xlsx_workbook(*sheets), f"{name}.xlsx")
+
+
+class DocumentUpload(ScopedView):
+    """Keep a file with a deal (its fund's managers)."""
+
+    model = Deal
+    action = "change"
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        deal = get_restricted_or_404(Deal, request.user, "change", pk=pk)
+        form = forms.DocumentForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                services.document_add(
+                    actor=request.user, document=DealDocument(deal=deal, **form.cleaned_data)
+                )
+                messages.success(request, _("File attached."))
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+        else:
+            messages.error(request, errors_as_text(form))
+        return redirect(reverse("fund:deal_detail", args=[pk]) + "?tab=documents")
+
+
+class DocumentDownload(ScopedView):
+    """The file, to whoever may see the deal; never a public URL."""
+
+    model = DealDocument
+
+    def get(self, request: HttpRequest, pk: int) -> FileResponse:
+        document = get_restricted_or_404(DealDocument, request.user, "view", pk=pk)
+        name = document.file.name.rsplit("/", 1)[-1]
+        return FileResponse(document.file.open("rb"), as_attachment=True, filename=name)

@@ -62,6 +62,47 @@ class LeasingConfig(ParkOpsApp):
         return cards
 
     @staticmethod
+    def home_todos(user: Any, park_code: str | None) -> list[dict[str, Any]]:
+        """Staff's money and lease to-dos: bills to issue, tenants overdue, leases expiring
+        within 90 days (each links to the page where it is done)."""
+        from django.urls import reverse
+        from django.utils import timezone
+
+        from leasing import billing
+        from leasing.collections import collection_rows
+        from leasing.models import Invoice, Lease
+        from leasing.selectors import expiring_leases
+
+        if user.role not in ("operator", "admin") or not Lease.policy.allows_role(user, "change"):
+            return []
+        today = timezone.localdate()
+        leases = Lease.objects.restrict(user, "change")
+        invoices = Invoice.objects.restrict(user)
+        if park_code:
+            leases, invoices = (
+                leases.filter(park__code=park_code),
+                invoices.filter(park__code=park_code),
+            )
+        expiring = expiring_leases(leases, today, months=3)
+        return [
+            {
+                "label": _("Leases with bills to issue"),
+                "count": len(billing.leases_to_bill(leases, today)),
+                "url": reverse("leasing:invoice_batch"),
+            },
+            {
+                "label": _("Tenants with overdue bills"),
+                "count": len(collection_rows(invoices, today)),
+                "url": reverse("leasing:collections"),
+            },
+            {
+                "label": _("Leases ending within 3 months"),
+                "count": expiring.count(),
+                "url": reverse("leasing:report_expiries"),
+            },
+        ]
+
+    @staticmethod
     def _tenant_cards(user: Any) -> list[dict[str, Any]]:
         """A tenant's own money: what it owes, what is overdue, and when the next bill is due."""
         from django.db.models import F, Min, Sum

@@ -26,7 +26,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Sum
+from django.db.models import F, QuerySet, Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -61,6 +61,7 @@ __all__ = [
     "fapiao_record",
     "invoices_issue",
     "lease_reconcile",
+    "leases_to_bill",
     "payment_record",
     "transfer_record",
 ]
@@ -282,6 +283,22 @@ def charges_bill_now(*, actor: Any, lease: Lease, on: datetime.date) -> Invoice:
     bill = _charges_bill(actor, lease, pending, on)
     _apply_credit(lease)
     return bill
+
+
+def leases_to_bill(leases: QuerySet[Lease], on: datetime.date) -> list[Lease]:
+    """Of ``leases``, the signed ones with a bill to issue by ``on``: two queries whatever
+    their number (the batch page and the dashboard's to-do)."""
+    candidates = list(
+        leases.filter(state__in=BILLED_STATES, end_on__gte=on - datetime.timedelta(days=366))
+        .select_related("enterprise", "park")
+        .order_by("park__code", "contract_no")
+    )
+    existing: dict[int, set[tuple[str, int | None]]] = {lease.pk: set() for lease in candidates}
+    for lease_id, kind, index in Invoice.objects.filter(
+        lease__in=[c.pk for c in candidates]
+    ).values_list("lease_id", "kind", "period_index"):
+        existing[lease_id].add((kind, index))
+    return [lease for lease in candidates if not _all_issued(lease, on, existing[lease.pk])]
 
 
 def bills_due(lease: Lease, on: datetime.date) -> bool:

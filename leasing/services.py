@@ -18,6 +18,7 @@ from core.choices import AuditAction
 from core.errors import ConflictError
 from core.permissions import require
 from core.services import create_record
+from core.uploads import check_upload
 from leasing import billing
 from leasing.choices import LEASE_FLOW, LEASE_TRANSITIONS, LeaseState
 from leasing.models import Lease, LeaseAmendment, LeaseAttachment, LeaseUnit, RentFree
@@ -335,25 +336,9 @@ def lease_update(*, actor: Any, instance: Lease, data: dict[str, Any]) -> Lease:
     return update_record(actor=actor, instance=instance, data=data)
 
 
-ATTACHMENT_TYPES = (".pdf", ".jpg", ".jpeg", ".png", ".docx", ".xlsx", ".zip")
-ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
-
-
 def attachment_add(*, actor: Any, attachment: LeaseAttachment) -> LeaseAttachment:
     """Keep a file with a lease: a scan of the signed contract, an amendment, a handover."""
-    from django.core.exceptions import ValidationError
-
-    name = attachment.file.name or ""
-    if not name.lower().endswith(ATTACHMENT_TYPES):
-        raise ValidationError(
-            {
-                "file": _("Attach a PDF, image, Word, Excel or zip file (%(types)s).")
-                % {"types": " ".join(ATTACHMENT_TYPES)}
-            }
-        )
-    if attachment.file.size > ATTACHMENT_MAX_BYTES:
-        raise ValidationError({"file": _("The file is larger than 20 MB; compress or split it.")})
-    attachment.size = attachment.file.size
+    attachment.size = check_upload(attachment.file)
     return create_record(actor=actor, instance=attachment)
 
 

@@ -695,3 +695,14 @@ def test_a_reviewer_changes_their_own_vote_and_a_duplicate_is_a_409(world, clien
     review = Review.objects.get(application=app, reviewer=world.users["operator"])
     history = AuditEntry.objects.filter(object_id=str(review.pk)).order_by("at")
     assert [e.changes.get("decision") for e in history][-1] == ["request_info", "approve"]
+
+
+def test_the_dashboard_counts_applications_waiting_for_the_user(world, client_for):
+    app = world.sample(Application, "A")
+    client = client_for("operator")
+    before = client.get("/").content.decode()
+    walk(app, world, "submit")
+    after = client.get("/").content.decode()
+    count = inbox(world.users["operator"]).count()
+    assert f'<span class="todo-count">{count}</span> 待您处理的入园申请' in after
+    assert f"{count - 1}</span> 待您处理的入园申请" in before

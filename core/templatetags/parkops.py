@@ -66,18 +66,20 @@ def shown_money(value: Any) -> Any:
 
 @register.filter
 def multiple(value: Any) -> str:
-    """A multiple (TVPI, MOIC) as 1.37x, rounded half-up; — where there is none."""
+    """A multiple (TVPI, MOIC) as 1.3712x: a ratio to 4 decimals, rounded half-up (the API
+    keeps full precision); — where there is none."""
     if value in (None, ""):
         return "—"
-    return f"{Decimal(str(value)).quantize(Decimal('0.01'), ROUND_HALF_UP)}x"
+    return f"{Decimal(str(value)).quantize(Decimal('0.0001'), ROUND_HALF_UP)}x"
 
 
 @register.filter
 def rate(value: Any) -> str:
-    """An annual rate (0.1234) as 12.3 %, rounded half-up; — where no rate exists."""
+    """An annual rate (0.12345) as 12.35 % (the ratio to 4 decimals), rounded half-up; —
+    where no rate exists."""
     if value in (None, ""):
         return "—"
-    shown = (Decimal(str(value)) * 100).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    shown = (Decimal(str(value)) * 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
     return f"{abs(shown) if shown == 0 else shown}%"  # never "-0.0%"
 
 

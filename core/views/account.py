@@ -54,10 +54,12 @@ def favicon(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    cards = []
+    cards, todos = [], []
+    park = request.session.get("park") or None
     for config in parkops_apps():
-        cards.extend(config.home_cards(_user(request), request.session.get("park") or None))
-    return render(request, "core/home.html", {"cards": cards})
+        todos.extend(config.home_todos(_user(request), park))
+        cards.extend(config.home_cards(_user(request), park))
+    return render(request, "core/home.html", {"cards": cards, "todos": todos})
 
 
 @require_POST

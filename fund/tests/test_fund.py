@@ -227,7 +227,7 @@ def test_one_set_of_figures_on_the_page_in_the_api_and_in_the_command(world, cli
     assert D(report["nav"]) == D("31500000.00")
     assert D(report["tvpi"]) == D("1.05")
     page = client_for("fund").get(f"/fund/funds/{fund.pk}/?as_of={day}").content.decode()
-    assert 'data-metric="tvpi">1.05x<' in page
+    assert 'data-metric="tvpi">1.0500x<' in page
     assert 'data-metric="nav">3,150.0万<' in page
 
 
@@ -292,3 +292,51 @@ def test_valuation_of_a_follow_on_is_refused(world):
                 investment=follow, on=timezone.localdate(), method="cost", fair_value=D(1)
             ),
         )
+
+
+def test_deal_documents_are_kept_checked_and_served_only_to_the_fund(world, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from fund.models import DealDocument
+
+    deal = world.sample(Deal, "A")
+    client = client_for("fund")
+    bad = SimpleUploadedFile("tool.exe", b"MZ", content_type="application/octet-stream")
+    client.post(f"/fund/deals/{deal.pk}/documents/", {"title": "工具", "file": bad})
+    assert not DealDocument.objects.filter(deal=deal, title="工具").exists()
+    memo = SimpleUploadedFile("memo.pdf", b"%PDF-1.4 memo", content_type="application/pdf")
+    response = client.post(
+        f"/fund/deals/{deal.pk}/documents/", {"title": "投决会纪要", "file": memo}
+    )
+    assert response.status_code == 302
+    document = DealDocument.objects.get(deal=deal, title="投决会纪要")
+    assert document.size == len(b"%PDF-1.4 memo")
+    served = client.get(f"/fund/documents/{document.pk}/")
+    assert b"".join(served.streaming_content) == b"%PDF-1.4 memo"
+    for role in ("tenant", "gov"):
+        assert client_for(role).get(f"/fund/documents/{document.pk}/").status_code == 404
+    listed = client.get(f"/api/v1/fund/documents?deal_id={deal.pk}").json()["items"]
+    assert {d["title"] for d in listed} == {"商业计划书", "投决会纪要"}
+
+
+def test_staff_see_the_fund_menu_only_where_they_manage_a_fund(world, client_for):
+    client = client_for("operator")
+    assert "/fund/funds/" in client.get("/").content.decode()  # named a manager of fund A
+    world.sample(Fund, "A").managers.remove(world.users["operator"])
+    assert "/fund/funds/" not in client.get("/").content.decode()
+    assert "/fund/funds/" in client_for("fund").get("/").content.decode()
+
+
+def test_a_fund_managers_to_dos_count_the_records(world, client_for):
+    """A deal whose next step is due tomorrow, and a later round proposing a mark."""
+    deal = world.sample(Deal, "A")
+    page = client_for("fund").get("/").content.decode()
+    assert '<span class="todo-count muted">0</span> 本周需跟进的项目' in page
+    Deal.objects.filter(pk=deal.pk).update(next_step_on=timezone.localdate() + datetime.timedelta(days=1))
+    FinancingRound.objects.create(
+        enterprise=world.sample(Enterprise, "A"), round="b", closed_on=timezone.localdate(),
+        amount_raised=D(1), pre_money=D(300_000_000), post_money=D(300_000_001),
+    )
+    page = client_for("fund").get("/").content.decode()
+    assert '<span class="todo-count">1</span> 本周需跟进的项目' in page
+    assert '<span class="todo-count">1</span> 待审阅的建议估值' in page

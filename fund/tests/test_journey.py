@@ -82,5 +82,5 @@ def test_deal_to_investment_to_mark_moves_the_fund_tvpi(world, live_server):
         after = fund_metrics(fund, today).tvpi
         assert after is not None and before is not None and after > before
         shown = page.inner_text("[data-metric=tvpi]")
-        assert shown == f"{after.quantize(D('0.01'), ROUND_HALF_UP)}x"
+        assert shown == f"{after.quantize(D('0.0001'), ROUND_HALF_UP)}x"
         assert page.locator("#holdings").get_by_text("丙量子科技有限公司").count() == 1

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import json
 from typing import Any, ClassVar
 
@@ -557,18 +556,11 @@ class BatchIssue(ScopedView):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         today = timezone.localdate()
-        leases = (
-            Lease.objects.restrict(request.user, "change")
-            .filter(
-                state__in=billing.BILLED_STATES, end_on__gte=today - datetime.timedelta(days=366)
-            )
-            .select_related("enterprise", "park")
-            .order_by("park__code", "contract_no")
-        )
+        leases = Lease.objects.restrict(request.user, "change")
         park = request.GET.get("park")
         if park:
             leases = leases.filter(park__code=park)
-        due = [lease for lease in leases if billing.bills_due(lease, today)]
+        due = billing.leases_to_bill(leases, today)
         return render(
             request,
             "leasing/batch_issue.html",
