@@ -12,6 +12,7 @@ urlpatterns = [
     path("switch-park/", account.switch_park, name="switch_park"),
     path("account/tokens/", account.tokens_page, name="tokens"),
     path("account/password/", account.PasswordChange.as_view(), name="password_change"),
+    path("account/profile/", account.profile_page, name="profile"),
     path("account/tokens/<int:pk>/revoke/", account.token_revoke, name="token_revoke"),
     path("jobs/<int:pk>/", account.job_detail, name="job_detail"),
     path("jobs/<int:pk>/rerun/", account.job_rerun_view, name="job_rerun"),

@@ -15,9 +15,9 @@ from core import audit
 from core.choices import AuditAction, Role
 from core.models import User
 from core.scopes import role_scope, role_scopes
-from core.services import create_record, update_record
+from core.services import check_inputs, create_record, update_record
 
-__all__ = ["user_create", "user_save", "user_update"]
+__all__ = ["profile_update", "user_create", "user_save", "user_update"]
 
 
 def _split(values: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -91,4 +91,25 @@ def user_update(*, actor: Any, instance: User, data: Mapping[str, Any]) -> User:
     fields, scoped = _split(data)
     user = update_record(actor=actor, instance=instance, data=fields)
     _keep_scope(actor, user, scoped)
+    return user
+
+
+PROFILE_FIELDS = ("display_name", "email")
+
+
+@transaction.atomic
+def profile_update(*, actor: User, display_name: str, email: str) -> User:
+    """One's own name and e-mail (the profile page): anyone signed in, for themselves only;
+    role and scope stay the admin's to change. Audited like every change."""
+    user = User.objects.select_for_update().get(pk=actor.pk)  # a refusal leaves actor as it was
+    before = audit.snapshot(user)
+    user.display_name, user.email = display_name.strip(), email.strip()
+    check_inputs(user)
+    user.full_clean(
+        exclude=[f.name for f in User._meta.concrete_fields if f.name not in PROFILE_FIELDS]
+    )
+    user.save(update_fields=list(PROFILE_FIELDS))
+    changes = audit.diff(before, audit.snapshot(user))
+    if changes:
+        audit.record(actor=user, instance=user, action=AuditAction.UPDATE, changes=changes)
     return user

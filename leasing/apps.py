@@ -20,6 +20,12 @@ class LeasingConfig(ParkOpsApp):
         {"label": _("Rent roll"), "url": "leasing:report_rent_roll", "model": "leasing.Lease"},
         {"label": _("Arrears aging"), "url": "leasing:report_aging", "model": "leasing.Invoice"},
         {"label": _("Collections"), "url": "leasing:collections", "model": "leasing.Reminder"},
+        {
+            "label": _("Expiries and renewals"),
+            "url": "leasing:report_expiries",
+            "model": "leasing.Lease",
+        },
+        {"label": _("Vacant units"), "url": "leasing:report_vacancy", "model": "spaces.Unit"},
         {"label": _("Occupancy"), "url": "leasing:report_occupancy", "model": "spaces.Unit"},
     ]
 

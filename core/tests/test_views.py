@@ -251,3 +251,30 @@ def test_amounts_are_grouped_in_every_language(language):
         assert shown(Decimal("30000000.00")) == "30,000,000"
         assert shown(Decimal("1643658.88")) == "1,643,658.88"
         assert shown(Decimal("-1234.5")) == "-1,234.5"
+
+
+def test_a_user_edits_their_own_name_and_email_and_nothing_else(world):
+    client = Client()
+    client.force_login(world.users["tenant"])
+    page = client.get("/account/profile/").content.decode()
+    assert "甲科技有限公司" in page  # the company the tenant acts for, read only
+    response = client.post(
+        "/account/profile/",
+        {"display_name": "张财务", "email": "zhang@example.com", "role": "admin"},
+    )
+    assert response.status_code == 302
+    tenant = type(world.users["tenant"]).objects.get(pk=world.users["tenant"].pk)
+    assert (tenant.display_name, tenant.email, tenant.role) == (
+        "张财务",
+        "zhang@example.com",
+        "tenant",
+    )
+    assert AuditEntry.objects.filter(
+        object_id=tenant.pk, changes__display_name=["", "张财务"]
+    ).exists()
+    refused = client.post(
+        "/account/profile/", {"display_name": "bad\x07name", "email": "z@example.com"}
+    )
+    assert refused.status_code == 200 and "U+0007" in refused.content.decode()
+    tenant.refresh_from_db()
+    assert tenant.display_name == "张财务"

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core import tokens
@@ -151,3 +154,41 @@ class PasswordChange(auth_views.PasswordChangeView):
         response = super().form_valid(form)
         messages.success(self.request, _("Your password is changed."))
         return response
+
+
+class ProfileForm(forms.Form):
+    display_name = forms.CharField(
+        label=gettext_lazy("display name"), max_length=100, required=False
+    )
+    email = forms.EmailField(label=gettext_lazy("email address"), required=False)
+
+
+@login_required
+def profile_page(request: HttpRequest) -> HttpResponse:
+    """One's own account: who one is and in which scope (read only), name and e-mail (edited)."""
+    from core.scopes import role_scope
+    from core.users import profile_update
+
+    user = _user(request)
+    form = ProfileForm(
+        request.POST or None, initial={"display_name": user.display_name, "email": user.email}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            profile_update(actor=user, **form.cleaned_data)
+            messages.success(request, _("Your profile is saved."))
+            return redirect("core:profile")
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+    scope = role_scope(user.role)
+    facts: list[tuple[Any, Any]] = [
+        (gettext_lazy("username"), user.username),
+        (gettext_lazy("role"), user.get_role_display()),
+        (gettext_lazy("operator"), user.operator or "—"),
+        (gettext_lazy("jurisdiction"), user.jurisdiction or "—"),
+    ]
+    if scope is not None:
+        facts.append((scope.label, scope.value_of(user) or "—"))
+    facts.append((gettext_lazy("last sign-in"), user.last_login))
+    return render(request, "core/profile.html", {"form": form, "facts": facts})

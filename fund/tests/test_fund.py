@@ -332,10 +332,16 @@ def test_a_fund_managers_to_dos_count_the_records(world, client_for):
     deal = world.sample(Deal, "A")
     page = client_for("fund").get("/").content.decode()
     assert '<span class="todo-count muted">0</span> 本周需跟进的项目' in page
-    Deal.objects.filter(pk=deal.pk).update(next_step_on=timezone.localdate() + datetime.timedelta(days=1))
+    Deal.objects.filter(pk=deal.pk).update(
+        next_step_on=timezone.localdate() + datetime.timedelta(days=1)
+    )
     FinancingRound.objects.create(
-        enterprise=world.sample(Enterprise, "A"), round="b", closed_on=timezone.localdate(),
-        amount_raised=D(1), pre_money=D(300_000_000), post_money=D(300_000_001),
+        enterprise=world.sample(Enterprise, "A"),
+        round="b",
+        closed_on=timezone.localdate(),
+        amount_raised=D(1),
+        pre_money=D(300_000_000),
+        post_money=D(300_000_001),
     )
     page = client_for("fund").get("/").content.decode()
     assert '<span class="todo-count">1</span> 本周需跟进的项目' in page

@@ -3,8 +3,27 @@ document.addEventListener("change", (event) => {
   const el = event.target;
   if (el.classList && el.classList.contains("auto-submit")) el.form.submit();
 });
+// A form with data-confirm asks first, in the page's own dialog: data-confirm-title names the
+// record and the action, data-confirm the consequence, data-confirm-ok the button,
+// data-confirm-danger makes it red. The browser's confirm() only where <dialog> is missing.
 document.addEventListener("submit", (event) => {
   const form = event.target;
   const question = form.dataset && form.dataset.confirm;
-  if (question && !window.confirm(question)) event.preventDefault();
+  if (!question || form.dataset.confirmed === "1") return;
+  event.preventDefault();
+  const submitter = event.submitter || undefined;
+  const go = () => { form.dataset.confirmed = "1"; form.requestSubmit(submitter); };
+  const dialog = document.getElementById("confirm-dialog");
+  if (!dialog || typeof dialog.showModal !== "function") {
+    if (window.confirm(question)) go();
+    return;
+  }
+  dialog.querySelector("[data-confirm-title]").textContent = form.dataset.confirmTitle || "";
+  dialog.querySelector("[data-confirm-text]").textContent = question;
+  const ok = dialog.querySelector("[data-confirm-ok]");
+  ok.textContent = form.dataset.confirmOk || ok.dataset.default;
+  ok.className = "btn " + ("confirmDanger" in form.dataset ? "btn-danger" : "btn-primary");
+  dialog.onclose = () => { if (dialog.returnValue === "ok") go(); };
+  dialog.returnValue = "";
+  dialog.showModal();
 });
