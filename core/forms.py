@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from core.permissions import SHOW, field_access
 
@@ -25,8 +26,22 @@ class ScopedModelForm(forms.ModelForm):
             queryset = getattr(field, "queryset", None)
             if queryset is not None and hasattr(queryset, "restrict"):
                 field.queryset = queryset.restrict(user, "view")  # type: ignore[attr-defined]
+            _say_choose(field)
             if isinstance(field.widget, forms.DateInput):
                 html_date(field.widget)
+
+
+def _say_choose(field: forms.Field) -> None:
+    """An empty choice reads “请选择…”, not Django's “---------”."""
+    if isinstance(field, forms.ModelChoiceField) and not isinstance(
+        field, forms.ModelMultipleChoiceField
+    ):
+        if field.empty_label is not None:
+            field.empty_label = _("Choose…")
+    elif isinstance(field, forms.TypedChoiceField | forms.ChoiceField):
+        choices: list[Any] = list(field.choices)  # type: ignore[arg-type]
+        if choices and choices[0] == ("", "---------"):
+            field.choices = [("", _("Choose…")), *choices[1:]]
 
 
 def html_date(widget: Any) -> Any:

@@ -195,3 +195,6 @@ LOGGING = {
 APP_NAME = _("ParkOps")
 PARKOPS_PARK_MODEL = "spaces.Park"  # the scope record the top-bar switcher lists
 WHITENOISE_USE_FINDERS = True  # serve app static files without collectstatic (embedded default)
+
+# An empty choice in a filter bar means "any": it reads 全部, not Django's "---------".
+FILTERS_EMPTY_CHOICE_LABEL = _("All")

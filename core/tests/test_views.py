@@ -278,3 +278,23 @@ def test_a_user_edits_their_own_name_and_email_and_nothing_else(world):
     assert refused.status_code == 200 and "U+0007" in refused.content.decode()
     tenant.refresh_from_db()
     assert tenant.display_name == "张财务"
+
+
+def test_filter_bars_offer_parks_by_name_and_no_raw_id_boxes(world):
+    """The park filter is a select of the parks in scope (the API still takes the code); a
+    filter by id stays for links that set it but is not a box to type an id into."""
+    import re
+
+    from spaces.models import Park
+
+    client = Client()
+    client.force_login(world.users["operator"])
+    mine, other = world.sample(Park, "A"), world.sample(Park, "B")
+    page = client.get("/spaces/units/").content.decode()
+    select = re.search(r'<select name="park"[^>]*>(.*?)</select>', page, re.S)
+    assert select is not None
+    assert f'value="{mine.code}"' in select.group(1) and mine.name in select.group(1)
+    assert f'value="{other.code}"' not in select.group(1)
+    bills = client.get("/leasing/invoices/?lease=1").content.decode()
+    assert '<input type="hidden" name="lease" value="1"' in bills
+    assert "---------" not in client.get("/leasing/leases/add/").content.decode()

@@ -79,6 +79,32 @@ class ScopedView(LoginRequiredMixin, View):
         }
 
 
+def dress_filters(filterset: Any, user: Any) -> None:
+    """The filter bar as people use it, the API's filters unchanged: a park (given by code)
+    is chosen from the parks in the user's scope, a filter by a raw id (``lease_id``,
+    ``enterprise_id``) is no box to type in (kept hidden for the links that set it), and a
+    yes/no filter reads 全部 / 是 / 否."""
+    from django_filters import BooleanFilter, CharFilter, NumberFilter
+
+    from core.selectors import switchable_parks
+
+    fields = filterset.form.fields
+    for name, flt in filterset.filters.items():
+        if name not in fields:
+            continue
+        if name == "park" and isinstance(flt, CharFilter):
+            parks = [(c, f"{c} {n}") for c, n in switchable_parks(user)]
+            fields[name] = forms.ChoiceField(
+                label=_("Park"), required=False, choices=[("", _("All parks")), *parks]
+            )
+        elif isinstance(flt, NumberFilter) and flt.field_name.endswith("_id"):
+            fields[name].widget = forms.HiddenInput()
+        elif isinstance(flt, BooleanFilter):
+            fields[name].widget = forms.Select(
+                choices=[("", _("All")), ("true", _("Yes")), ("false", _("No"))]
+            )
+
+
 class ObjectListView(ScopedView):
     """Filter bar, sortable columns, keyset pagination; htmx requests get the table only."""
 
@@ -118,6 +144,7 @@ class ObjectListView(ScopedView):
             filterset = self.filterset_class(
                 self.filter_data(request), queryset=qs, request=request
             )
+            dress_filters(filterset, request.user)
             qs = filterset.qs if filterset.is_valid() else qs.none()
         columns = columns_for(request.user, self.model, self.get_columns(request))
         sortable = {c.sort_key() for c in columns if c.sortable} | {"pk"}
