@@ -141,9 +141,13 @@ class InvestmentForm(_InFund):
         super().__init__(*args, user=user, **kwargs)
         # rent-free periods are the lease's (an operator grants them); offered by lease and
         # dates only, for the company chosen, and not one already given for equity
-        rent_free = RentFree.objects.filter(investment__isnull=True).select_related(
-            "lease__enterprise"
-        )
+        rent_free = RentFree.objects.filter(
+            investment__isnull=True, lease__park__operator_id=user.operator_id
+        ).select_related("lease__enterprise")
+        if user.is_platform_admin:
+            rent_free = RentFree.objects.filter(investment__isnull=True).select_related(
+                "lease__enterprise"
+            )
         if self.instance.pk and self.instance.rent_free_id:
             rent_free = RentFree.objects.filter(pk=self.instance.rent_free_id) | rent_free
         _choices(self, "rent_free").queryset = rent_free

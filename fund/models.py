@@ -492,6 +492,14 @@ class Investment(TimeStampedModel):
         rent_free = self.rent_free if self.rent_free_id is not None else None
         if rent_free is not None and rent_free.lease.enterprise_id != self.enterprise_id:
             errors["rent_free"] = _("The rent concession must be on a lease of the same company.")
+        elif (
+            rent_free is not None
+            and self.fund_id is not None
+            and rent_free.lease.park.operator_id != self.fund.operator_id
+        ):
+            errors["rent_free"] = _(
+                "The rent concession must be on a lease in a park of the fund's operator."
+            )
         first = self.follow_on_of if self.follow_on_of_id is not None else None
         if first is not None:
             if first.follow_on_of_id is not None:
