@@ -84,7 +84,11 @@ def test_lease_from_free_space_to_one_transfer_and_the_rent_roll(world, live_ser
 
         # 2. activate it: the deposit and the bills due so far are issued
         page.locator("form.confirm-form:has(input[value=activate]) button").click()
-        page.wait_for_load_state()
+        dialog = page.locator("#confirm-dialog")  # the page's own dialog names the lease
+        dialog.wait_for(state="visible")
+        assert "J-NEW" in dialog.inner_text()
+        with page.expect_navigation():
+            dialog.locator("button[value=ok]").click()
         lease.refresh_from_db()
         assert lease.state == "active"
         page.goto(f"{live_server.url}/leasing/leases/{lease.pk}/?tab=bills")
