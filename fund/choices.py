@@ -20,7 +20,6 @@ __all__ = [
     "Instrument",
     "LpKind",
     "MarkMethod",
-    "Round",
 ]
 
 
@@ -65,18 +64,6 @@ class DealStage(models.TextChoices):
 
 
 OPEN_STAGES = (DealStage.LEAD, DealStage.SCREENING, DealStage.DILIGENCE, DealStage.COMMITTEE)
-
-
-class Round(models.TextChoices):
-    SEED = "seed", _("Seed")
-    ANGEL = "angel", _("Angel")
-    PRE_A = "pre_a", _("Pre-A")
-    A = "a", _("Series A")
-    B = "b", _("Series B")
-    C = "c", _("Series C")
-    D = "d", _("Series D and later")
-    PRE_IPO = "pre_ipo", _("Pre-IPO")
-    STRATEGIC = "strategic", _("Strategic")
 
 
 class Instrument(models.TextChoices):

@@ -59,6 +59,13 @@ OWNERSHIP_PLACES = Decimal("0.000001")
 OWNERSHIP_TOLERANCE = Decimal("0.01")
 
 
+def _percent(label: Any, default: str) -> models.DecimalField:
+    """A rate or share of a fund's terms, in % (0–100, two decimals)."""
+    return models.DecimalField(
+        label, max_digits=5, decimal_places=2, default=Decimal(default), validators=PERCENT
+    )
+
+
 def _managed_by(path: str) -> Callable[[Any], Q]:
     manager = f"{path}__managers" if path else "managers"
     return lambda user: Q(**{manager: user})
@@ -106,41 +113,11 @@ class Fund(TimeStampedModel):
         choices=FeeBasis.choices,
         default=FeeBasis.COMMITTED,
     )
-    fee_rate_pct = models.DecimalField(
-        _("management fee (% a year)"),
-        max_digits=5,
-        decimal_places=2,
-        default=Decimal("2"),
-        validators=PERCENT,
-    )
-    hurdle_pct = models.DecimalField(
-        _("hurdle rate (% a year)"),
-        max_digits=5,
-        decimal_places=2,
-        default=Decimal("8"),
-        validators=PERCENT,
-    )
-    carry_pct = models.DecimalField(
-        _("carried interest (%)"),
-        max_digits=5,
-        decimal_places=2,
-        default=Decimal("20"),
-        validators=PERCENT,
-    )
-    company_limit_pct = models.DecimalField(
-        _("limit per company (share of commitments, %)"),
-        max_digits=5,
-        decimal_places=2,
-        default=Decimal("20"),
-        validators=PERCENT,
-    )
-    industry_limit_pct = models.DecimalField(
-        _("limit per industry (share of commitments, %)"),
-        max_digits=5,
-        decimal_places=2,
-        default=Decimal("40"),
-        validators=PERCENT,
-    )
+    fee_rate_pct = _percent(_("management fee (% a year)"), "2")
+    hurdle_pct = _percent(_("hurdle rate (% a year)"), "8")
+    carry_pct = _percent(_("carried interest (%)"), "20")
+    company_limit_pct = _percent(_("limit per company (share of commitments, %)"), "20")
+    industry_limit_pct = _percent(_("limit per industry (share of commitments, %)"), "40")
     managers = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("managers"),
