@@ -57,6 +57,8 @@ def _units(request: HttpRequest, lease: Lease) -> dict[str, Any]:
     return {
         "lease_units": lease.lease_units.select_related("unit__building"),
         "rent_free": lease.rent_free.all(),
+        # a tenant reads its lease, not the park's unit pages: no link that would 404
+        "units_open": Unit.policy.allows_role(request.user, "view"),
     }
 
 
