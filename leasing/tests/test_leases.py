@@ -290,9 +290,13 @@ def test_occupancy_series_is_taken_at_each_month_end_up_to_the_day(world):
 def test_a_tenant_reads_its_units_without_links_to_pages_it_may_not_open(world, client_for):
     lease = world.sample(Lease, "A")
     unit = lease.lease_units.get().unit
-    tenant_page = client_for("tenant").get(f"/leasing/leases/{lease.pk}/?tab=units").content.decode()
+    tenant_page = (
+        client_for("tenant").get(f"/leasing/leases/{lease.pk}/?tab=units").content.decode()
+    )
     assert unit.code in tenant_page
     assert f"/spaces/units/{unit.pk}/" not in tenant_page
     assert client_for("tenant").get(f"/spaces/units/{unit.pk}/").status_code == 404
-    staff_page = client_for("operator").get(f"/leasing/leases/{lease.pk}/?tab=units").content.decode()
+    staff_page = (
+        client_for("operator").get(f"/leasing/leases/{lease.pk}/?tab=units").content.decode()
+    )
     assert f"/spaces/units/{unit.pk}/" in staff_page
