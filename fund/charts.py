@@ -9,9 +9,7 @@ from typing import Any
 
 from core.charts import flow_chart
 from core.dates import add_months
-from fund.metrics import fund_figures
-from fund.models import Fund
-from fund.selectors import fund_inputs
+from fund.metrics import FundInputs, fund_figures
 
 __all__ = ["cash_flow_chart", "quarter_ends"]
 
@@ -32,8 +30,7 @@ def _label(day: datetime.date) -> str:
     return f"{day.year % 100:02d}Q{(day.month - 1) // 3 + 1}"
 
 
-def cash_flow_chart(fund: Fund, as_of: datetime.date) -> dict[str, Any] | None:
-    inputs = fund_inputs(fund, as_of)
+def cash_flow_chart(inputs: FundInputs, as_of: datetime.date) -> dict[str, Any] | None:
     days = [d for _lp, d, _a in [*inputs.calls, *inputs.distributions] if d <= as_of]
     if not days:
         return None

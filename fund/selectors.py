@@ -23,6 +23,7 @@ __all__ = [
     "concentration_after",
     "fund_inputs",
     "fund_metrics",
+    "fund_proposals",
     "lp_accounts",
     "mark_proposals",
     "pipeline",
@@ -157,36 +158,38 @@ class MarkProposal:
 
 
 def mark_proposals(funds: QuerySet[Fund], day: datetime.date) -> list[MarkProposal]:
+    """The proposals of each of ``funds`` (fund_proposals) on ``day``."""
+    return [p for fund in funds for p in fund_proposals(fund, fund_inputs(fund, day), day)]
+
+
+def fund_proposals(fund: Fund, inputs: FundInputs, day: datetime.date) -> list[MarkProposal]:
     """For each live holding, the company's latest financing round after both the holding's
     last tranche and its last mark: value = stake × the round's pre-money valuation (the
-    price of a share in the new round, before its new money)."""
+    price of a share in the new round, before its new money). ``inputs`` are the fund's
+    records (fund_inputs), loaded once by a page that also shows the figures."""
     from fund.metrics import holding_figures
 
+    firsts = {
+        i.pk: i
+        for i in Investment.objects.filter(fund=fund, follow_on_of__isnull=True, exit__isnull=True)
+    }
+    rounds: dict[int, list[FinancingRound]] = defaultdict(list)
+    for r in FinancingRound.objects.filter(
+        enterprise_id__in={i.enterprise_id for i in firsts.values()}, closed_on__lte=day
+    ).order_by("closed_on"):
+        rounds[r.enterprise_id].append(r)
     proposals = []
-    for fund in funds:
-        inputs = fund_inputs(fund, day)
-        firsts = {
-            i.pk: i
-            for i in Investment.objects.filter(
-                fund=fund, follow_on_of__isnull=True, exit__isnull=True
-            )
-        }
-        rounds: dict[int, list[FinancingRound]] = defaultdict(list)
-        for r in FinancingRound.objects.filter(
-            enterprise_id__in={i.enterprise_id for i in firsts.values()}, closed_on__lte=day
-        ).order_by("closed_on"):
-            rounds[r.enterprise_id].append(r)
-        for holding in inputs.holdings:
-            first = firsts.get(holding.key)
-            figures = holding_figures(holding, day)
-            if first is None or figures is None or figures.exited:
-                continue
-            since = max([t.on for t in holding.tranches] + [m[0] for m in holding.marks])
-            later = [r for r in rounds.get(first.enterprise_id, []) if r.closed_on > since]
-            if later:
-                latest = later[-1]
-                value = (figures.stake_pct / 100 * latest.pre_money).quantize(Decimal("0.01"))
-                proposals.append(MarkProposal(first, latest, figures.stake_pct, value))
+    for holding in inputs.holdings:
+        first = firsts.get(holding.key)
+        figures = holding_figures(holding, day)
+        if first is None or figures is None or figures.exited:
+            continue
+        since = max([t.on for t in holding.tranches] + [m[0] for m in holding.marks])
+        later = [r for r in rounds.get(first.enterprise_id, []) if r.closed_on > since]
+        if later:
+            latest = later[-1]
+            value = (figures.stake_pct / 100 * latest.pre_money).quantize(Decimal("0.01"))
+            proposals.append(MarkProposal(first, latest, figures.stake_pct, value))
     return proposals
 
 

@@ -24,7 +24,7 @@ from core.views.generic import ScopedView
 from fund import filters, forms, services
 from fund.charts import cash_flow_chart
 from fund.choices import DEAL_FLOW, DealStage
-from fund.metrics import concentration
+from fund.metrics import concentration, fund_figures
 from fund.models import (
     Deal,
     DealDocument,
@@ -36,7 +36,14 @@ from fund.models import (
     LimitedPartner,
     Valuation,
 )
-from fund.selectors import fund_metrics, lp_accounts, mark_proposals, pipeline
+from fund.selectors import (
+    fund_inputs,
+    fund_metrics,
+    fund_proposals,
+    lp_accounts,
+    mark_proposals,
+    pipeline,
+)
 
 
 def _crumbs(*pairs: tuple[Any, str | None]) -> list[tuple[Any, str | None]]:
@@ -74,7 +81,8 @@ class FundDetail(ObjectDetailView):
 
     def extra_context(self, request: HttpRequest, obj: Fund) -> dict[str, Any]:
         as_of = as_of_of(request)
-        figures = fund_metrics(obj, as_of)
+        inputs = fund_inputs(obj, as_of)  # once, for the figures, the chart and the proposals
+        figures = fund_figures(inputs, as_of)
         holdings = sorted(figures.holdings, key=lambda h: -(h.value))
         return {
             "as_of": as_of,
@@ -82,8 +90,8 @@ class FundDetail(ObjectDetailView):
             "holdings": holdings,
             "lp_accounts": lp_accounts(obj, figures),
             "concentration": _concentration(obj, figures),
-            "chart": cash_flow_chart(obj, as_of),
-            "proposals": mark_proposals(Fund.objects.filter(pk=obj.pk), as_of)
+            "chart": cash_flow_chart(inputs, as_of),
+            "proposals": fund_proposals(obj, inputs, as_of)
             if can(request.user, "change", obj)
             else [],
             "managers": obj.managers.all(),
