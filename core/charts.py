@@ -16,9 +16,12 @@ __all__ = ["column_chart", "flow_chart"]
 CHART_HEIGHT, BAR_WIDTH, BAR_GAP, TOP = 160, 36, 14, 20
 
 
-def column_chart(points: Sequence[tuple[Any, Decimal]]) -> dict[str, Any]:
+def column_chart(
+    points: Sequence[tuple[Any, Decimal]], values: Sequence[Any] | None = None
+) -> dict[str, Any]:
     """Columns for shares (0–1), one per (label, share): what
-    ``core/partials/column_chart.html`` draws."""
+    ``core/partials/column_chart.html`` draws. ``values``, one per point, are what a chart of
+    quantities prints on its columns instead of the share."""
     columns = []
     for n, (label, share) in enumerate(points):
         height = int(Decimal(CHART_HEIGHT) * max(min(share, Decimal(1)), Decimal(0)))
@@ -31,6 +34,7 @@ def column_chart(points: Sequence[tuple[Any, Decimal]]) -> dict[str, Any]:
                 "height": height,
                 "label": label,
                 "share": share,
+                "value": values[n] if values is not None else None,
             }
         )
     width = BAR_GAP + len(points) * (BAR_WIDTH + BAR_GAP)

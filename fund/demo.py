@@ -12,11 +12,11 @@ from typing import Any
 
 from django.utils import timezone
 
+from core.money import largest_remainder
 from enterprises.models import FinancingRound
 from enterprises.services import financing_create
 from fund import services
 from fund.choices import DealSource, ExitKind, ExpenseKind, FlowKind, LpKind, MarkMethod
-from fund.metrics import largest_remainder
 from fund.models import (
     Deal,
     Exit,

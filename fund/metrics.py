@@ -23,6 +23,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
+from core.money import largest_remainder
+
 __all__ = [
     "Flow",
     "FundFigures",
@@ -359,21 +361,6 @@ def _grown(amount: Decimal, since: datetime.date, day: datetime.date, rate_pct: 
         ctx.prec = 34
         years = Decimal((day - since).days) / Decimal(365)
         return amount * (1 + rate_pct / 100) ** years
-
-
-def largest_remainder(total: Decimal, weights: dict[int, Decimal]) -> dict[int, Decimal]:
-    """Split ``total`` (whole 分) in proportion to ``weights``: each share rounded down to
-    the 分, the 分 left over to the largest remainders, so the shares add up to the total."""
-    cents = int((total / CENT).to_integral_value(ROUND_HALF_UP))
-    weight_sum = sum(weights.values(), Decimal(0))
-    if not weights or weight_sum <= 0:
-        return {k: Decimal(0) for k in weights}
-    exact = {k: Decimal(cents) * w / weight_sum for k, w in weights.items()}
-    floors = {k: int(v) for k, v in exact.items()}
-    left = cents - sum(floors.values())
-    for k in sorted(exact, key=lambda k: (-(exact[k] - floors[k]), k))[:left]:
-        floors[k] += 1
-    return {k: Decimal(v) * CENT for k, v in floors.items()}
 
 
 def waterfall(inputs: FundInputs, distributable: Decimal, day: datetime.date) -> Waterfall:

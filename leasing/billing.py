@@ -242,11 +242,14 @@ def charge_add(
     quantity_unit: str = "",
     tax_rate_pct: Decimal = ZERO,
     source: str = "",
+    amount: Decimal | None = None,
 ) -> LeaseCharge:
     """The one way any app bills something else to a lease (electricity, water, shared
     equipment): amount = quantity × unit price, exact, rounded half-up to the 分 once. The
     charge becomes a line of the lease's next bill; ``source`` ("utilities.reading:42") makes
-    charging the same record twice a 409."""
+    charging the same record twice a 409. ``amount`` is given only for a share of a shared
+    amount (a shared meter's split, exact to the 分 over all its shares): it may then differ
+    from quantity × unit price by less than a 分 a line."""
     lease = _locked(lease)
     if lease.state not in BILLED_STATES:
         raise ConflictError(_("Charges are billed to a signed lease, not a draft."))
@@ -263,7 +266,7 @@ def charge_add(
         quantity=quantity,
         quantity_unit=quantity_unit,
         unit_price=unit_price,
-        amount=cents(Fraction(quantity) * Fraction(unit_price)),
+        amount=cents(Fraction(quantity) * Fraction(unit_price)) if amount is None else amount,
         tax_rate_pct=tax_rate_pct,
         source=source,
     )

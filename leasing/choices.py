@@ -94,6 +94,7 @@ class ChargeKind(models.TextChoices):
 
     ELECTRICITY = "electricity", _("Electricity")
     WATER = "water", _("Water")
+    GAS = "gas", _("Gas")
     EQUIPMENT = "equipment", _("Shared equipment")
     PARKING = "parking", _("Parking")
     OTHER = "other", _("Other")

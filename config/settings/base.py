@@ -51,7 +51,7 @@ CACHES = {
 
 # The project's own apps, lowest layer first (CONVENTIONS.md); the demo loader, the test
 # harnesses and the navigation walk them in this order.
-PARKOPS_APPS = ["core", "enterprises", "spaces", "leasing", "admissions", "fund"]
+PARKOPS_APPS = ["core", "enterprises", "spaces", "leasing", "admissions", "fund", "utilities"]
 
 INSTALLED_APPS = [
     "django.contrib.auth",
