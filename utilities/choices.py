@@ -37,6 +37,6 @@ class Allocation(models.TextChoices):
 class ReadingReason(models.TextChoices):
     """Why a reading is lower than the one before: without one it is refused."""
 
-    NONE = "", _("—")
+    NONE = "", _("Not lower than the last")
     REPLACED = "replaced", _("Meter replaced (new meter started from 0)")
     ROLLOVER = "rollover", _("Register rolled over")

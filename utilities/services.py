@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from core.permissions import require_add
@@ -334,7 +336,13 @@ def _portions(meter: Meter, reading: Reading, assessment: Assessment) -> list[Po
 
 def _bill(actor: Any, meter: Meter, reading: Reading, assessment: Assessment) -> str:
     """Charge the interval's lines to the leases of the units served; returns the note kept
-    on the reading (what was billed to whom, and what the operator bears)."""
+    on the reading (what was billed to whom, and what the operator bears). Bill lines and the
+    note are printed in the documents' language (Chinese), whoever enters the reading."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _charge_portions(actor, meter, reading, assessment)
+
+
+def _charge_portions(actor: Any, meter: Meter, reading: Reading, assessment: Assessment) -> str:
     previous = assessment.previous
     if previous is None:
         return _("Opening reading.")
@@ -368,10 +376,10 @@ def _bill(actor: Any, meter: Meter, reading: Reading, assessment: Assessment) ->
             )
         contract = portion.span.lease.contract_no
         billed[contract] = billed.get(contract, Decimal(0)) + amount
-    note = "；".join(f"{contract} {amount}" for contract, amount in billed.items())
+    parts = [f"{contract} {amount}" for contract, amount in billed.items()]
     if borne:
-        note = f"{note}；{_('vacant, borne by the operator')} {borne}".lstrip("；")
-    return note[:200]
+        parts.append(_("vacant, borne by the operator %(amount)s") % {"amount": borne})
+    return "；".join(parts)[:200]
 
 
 @transaction.atomic

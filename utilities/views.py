@@ -19,12 +19,13 @@ from django.utils.translation import gettext_lazy
 from core.charts import column_chart
 from core.errors import ConflictError
 from core.permissions import can
-from core.tables import Column
+from core.tables import Column, status_tag
+from core.templatetags.parkops import shown_money
 from core.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView
 from core.views.generic import ScopedView, _attach_errors
 from spaces.models import Building
 from utilities import filters, forms, services
-from utilities.choices import UNIT_OF
+from utilities.choices import UNIT_OF, TariffStructure
 from utilities.models import Meter, MeterShare, Reading, Tariff, TariffRate
 from utilities.selectors import monthly_consumption, walk_round, with_last_reading
 
@@ -169,6 +170,15 @@ class MeterDetail(MeterDetailBase):  # type: ignore[valid-type,misc]
         }
 
 
+def _quantity(attr: str) -> Any:
+    """A register or a consumption without trailing zeros: 87,746.1, not 87,746.100."""
+    return lambda obj: f"{getattr(obj, attr).normalize():,f}"
+
+
+def _unusual(reading: Reading) -> Any:
+    return status_tag("pending", _("Unusual")) if reading.anomaly else ""
+
+
 class ReadingList(ObjectListView):
     model = Reading
     filterset_class = filters.ReadingFilter
@@ -181,10 +191,10 @@ class ReadingList(ObjectListView):
     columns = [
         Column("read_on", link=True, sortable=True),
         Column("meter"),
-        Column("value", numeric=True),
-        Column("consumption", numeric=True),
-        Column("amount", numeric=True),
-        Column("anomaly"),
+        Column("value", numeric=True, render=_quantity("value")),
+        Column("consumption", numeric=True, render=_quantity("consumption")),
+        Column("amount", numeric=True, render=lambda r: shown_money(r.amount)),
+        Column("anomaly", render=_unusual),
         Column("billed_note"),
     ]
 
@@ -246,6 +256,8 @@ class WalkView(ScopedView):
             )
         if form is not None:  # the page names the meter; the form carries it
             form.fields["meter"].widget = HiddenInput()
+            if meter is not None and meter.tariff.structure != TariffStructure.TIME_OF_USE:
+                del form.fields["peak"], form.fields["valley"]
         return render(
             request,
             "utilities/walk.html",

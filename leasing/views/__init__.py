@@ -32,6 +32,11 @@ urlpatterns = [
     path("leases/<int:pk>/renew/", leases.LeaseRenew.as_view(), name="lease_renew"),
     path("leases/<int:pk>/amend/", leases.LeaseAmend.as_view(), name="lease_amend"),
     path("leases/<int:pk>/charge/", leases.LeaseChargeAdd.as_view(), name="lease_charge"),
+    path(
+        "leases/<int:pk>/charges/bill/",
+        leases.LeaseChargesBill.as_view(),
+        name="lease_charges_bill",
+    ),
     path("leases/<int:pk>/attachments/", leases.AttachmentUpload.as_view(), name="lease_attach"),
     path("attachments/<int:pk>/", leases.AttachmentDownload.as_view(), name="attachment_download"),
     path("leases/<int:pk>/statement/", billing.LeaseStatement.as_view(), name="lease_statement"),

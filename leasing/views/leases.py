@@ -7,6 +7,7 @@ import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar
 
+from django import forms as django_forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
@@ -38,7 +39,8 @@ def _bills(request: HttpRequest, lease: Lease) -> dict[str, Any]:
         "payments": lease.payments.order_by("received_on", "id"),
         "deposit_held": billing.deposit_held(lease),
         "deposit_release": getattr(lease, "deposit_release", None),
-        "pending_charges": lease.charges.filter(invoice=None),
+        "pending_charges": lease.charges.filter(invoice=None).order_by("period_end", "id"),
+        "can_bill_charges": can(request.user, "change", lease),
     }
 
 
@@ -253,6 +255,22 @@ class LeaseChargeAdd(LeaseFormAction):
     def perform(self, request: HttpRequest, lease: Lease, data: dict[str, Any]) -> tuple[str, int]:
         billing.charge_add(actor=request.user, lease=lease, **data)
         return _("Charge recorded; it will be a line of the next bill."), lease.pk
+
+
+class LeaseChargesBill(LeaseFormAction):
+    """The pending charges (utilities, equipment…) billed at once on a bill of their own,
+    for an operator who bills them apart from rent."""
+
+    tab = "bills"
+
+    def make_form(self, request: HttpRequest, lease: Lease) -> Any:
+        return django_forms.Form(request.POST)
+
+    def perform(self, request: HttpRequest, lease: Lease, data: dict[str, Any]) -> tuple[str, int]:
+        bill = billing.charges_bill_now(actor=request.user, lease=lease, on=timezone.localdate())
+        return _("Bill %(number)s issued for the pending charges.") % {
+            "number": bill.number
+        }, lease.pk
 
 
 class LeaseRenew(LeaseFormAction):
