@@ -63,6 +63,7 @@ class UtilitiesConfig(ParkOpsApp):
 def _enterprise_usage(request: Any, enterprise: Any) -> dict[str, Any]:
     from core.charts import column_chart
     from leasing.choices import ChargeKind
+    from utilities.choices import UNIT_OF
     from utilities.selectors import tenant_usage
 
     charts = []
@@ -71,6 +72,7 @@ def _enterprise_usage(request: Any, enterprise: Any) -> dict[str, Any]:
         charts.append(
             (
                 ChargeKind(kind).label,
+                UNIT_OF.get(kind, ""),
                 column_chart([(m, q / top) for m, q in months], [q for _m, q in months]),
             )
         )

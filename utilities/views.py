@@ -84,7 +84,7 @@ class _Prefilled(ObjectEditView):
         return instance
 
 
-TariffList, TariffDetail, TariffEdit, TariffDelete = record_pages(
+TariffList, _TariffDetail, TariffEdit, TariffDelete = record_pages(
     Tariff,
     forms.TariffForm,
     filters.TariffFilter,
@@ -97,6 +97,18 @@ TariffList, TariffDetail, TariffEdit, TariffDelete = record_pages(
     forms.TariffForm.Meta.fields,
     default_order="name",
 )
+class TariffDetail(_TariffDetail):  # type: ignore[valid-type,misc]
+    """The tariff and its prices over time, the one in force marked."""
+
+    template_name = "utilities/tariff_detail.html"
+
+    def extra_context(self, request: HttpRequest, obj: Tariff) -> dict[str, Any]:
+        rates = list(obj.rates.order_by("-valid_from"))
+        today = timezone.localdate()
+        current = next((r for r in rates if r.valid_from <= today), None)
+        return {"rates": rates, "current_rate": current, "can_price": can(request.user, "change", obj)}
+
+
 RateList, RateDetail, RateEdit, RateDelete = record_pages(
     TariffRate,
     forms.TariffRateForm,
