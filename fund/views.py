@@ -19,7 +19,14 @@ from core.errors import ConflictError
 from core.forms import errors_as_text
 from core.permissions import can, get_restricted_or_404
 from core.tables import Column, status_tag
-from core.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView, Tab
+from core.views import (
+    ObjectDeleteView,
+    ObjectDetailView,
+    ObjectEditView,
+    ObjectListView,
+    Tab,
+    generic,
+)
 from core.views.generic import ScopedView
 from fund import filters, forms, services
 from fund.charts import cash_flow_chart
@@ -136,53 +143,25 @@ def record_pages(
     order: str = "-pk",
 ) -> tuple[type, type, type, type]:
     """List, detail, edit and delete pages of one record kind of a fund."""
-    attrs = {"model": model}
-    listing = type(
-        f"{model.__name__}List",
-        (ObjectListView,),
-        {
-            **attrs,
-            "filterset_class": filterset,
-            "columns": columns,
-            "default_order": order,
-            "select_related": ("fund",),
-        },
+    return generic.record_pages(
+        model,
+        form_class=form_class,
+        filterset=filterset,
+        columns=columns,
+        fields=fields,
+        create=create,
+        update=services.fund_record_update,
+        delete=services.fund_record_delete,
+        edit_base=_FundRecordEdit,
+        default_order=order,
+        select_related=("fund",),
     )
-    detail = type(f"{model.__name__}Detail", (ObjectDetailView,), {**attrs, "fields": fields})
-    edit = type(
-        f"{model.__name__}Edit",
-        (_FundRecordEdit,),
-        {
-            **attrs,
-            "form_class": form_class,
-            "create": staticmethod(create),
-            "update": staticmethod(services.fund_record_update),
-        },
-    )
-    delete = type(
-        f"{model.__name__}Delete",
-        (ObjectDeleteView,),
-        {**attrs, "delete": staticmethod(services.fund_record_delete)},
-    )
-    return listing, detail, edit, delete
 
 
-class _FundRecordEdit(ObjectEditView):
+class _FundRecordEdit(generic.PrefilledEditView):
     """A new record starts in the fund (or with the LP / holding) named in the query."""
 
     prefill = ("fund", "lp", "investment", "enterprise")
-
-    def initial_instance(self, request: HttpRequest) -> Any:
-        instance = self.model()
-        for name in self.prefill:
-            value = request.GET.get(name, "")
-            field = next((f for f in self.model._meta.concrete_fields if f.name == name), None)
-            if field is not None and value.isdigit():
-                related: Any = field.related_model
-                row = related.objects.restrict(request.user).filter(pk=value).first()
-                if row is not None:
-                    setattr(instance, name, row)
-        return instance
 
 
 LpList, LpDetail, LpEdit, LpDelete = record_pages(

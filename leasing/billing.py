@@ -169,7 +169,9 @@ def invoices_issue(*, actor: Any, lease: Lease, on: datetime.date) -> list[Invoi
                 lines=[(LineKind.DEPOSIT, _printed(gettext_noop("Deposit")), schedule.deposit)],
             )
         )
-    pending = list(lease.charges.filter(invoice=None).order_by("period_start", "id"))
+    waiting = list(lease.charges.filter(invoice=None).order_by("period_start", "id"))
+    pending = [c for c in waiting if not c.billed_apart]
+    apart = [c for c in waiting if c.billed_apart]
     for period in schedule.periods:
         if period.bill_on > on or (InvoiceKind.RENT, period.index) in existing:
             continue
@@ -197,6 +199,8 @@ def invoices_issue(*, actor: Any, lease: Lease, on: datetime.date) -> list[Invoi
         issued.append(
             _charges_bill(actor, lease, pending, on)
         )  # no rent bill is left to carry them
+    if apart:  # the operator bills these (utilities) on a bill of their own
+        issued.append(_charges_bill(actor, lease, apart, on))
     _apply_credit(lease)
     return issued
 
@@ -243,13 +247,15 @@ def charge_add(
     tax_rate_pct: Decimal = ZERO,
     source: str = "",
     amount: Decimal | None = None,
+    apart: bool = False,
 ) -> LeaseCharge:
     """The one way any app bills something else to a lease (electricity, water, shared
     equipment): amount = quantity × unit price, exact, rounded half-up to the 分 once. The
     charge becomes a line of the lease's next bill; ``source`` ("utilities.reading:42") makes
     charging the same record twice a 409. ``amount`` is given only for a share of a shared
     amount (a shared meter's split, exact to the 分 over all its shares): it may then differ
-    from quantity × unit price by less than a 分 a line."""
+    from quantity × unit price by less than a 分 a line. An ``apart`` charge is billed on a
+    bill of its own at the next billing run (an operator who bills utilities apart from rent)."""
     lease = _locked(lease)
     if lease.state not in BILLED_STATES:
         raise ConflictError(_("Charges are billed to a signed lease, not a draft."))
@@ -269,6 +275,7 @@ def charge_add(
         amount=cents(Fraction(quantity) * Fraction(unit_price)) if amount is None else amount,
         tax_rate_pct=tax_rate_pct,
         source=source,
+        billed_apart=apart,
     )
     if period_end < period_start:
         raise ValidationError({"period_end": _("The end date is before the start date.")})
@@ -289,8 +296,9 @@ def charges_bill_now(*, actor: Any, lease: Lease, on: datetime.date) -> Invoice:
 
 
 def leases_to_bill(leases: QuerySet[Lease], on: datetime.date) -> list[Lease]:
-    """Of ``leases``, the signed ones with a bill to issue by ``on``: two queries whatever
-    their number (the batch page and the dashboard's to-do)."""
+    """Of ``leases``, the signed ones with a bill to issue by ``on``: three queries whatever
+    their number (the batch page and the dashboard's to-do); the third finds the leases with
+    charges to bill apart from rent."""
     candidates = list(
         leases.filter(state__in=BILLED_STATES, end_on__gte=on - datetime.timedelta(days=366))
         .select_related("enterprise", "park")
@@ -301,7 +309,16 @@ def leases_to_bill(leases: QuerySet[Lease], on: datetime.date) -> list[Lease]:
         lease__in=[c.pk for c in candidates]
     ).values_list("lease_id", "kind", "period_index"):
         existing[lease_id].add((kind, index))
-    return [lease for lease in candidates if not _all_issued(lease, on, existing[lease.pk])]
+    apart = set(
+        LeaseCharge.objects.filter(
+            lease__in=[c.pk for c in candidates], invoice=None, billed_apart=True
+        ).values_list("lease_id", flat=True)
+    )
+    return [
+        lease
+        for lease in candidates
+        if lease.pk in apart or not _all_issued(lease, on, existing[lease.pk])
+    ]
 
 
 def bills_due(lease: Lease, on: datetime.date) -> bool:

@@ -400,6 +400,11 @@ class LeaseCharge(TimeStampedModel):
         help_text=_("Included in the amount; printed for the fapiao."),
     )
     source = models.CharField(_("source record"), max_length=80, blank=True)
+    billed_apart = models.BooleanField(
+        _("billed apart from rent"),
+        default=False,
+        help_text=_("On a bill of its own at the next billing run, not on the next rent bill."),
+    )
     invoice = models.ForeignKey(
         "Invoice",
         verbose_name=_("billed on"),

@@ -9,13 +9,13 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from core.api.base import ERRORS, DecimalIn, IsoDate, scoped
 from core.api.crud import Crud, register_crud
 from utilities import filters, services
 from utilities.choices import Allocation, MeterKind, ReadingReason, TariffStructure
-from utilities.models import Meter, MeterShare, Reading, Tariff, TariffRate
+from utilities.models import Meter, MeterShare, Reading, Tariff, TariffRate, UtilitySettings
 
 __all__ = ["router"]
 
@@ -28,6 +28,37 @@ TaxPct = Annotated[Decimal, DecimalIn(ge=0, le=20, max_digits=5, decimal_places=
 Multiplier = Annotated[Decimal, DecimalIn(gt=0, max_digits=10, decimal_places=2)]
 Factor = Annotated[Decimal, DecimalIn(ge=1, max_digits=5, decimal_places=2)]
 Hours = Annotated[str, Field(max_length=60)]
+
+
+class SettingsOut(Schema):
+    id: int
+    operator_id: int
+    bill_apart: bool
+
+
+class SettingsIn(Schema):
+    operator_id: int | None = Field(None, description="The admin names it; staff's is their own")
+    bill_apart: bool = False
+
+
+class SettingsPatch(Schema):
+    bill_apart: bool | None = None
+
+
+register_crud(
+    router,
+    "/settings",
+    Crud(
+        UtilitySettings,
+        SettingsOut,
+        SettingsIn,
+        SettingsPatch,
+        filters.SettingsFilter,
+        services.record_create,
+        services.record_update,
+        services.record_delete,
+    ),
+)
 
 
 class TariffOut(Schema):
@@ -269,4 +300,4 @@ def reading_create(request: HttpRequest, payload: ReadingIn) -> Any:
     confirm = data.pop("confirm")
     meter = get_or_404(Meter, request, "change", data.pop("meter_id"))
     reading = Reading(meter=meter, **data)
-    return 201, services.reading_add(actor=request.user, reading=reading, confirm=confirm)
+    return Status(201, services.reading_add(actor=request.user, reading=reading, confirm=confirm))

@@ -7,9 +7,16 @@ from django.utils.translation import gettext_lazy as _
 
 from spaces.filters import buildings_in_scope, filter_park_code
 from utilities.choices import MeterKind
-from utilities.models import Meter, MeterShare, Reading, Tariff, TariffRate
+from utilities.models import Meter, MeterShare, Reading, Tariff, TariffRate, UtilitySettings
 
-__all__ = ["MeterFilter", "ReadingFilter", "ShareFilter", "TariffFilter", "TariffRateFilter"]
+__all__ = [
+    "MeterFilter",
+    "ReadingFilter",
+    "SettingsFilter",
+    "ShareFilter",
+    "TariffFilter",
+    "TariffRateFilter",
+]
 
 
 class TariffFilter(df.FilterSet):
@@ -57,4 +64,10 @@ class ReadingFilter(df.FilterSet):
 
     class Meta:
         model = Reading
+        fields: list[str] = []
+
+
+class SettingsFilter(df.FilterSet):
+    class Meta:
+        model = UtilitySettings
         fields: list[str] = []

@@ -8,9 +8,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import ScopedModelForm, html_date
-from utilities.models import Meter, MeterShare, Reading, Tariff, TariffRate
+from utilities.models import Meter, MeterShare, Reading, Tariff, TariffRate, UtilitySettings
 
-__all__ = ["MeterForm", "ReadingForm", "ShareForm", "TariffForm", "TariffRateForm"]
+__all__ = ["MeterForm", "ReadingForm", "SettingsForm", "ShareForm", "TariffForm", "TariffRateForm"]
+
+
+class SettingsForm(ScopedModelForm):
+    class Meta:
+        model = UtilitySettings
+        fields = ["operator", "bill_apart"]
 
 
 class TariffForm(ScopedModelForm):

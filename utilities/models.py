@@ -24,7 +24,7 @@ from core.permissions import ALL_ACTIONS, Policy, RestrictedQuerySet
 from spaces.models import Building, Park, Unit
 from utilities.choices import Allocation, MeterKind, ReadingReason, TariffStructure
 
-__all__ = ["Meter", "MeterShare", "Reading", "Tariff", "TariffRate"]
+__all__ = ["Meter", "MeterShare", "Reading", "Tariff", "TariffRate", "UtilitySettings"]
 
 # Operator staff read meters and bill through them; tenants see the charge lines on their
 # bills (leasing), government reviewers and fund managers none of it.
@@ -39,6 +39,37 @@ QUANTITY: dict[str, Any] = {
     "decimal_places": 3,
     "validators": [MinValueValidator(Decimal("0"))],
 }
+
+
+class UtilitySettings(TimeStampedModel):
+    """How one operator bills utilities: on the next rent bill (the default, without a row
+    here), or on a bill of their own at each billing run."""
+
+    operator = models.OneToOneField(
+        Operator,
+        verbose_name=_("operator"),
+        on_delete=models.CASCADE,
+        related_name="utility_settings",
+    )
+    bill_apart = models.BooleanField(
+        _("bill utilities apart from rent"),
+        default=False,
+        help_text=_(
+            "On: each billing run issues a utilities bill of its own. Off: utilities ride on "
+            "the next rent bill."
+        ),
+    )
+
+    objects = RestrictedQuerySet.as_manager()
+    policy = Policy(grants=_GRANTS, operator="operator")
+
+    class Meta:
+        verbose_name = _("utility billing setting")
+        verbose_name_plural = _("utility billing settings")
+        ordering = ["operator"]
+
+    def __str__(self) -> str:
+        return str(self.operator)
 
 
 class Tariff(TimeStampedModel):

@@ -28,7 +28,7 @@ from leasing.models import LeaseUnit
 from spaces.models import Unit
 from utilities import pricing
 from utilities.choices import UNIT_OF, Allocation, MeterKind, ReadingReason, TariffStructure
-from utilities.models import Meter, Reading, Tariff
+from utilities.models import Meter, Reading, Tariff, UtilitySettings
 
 __all__ = [
     "Assessment",
@@ -349,6 +349,9 @@ def _charge_portions(actor: Any, meter: Meter, reading: Reading, assessment: Ass
     if not assessment.lines:
         return ""
     kind = CHARGE_KIND[MeterKind(meter.kind)]
+    apart = UtilitySettings.objects.filter(
+        operator_id=meter.park.operator_id, bill_apart=True
+    ).exists()
     billed: dict[str, Decimal] = {}
     borne = Decimal(0)
     for portion in _portions(meter, reading, assessment):
@@ -373,6 +376,7 @@ def _charge_portions(actor: Any, meter: Meter, reading: Reading, assessment: Ass
                 tax_rate_pct=meter.tariff.tax_rate_pct,
                 source=f"utilities.reading:{reading.pk}:{portion.span.pk}:{n}",
                 amount=line.amount if meter.shared else None,
+                apart=apart,
             )
         contract = portion.span.lease.contract_no
         billed[contract] = billed.get(contract, Decimal(0)) + amount
@@ -388,7 +392,9 @@ def reading_add(*, actor: Any, reading: Reading, confirm: bool = False) -> Readi
     at a time (the meter row is locked), so two people cannot bill the same days twice."""
     require_add(actor, reading)
     meter = (
-        Meter.objects.select_for_update().select_related("tariff", "unit").get(pk=reading.meter_id)
+        Meter.objects.select_for_update(of=("self",))
+        .select_related("tariff", "unit", "park")
+        .get(pk=reading.meter_id)
     )
     reading.meter = meter
     if not meter.active:

@@ -9,7 +9,7 @@ from decimal import Decimal
 from core.testing.world import World
 from spaces.models import Unit
 from utilities.choices import Allocation, MeterKind
-from utilities.models import Meter, MeterShare, Reading, Tariff, TariffRate
+from utilities.models import Meter, MeterShare, Reading, Tariff, TariffRate, UtilitySettings
 
 __all__ = ["build"]
 
@@ -49,7 +49,8 @@ def build(world: World) -> None:
             consumption=Decimal(200),
             amount=Decimal("160.00"),
         )
-        for row in (tariff, rate, meter, share, reading):
+        setting = UtilitySettings.objects.create(operator=world.operators[side])
+        for row in (tariff, rate, meter, share, reading, setting):
             rows.setdefault(type(row), []).append(row)
     for pair in rows.values():
         world.add(pair[0], pair[1])  # type: ignore[arg-type]

@@ -21,12 +21,12 @@ from core.errors import ConflictError
 from core.permissions import can
 from core.tables import Column, status_tag
 from core.templatetags.parkops import shown_money
-from core.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView
+from core.views import ObjectDetailView, ObjectListView, generic
 from core.views.generic import ScopedView, _attach_errors
 from spaces.models import Building
 from utilities import filters, forms, services
 from utilities.choices import UNIT_OF, TariffStructure
-from utilities.models import Meter, MeterShare, Reading, Tariff, TariffRate
+from utilities.models import Meter, MeterShare, Reading, Tariff, TariffRate, UtilitySettings
 from utilities.selectors import monthly_consumption, walk_round, with_last_reading
 
 
@@ -39,49 +39,29 @@ def record_pages(
     **extra: Any,
 ) -> tuple[type, type, type, type]:
     """List, detail, edit and delete pages of one kind of record, through the services."""
-    attrs = {"model": model}
-    listing = type(
-        f"{model.__name__}List",
-        (ObjectListView,),
-        {**attrs, "filterset_class": filterset, "columns": columns, **extra},
+    return generic.record_pages(
+        model,
+        form_class=form_class,
+        filterset=filterset,
+        columns=columns,
+        fields=fields,
+        create=services.record_create,
+        update=services.record_update,
+        delete=services.record_delete,
+        edit_base=_Prefilled,
+        **extra,
     )
-    detail = type(f"{model.__name__}Detail", (ObjectDetailView,), {**attrs, "fields": fields})
-    edit = type(
-        f"{model.__name__}Edit",
-        (_Prefilled,),
-        {
-            **attrs,
-            "form_class": form_class,
-            "create": staticmethod(services.record_create),
-            "update": staticmethod(services.record_update),
-        },
-    )
-    delete = type(
-        f"{model.__name__}Delete",
-        (ObjectDeleteView,),
-        {**attrs, "delete": staticmethod(services.record_delete)},
-    )
-    return listing, detail, edit, delete
 
 
-class _Prefilled(ObjectEditView):
+class _Prefilled(generic.PrefilledEditView):
     """A new record starts with the tariff, meter or building named in the query."""
 
     prefill = ("tariff", "meter", "building")
 
-    def initial_instance(self, request: HttpRequest) -> Any:
-        instance: Any = self.model()
-        for name in self.prefill:
-            value = request.GET.get(name, "")
-            field = next((f for f in self.model._meta.concrete_fields if f.name == name), None)
-            if field is not None and value.isdigit():
-                related: Any = field.related_model
-                row = related.objects.restrict(request.user).filter(pk=value).first()
-                if row is not None:
-                    setattr(instance, name, row)
-                    if name == "building":
-                        instance.park = row.park
-        return instance
+    def prefilled(self, instance: Any, name: str, row: Any) -> None:
+        super().prefilled(instance, name, row)
+        if name == "building":
+            instance.park = row.park
 
 
 TariffList, _TariffDetail, TariffEdit, TariffDelete = record_pages(
@@ -97,6 +77,8 @@ TariffList, _TariffDetail, TariffEdit, TariffDelete = record_pages(
     forms.TariffForm.Meta.fields,
     default_order="name",
 )
+
+
 class TariffDetail(_TariffDetail):  # type: ignore[valid-type,misc]
     """The tariff and its prices over time, the one in force marked."""
 
@@ -106,7 +88,11 @@ class TariffDetail(_TariffDetail):  # type: ignore[valid-type,misc]
         rates = list(obj.rates.order_by("-valid_from"))
         today = timezone.localdate()
         current = next((r for r in rates if r.valid_from <= today), None)
-        return {"rates": rates, "current_rate": current, "can_price": can(request.user, "change", obj)}
+        return {
+            "rates": rates,
+            "current_rate": current,
+            "can_price": can(request.user, "change", obj),
+        }
 
 
 RateList, RateDetail, RateEdit, RateDelete = record_pages(
@@ -125,6 +111,13 @@ RateList, RateDetail, RateEdit, RateDelete = record_pages(
     forms.TariffRateForm.Meta.fields,
     default_order="-valid_from",
     select_related=("tariff",),
+)
+SettingsList, SettingsDetail, SettingsEdit, SettingsDelete = record_pages(
+    UtilitySettings,
+    forms.SettingsForm,
+    filters.SettingsFilter,
+    [Column("operator", link=True), Column("bill_apart")],
+    forms.SettingsForm.Meta.fields,
 )
 ShareList, ShareDetail, ShareEdit, ShareDelete = record_pages(
     MeterShare,
@@ -158,6 +151,7 @@ class MeterList(_MeterList):  # type: ignore[valid-type,misc]
     extra_actions = [
         (gettext_lazy("Read meters"), "utilities:walk", "add"),
         (gettext_lazy("Tariffs"), "utilities:tariff_list"),
+        (gettext_lazy("Billing setting"), "utilities:utilitysettings_list"),
     ]
 
     def get_queryset(self, request: HttpRequest) -> Any:

@@ -32,8 +32,10 @@ __all__ = [
     "ObjectDetailView",
     "ObjectEditView",
     "ObjectListView",
+    "PrefilledEditView",
     "Tab",
     "object_urls",
+    "record_pages",
     "register_context",
     "register_tab",
 ]
@@ -362,6 +364,67 @@ class ObjectEditView(ScopedView):
             except ConflictError as exc:
                 form.add_error(None, exc.message)
         return self._render(request, form, obj)
+
+
+class PrefilledEditView(ObjectEditView):
+    """A new record starts with the related records named in the query (``?fund=3``), where
+    the user may see them: the "+ add" links of a parent's page."""
+
+    prefill: ClassVar[tuple[str, ...]] = ()
+
+    def prefilled(self, instance: Any, name: str, row: Any) -> None:
+        """Set the related ``row`` found for ``name``; a subclass may fill more from it."""
+        setattr(instance, name, row)
+
+    def initial_instance(self, request: HttpRequest) -> Any:
+        instance = self.model()
+        for name in self.prefill:
+            value = request.GET.get(name, "")
+            field = next((f for f in self.model._meta.concrete_fields if f.name == name), None)
+            if field is not None and value.isdigit():
+                related: Any = field.related_model
+                row = related.objects.restrict(request.user).filter(pk=value).first()
+                if row is not None:
+                    self.prefilled(instance, name, row)
+        return instance
+
+
+def record_pages(
+    model: type[models.Model],
+    *,
+    form_class: Any,
+    filterset: Any,
+    columns: list[Any],
+    fields: list[str],
+    create: Callable[..., Any],
+    update: Callable[..., Any],
+    delete: Callable[..., Any],
+    edit_base: type[ObjectEditView] = PrefilledEditView,
+    **list_attrs: Any,
+) -> tuple[type, type, type, type]:
+    """List, detail, edit and delete pages of one kind of record, writing through the app's
+    services: for the many small records an app keeps beside its main ones."""
+    attrs = {"model": model}
+    listing = type(
+        f"{model.__name__}List",
+        (ObjectListView,),
+        {**attrs, "filterset_class": filterset, "columns": columns, **list_attrs},
+    )
+    detail = type(f"{model.__name__}Detail", (ObjectDetailView,), {**attrs, "fields": fields})
+    edit = type(
+        f"{model.__name__}Edit",
+        (edit_base,),
+        {
+            **attrs,
+            "form_class": form_class,
+            "create": staticmethod(create),
+            "update": staticmethod(update),
+        },
+    )
+    remove = type(
+        f"{model.__name__}Delete", (ObjectDeleteView,), {**attrs, "delete": staticmethod(delete)}
+    )
+    return listing, detail, edit, remove
 
 
 def _attach_errors(form: forms.BaseForm, exc: ValidationError) -> None:

@@ -376,3 +376,26 @@ def test_tenants_and_reviewers_see_no_meters(world, client):
     for role in ("tenant", "gov", "fund"):
         response = client.get("/api/v1/utilities/meters", **bearer(world, role))
         assert response.status_code in (403, 404), role
+
+
+def test_an_operator_billing_utilities_apart_gets_a_bill_of_their_own(world, staff, unit, lease):
+    from leasing.billing import invoices_issue, leases_to_bill
+    from leasing.models import Invoice
+    from utilities.models import UtilitySettings
+
+    UtilitySettings.objects.filter(operator=world.operators["A"]).update(bill_apart=True)
+    m = meter(staff, unit, tariff(world, staff))
+    add(staff, m, day(2026, 2, 1), 100)
+    add(staff, m, day(2026, 3, 1), 350)
+    [line] = charges(lease)
+    assert line.billed_apart
+    on = day(2026, 3, 2)
+    before = set(Invoice.objects.filter(lease=lease).values_list("pk", flat=True))
+    assert lease in leases_to_bill(Lease.objects.filter(pk=lease.pk), on)
+    issued = invoices_issue(actor=staff, lease=lease, on=on)
+    line.refresh_from_db()
+    bill = line.invoice
+    assert bill in issued and bill.pk not in before
+    assert bill.kind == "charges" and bill.amount == D("200.00")
+    # the rent bills issued in the same run carry no utility line
+    assert all(i.charges.count() == 0 for i in issued if i != bill)
