@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
-from core.api.base import ERRORS, DecimalIn, IsoDate, scoped
+from core.api.base import ERRORS, DecimalIn, IsoDate, describe_fields, scoped
 from core.api.crud import Crud, register_crud
 from utilities import filters, services
 from utilities.choices import Allocation, MeterKind, ReadingReason, TariffStructure
@@ -177,7 +177,7 @@ class MeterOut(Schema):
 class MeterIn(Schema):
     park_id: int
     building_id: int
-    code: Annotated[str, Field(pattern=r"^[A-Za-z0-9-]{1,30}$")]
+    code: Annotated[str, Field(min_length=1, max_length=30)]
     kind: MeterKind
     tariff_id: int
     multiplier: Multiplier = Decimal("1")
@@ -271,6 +271,9 @@ class ReadingIn(Schema):
     confirm: bool = Field(
         False, description="Record an unusually high consumption after checking it"
     )
+
+
+describe_fields(ReadingIn, Reading)
 
 
 register_crud(

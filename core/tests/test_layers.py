@@ -15,7 +15,7 @@ LAYERS = [
     {"core"},
     {"spaces", "enterprises"},
     {"leasing"},
-    {"admissions", "fund", "programs"},
+    {"admissions", "fund", "programs", "utilities"},
     {"analytics"},
 ]
 
