@@ -68,6 +68,8 @@ class ReadingFilter(df.FilterSet):
 
 
 class SettingsFilter(df.FilterSet):
+    operator = df.NumberFilter(label=_("Operator id"), field_name="operator_id")
+
     class Meta:
         model = UtilitySettings
         fields: list[str] = []
