@@ -30,18 +30,18 @@ Factor = Annotated[Decimal, DecimalIn(ge=1, max_digits=5, decimal_places=2)]
 Hours = Annotated[str, Field(max_length=60)]
 
 
-class SettingsOut(Schema):
+class UtilitySettingsOut(Schema):
     id: int
     operator_id: int
     bill_apart: bool
 
 
-class SettingsIn(Schema):
+class UtilitySettingsIn(Schema):
     operator_id: int | None = Field(None, description="The admin names it; staff's is their own")
     bill_apart: bool = False
 
 
-class SettingsPatch(Schema):
+class UtilitySettingsPatch(Schema):
     bill_apart: bool | None = None
 
 
@@ -50,9 +50,9 @@ register_crud(
     "/settings",
     Crud(
         UtilitySettings,
-        SettingsOut,
-        SettingsIn,
-        SettingsPatch,
+        UtilitySettingsOut,
+        UtilitySettingsIn,
+        UtilitySettingsPatch,
         filters.SettingsFilter,
         services.record_create,
         services.record_update,
@@ -106,7 +106,7 @@ register_crud(
 )
 
 
-class RateOut(Schema):
+class TariffRateOut(Schema):
     id: int
     tariff_id: int
     valid_from: datetime.date
@@ -119,7 +119,7 @@ class RateOut(Schema):
     tier3_price: Decimal | None
 
 
-class RateIn(Schema):
+class TariffRateIn(Schema):
     tariff_id: int
     valid_from: IsoDate
     price: Price
@@ -131,7 +131,7 @@ class RateIn(Schema):
     tier3_price: Price | None = None
 
 
-class RatePatch(Schema):
+class TariffRatePatch(Schema):
     price: Price | None = None
     peak_price: Price | None = None
     valley_price: Price | None = None
@@ -146,9 +146,9 @@ register_crud(
     "/tariff-rates",
     Crud(
         TariffRate,
-        RateOut,
-        RateIn,
-        RatePatch,
+        TariffRateOut,
+        TariffRateIn,
+        TariffRatePatch,
         filters.TariffRateFilter,
         services.record_create,
         services.record_update,
@@ -214,20 +214,20 @@ register_crud(
 )
 
 
-class ShareOut(Schema):
+class MeterShareOut(Schema):
     id: int
     meter_id: int
     unit_id: int
     share_pct: Decimal | None
 
 
-class ShareIn(Schema):
+class MeterShareIn(Schema):
     meter_id: int
     unit_id: int
     share_pct: Pct | None = None
 
 
-class SharePatch(Schema):
+class MeterSharePatch(Schema):
     share_pct: Pct | None = None
 
 
@@ -236,9 +236,9 @@ register_crud(
     "/meter-shares",
     Crud(
         MeterShare,
-        ShareOut,
-        ShareIn,
-        SharePatch,
+        MeterShareOut,
+        MeterShareIn,
+        MeterSharePatch,
         filters.ShareFilter,
         services.record_create,
         services.record_update,

@@ -209,3 +209,26 @@ def test_every_role_reads_parks_public_facts_but_not_their_figures(world, client
     assert tenant.patch(
         f"/api/v1/spaces/parks/{parks[0]['id']}", "{}", content_type="application/json"
     ).status_code in (403, 404)
+
+
+def test_no_two_api_schemas_share_a_name():
+    """OpenAPI names a schema by its class name: two apps' ``SettingsOut`` would be one
+    component, and one app's operations documented (and fuzzed) with the other's fields."""
+    from ninja import Schema
+
+    from core.registry import app_modules
+
+    seen: dict[str, str] = {}
+    for _app, module in app_modules("api"):
+        for obj in vars(module).values():
+            if (
+                isinstance(obj, type)
+                and issubclass(obj, Schema)
+                and obj.__module__ == module.__name__
+            ):
+                assert obj.__name__ not in seen, (
+                    obj.__name__,
+                    seen.get(obj.__name__),
+                    module.__name__,
+                )
+                seen[obj.__name__] = module.__name__
