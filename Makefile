@@ -5,6 +5,8 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# pytest-xdist: one test worker per core (PYTEST_ARGS adds to these, e.g. -x).
+TEST_WORKERS ?= auto
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: run serve test lint worker install install-dev migrate demo messages bench clean
@@ -51,7 +53,7 @@ lint: install-dev
 ## test: the whole suite (lint, types, migrations check, pytest with API fuzzing and browser smoke)
 test: lint
 	$(PY) manage.py makemigrations --check --dry-run -v1 --settings=config.settings.test
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 messages: install-dev
 	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --add-location file -i ".venv/*" -i "var/*" -i "bench/*" -i "tools/*"

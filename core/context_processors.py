@@ -17,8 +17,13 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     user = request.user
     if not user.is_authenticated:
         return {}
-    sections = []
+    sections, account_items = [], []
     for config in parkops_apps():
+        for item in config.account_nav:
+            url = reverse(item["url"])
+            account_items.append(
+                {"label": item["label"], "url": url, "active": request.path == url}
+            )
         items = []
         if not config.nav_visible(user):
             continue
@@ -41,6 +46,7 @@ def shell(request: HttpRequest) -> dict[str, Any]:
 
     return {
         "nav_sections": sections,
+        "account_items": account_items,
         "switch_parks": switchable_parks(user),
         "current_park": request.session.get("park", ""),
         "unread_notifications": open_count(user),

@@ -123,10 +123,22 @@ class User(AbstractUser):
         related_name="reviewers",
     )
 
+    # password policy (等保 2.0 身份鉴别): a password an admin set is changed at first sign-in;
+    # its age decides expiry where a role's passwords expire (settings.PARKOPS_PASSWORD_MAX_AGE)
+    must_change_password = models.BooleanField(_("must change password"), default=False)
+    password_changed_at = models.DateTimeField(
+        _("password changed"), default=timezone.now, editable=False
+    )
+
     objects: ClassVar[UserManager] = UserManager()
     policy = Policy()  # users are the platform admin's to manage
     # the password hash and login times are not business data for the change log
-    audit_exclude: ClassVar[tuple[str, ...]] = ("password", "last_login", "date_joined")
+    audit_exclude: ClassVar[tuple[str, ...]] = (
+        "password",
+        "last_login",
+        "date_joined",
+        "password_changed_at",
+    )
 
     class Meta:
         verbose_name = _("user")
@@ -150,6 +162,13 @@ class User(AbstractUser):
     @property
     def is_platform_admin(self) -> bool:
         return self.role == Role.ADMIN or self.is_superuser
+
+    def set_password(self, raw_password: str | None) -> None:
+        """A new password restarts its age and settles a pending "change at first sign-in"
+        (the admin's form sets that again when it is the admin who chose the password)."""
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
+        self.must_change_password = False
 
 
 class ApiToken(models.Model):

@@ -22,7 +22,8 @@ class ParkOpsApp(AppConfig):
     """An app of the platform and what it adds to it.
 
     - ``nav``: left-navigation items ``{"label", "url" (name), "model", "action"?}``, shown to
-      roles the model's policy grants the action;
+      roles the model's policy grants the action; ``account_nav``: links every signed-in
+      user gets under 账户 (one's own sign-ins);
     - ``home_cards(user, park_code)``: KPI cards on the home page (a static method);
     - ``home_todos(user, park_code)``: what waits for the user, as ``{"label", "count", "url"}``
       (a static method), listed over the cards;
@@ -41,6 +42,8 @@ class ParkOpsApp(AppConfig):
         cls.default = True
 
     nav: ClassVar[list[dict[str, Any]]] = []
+    # links under 账户 for every signed-in user: {"label", "url" (name)}
+    account_nav: ClassVar[list[dict[str, Any]]] = []
     urls: ClassVar[str | None] = None  # default: "<name>.urls" if it exists
     api: ClassVar[str | None] = None  # default: "<name>.api" if it exists
     registers: ClassVar[tuple[str, ...]] = ()

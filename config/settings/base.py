@@ -51,7 +51,16 @@ CACHES = {
 
 # The project's own apps, lowest layer first (CONVENTIONS.md); the demo loader, the test
 # harnesses and the navigation walk them in this order.
-PARKOPS_APPS = ["core", "enterprises", "spaces", "leasing", "admissions", "fund", "utilities"]
+PARKOPS_APPS = [
+    "core",
+    "security",
+    "enterprises",
+    "spaces",
+    "leasing",
+    "admissions",
+    "fund",
+    "utilities",
+]
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -67,6 +76,9 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     *PARKOPS_APPS,
 ]
 
@@ -83,6 +95,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "security.middleware.SessionPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -133,7 +147,34 @@ AUTHENTICATION_BACKENDS = [
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "security.validators.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "security.validators.PasswordHistoryValidator", "OPTIONS": {"keep": 5}},
 ]
+
+
+def env_per_role(name: str, default: str) -> dict[str, int]:
+    """A number per role from e.g. ``"admin=30,gov=30,*=120"`` ("*": every other role;
+    0: no limit)."""
+    pairs = (item.split("=", 1) for item in os.environ.get(name, default).split(",") if item)
+    return {role.strip(): int(value) for role, value in pairs}
+
+
+# Security controls (the security app; 等保 2.0 level 3), each shown on the 安全合规 page.
+# Minutes without a request before a signed-in session ends:
+PARKOPS_IDLE_MINUTES = env_per_role("PARKOPS_IDLE_MINUTES", "admin=30,gov=30,auditor=30,*=120")
+# Hours a session lasts from sign-in, however active:
+PARKOPS_SESSION_HOURS = int(os.environ.get("PARKOPS_SESSION_HOURS", "12"))
+SESSION_COOKIE_AGE = PARKOPS_SESSION_HOURS * 3600
+# Days a password is good for, per role (0: no expiry):
+PARKOPS_PASSWORD_MAX_AGE = env_per_role(
+    "PARKOPS_PASSWORD_MAX_AGE", "admin=90,gov=90,auditor=90,*=0"
+)
+# Two-factor sign-in (django-otp): the name authenticator apps show; which roles must use it
+# is the platform admin's to set on the 安全合规 page (security.SecuritySettings).
+OTP_TOTP_ISSUER = "ParkOps"
+# Days the audit log keeps an entry at least (never under 180: `manage.py audit_prune`):
+PARKOPS_AUDIT_RETENTION_DAYS = int(os.environ.get("PARKOPS_AUDIT_RETENTION_DAYS", "365"))
 
 # Login throttling (django-axes): lock a username+IP pair after 5 failures for 15 minutes;
 # the default cool-off of None would lock an account for ever.

@@ -1,5 +1,25 @@
 """Change log: who changed which record when, each changed field with its old and new value."""
 
-from core.audit.log import diff, entries_for, history, record, snapshot
+from core.audit.log import (
+    diff,
+    entries_for,
+    event,
+    history,
+    prune,
+    record,
+    seal,
+    snapshot,
+    verify,
+)
 
-__all__ = ["diff", "entries_for", "history", "record", "snapshot"]
+__all__ = [
+    "diff",
+    "entries_for",
+    "event",
+    "history",
+    "prune",
+    "record",
+    "seal",
+    "snapshot",
+    "verify",
+]

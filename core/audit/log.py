@@ -5,14 +5,29 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import connection, models, transaction
+from django.utils import timezone
 
+from core.audit.chain import GENESIS, Break, entry_hash, first_break
 from core.audit.models import AuditEntry
+from core.choices import AuditAction
 from core.permissions import redact_changes
 
-__all__ = ["diff", "entries_for", "history", "record", "snapshot"]
+__all__ = [
+    "diff",
+    "entries_for",
+    "event",
+    "history",
+    "prune",
+    "record",
+    "seal",
+    "snapshot",
+    "verify",
+]
 
 Snapshot = dict[str, Any]
+
+MIN_RETENTION_DAYS = 180  # 等保 2.0 and the Cybersecurity Law: logs kept six months at least
 
 
 def _plain(value: Any) -> Any:
@@ -51,6 +66,10 @@ def diff(before: Snapshot, after: Snapshot) -> dict[str, list[Any]]:
     return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
 
 
+def _actor_name(actor: Any) -> str:
+    return str(getattr(actor, "username", "") or "")[:150]
+
+
 def record(
     *,
     actor: Any,
@@ -61,10 +80,10 @@ def record(
     object_id: Any = None,
 ) -> AuditEntry:
     """Write one entry; call inside the transaction that made the change."""
-    return AuditEntry.objects.create(
-        actor=actor if getattr(actor, "pk", None) else None,
+    return _write(
+        actor=actor,
         action=action,
-        content_type=ContentType.objects.get_for_model(type(instance)),
+        content_type=ContentType.objects.get_for_model(instance._meta.model),
         object_id=str(object_id if object_id is not None else instance.pk),
         object_repr=str(instance)[:200],
         changes={k: [_plain(o), _plain(n)] for k, (o, n) in changes.items()},
@@ -72,9 +91,113 @@ def record(
     )
 
 
+def event(
+    *,
+    actor: Any,
+    action: str,
+    model: type[models.Model],
+    object_id: Any = "",
+    object_repr: str = "",
+    comment: str = "",
+    ip: str | None = None,
+    device: str = "",
+) -> AuditEntry:
+    """A security event (sign-in, failure, lockout, export): who, from where, about what."""
+    return _write(
+        actor=actor,
+        action=action,
+        content_type=ContentType.objects.get_for_model(model),
+        object_id=str(object_id),
+        object_repr=object_repr[:200],
+        changes={},
+        comment=comment[:500],
+        ip=ip or None,
+        device=device[:200],
+        actor_name=None if getattr(actor, "pk", None) else object_repr[:150],
+    )
+
+
+def _write(*, actor: Any, actor_name: str | None = None, **fields: Any) -> AuditEntry:
+    entry = AuditEntry.objects.create(
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_name=_actor_name(actor) if actor_name is None else actor_name,
+        **fields,
+    )
+    # sealed after commit, in the order transactions commit: no lock is held while the
+    # change's own transaction runs, and a rolled-back change leaves no entry to seal. One
+    # seal per transaction, however many entries it writes (an import writes thousands).
+    if not any(callback[1] is seal for callback in connection.run_on_commit):
+        transaction.on_commit(seal)
+    return entry
+
+
+def seal() -> int:
+    """Give every unsealed entry its place in the hash chain; returns how many."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":  # one sealer at a time
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(hashtext('parkops.audit.seal'))")
+        pending = list(AuditEntry.objects.filter(seq__isnull=True).order_by("id"))
+        if not pending:
+            return 0
+        last = AuditEntry.objects.filter(seq__isnull=False).order_by("-seq").first()
+        seq, prev_hash = (last.seq or 0, last.hash) if last else (0, GENESIS)
+        for entry in pending:
+            seq += 1
+            entry.seq, entry.prev_hash = seq, prev_hash
+            entry.hash = prev_hash = entry_hash(prev_hash, entry.chain_content())
+        AuditEntry.objects.bulk_update(pending, ["seq", "prev_hash", "hash"], batch_size=500)
+        return len(pending)
+
+
+def verify() -> tuple[int, Break | None]:
+    """Seal what is pending, then recompute the whole chain: (entries checked, first break)."""
+    seal()
+    anchors = [
+        entry.changes.get("last_hash", [None, ""])[1]
+        for entry in AuditEntry.objects.filter(action=AuditAction.PRUNE).only("changes")
+    ]
+    entries = AuditEntry.objects.filter(seq__isnull=False).order_by("seq")
+    rows = (
+        (entry.pk, entry.prev_hash, entry.hash, entry.chain_content())
+        for entry in entries.iterator(chunk_size=2000)
+    )
+    return first_break(rows, anchors)
+
+
+def prune(*, older_than_days: int) -> int:
+    """Delete sealed entries older than the retention period, oldest first, and record the
+    last deleted hash as a PRUNE entry so that the remaining chain still verifies."""
+    if older_than_days < MIN_RETENTION_DAYS:
+        raise ValueError(f"audit entries are kept at least {MIN_RETENTION_DAYS} days")
+    seal()
+    cutoff = timezone.now() - datetime.timedelta(days=older_than_days)
+    with transaction.atomic():
+        old = AuditEntry.objects.filter(seq__isnull=False, at__lt=cutoff).exclude(
+            action=AuditAction.PRUNE
+        )
+        last = old.order_by("-seq").first()
+        if last is None:
+            return 0
+        doomed = AuditEntry.objects.filter(seq__lte=last.seq).exclude(action=AuditAction.PRUNE)
+        count = doomed.count()
+        doomed.delete()
+        _write(
+            actor=None,
+            actor_name="system",
+            action=AuditAction.PRUNE,
+            content_type=ContentType.objects.get_for_model(AuditEntry),
+            object_id=str(last.pk),
+            object_repr=f"≤ #{last.seq}",
+            changes={"last_hash": [None, last.hash], "count": [None, count]},
+            comment=f"retention {older_than_days} days",
+        )
+    return count
+
+
 def entries_for(instance: models.Model) -> models.QuerySet[AuditEntry]:
     return AuditEntry.objects.filter(
-        content_type=ContentType.objects.get_for_model(type(instance)),
+        content_type=ContentType.objects.get_for_model(instance._meta.model),
         object_id=str(instance.pk),
     ).select_related("actor")
 

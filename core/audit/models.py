@@ -1,22 +1,27 @@
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.choices import AuditAction
+from core.choices import AuditAction, Role
+from core.permissions import READ, Policy, RestrictedQuerySet
 
 __all__ = ["AuditEntry"]
 
 
 class AuditEntry(models.Model):
-    """One change to one business record, written in the same transaction as the change."""
+    """One change to one business record, written in the same transaction as the change, or
+    one security event (sign-in, export, …). Sealed into the hash chain after commit
+    (:mod:`core.audit.chain`); nothing in the product changes or deletes an entry."""
 
-    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("actor"),
@@ -25,12 +30,23 @@ class AuditEntry(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    action = models.CharField(_("action"), max_length=10, choices=AuditAction.choices)
+    actor_name = models.CharField(_("actor"), max_length=150, blank=True)  # as it was then
+    action = models.CharField(_("action"), max_length=16, choices=AuditAction.choices)
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
     object_id = models.CharField(max_length=64)
     object_repr = models.CharField(_("record"), max_length=200)
     changes: models.JSONField[Any] = models.JSONField(_("changes"), default=dict)
     comment = models.CharField(_("comment"), max_length=500, blank=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    device = models.CharField(_("device"), max_length=200, blank=True)
+    # the hash chain: position, the previous entry's hash, this entry's hash (empty until sealed)
+    seq = models.PositiveBigIntegerField(null=True, blank=True, unique=True, editable=False)
+    prev_hash = models.CharField(max_length=64, blank=True, editable=False)
+    hash = models.CharField(max_length=64, blank=True, editable=False)
+
+    objects = RestrictedQuerySet.as_manager()
+    # the security auditor reads the whole log and nothing else; the admin reads it too
+    policy = Policy(grants={Role.AUDITOR: READ}, unscoped_roles=frozenset({Role.AUDITOR}))
 
     class Meta:
         verbose_name = _("audit entry")
@@ -40,6 +56,23 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.object_repr}"
+
+    def chain_content(self) -> dict[str, Any]:
+        """What the hash covers (see core.audit.chain for why names, not ids)."""
+        content_type = ContentType.objects.get_for_id(self.content_type_id)
+        return {
+            "id": self.pk,
+            "at": self.at.astimezone(datetime.UTC).isoformat(),
+            "actor": self.actor_name,
+            "action": self.action,
+            "model": f"{content_type.app_label}.{content_type.model}",
+            "object_id": self.object_id,
+            "object_repr": self.object_repr,
+            "changes": self.changes,
+            "comment": self.comment,
+            "ip": self.ip,
+            "device": self.device,
+        }
 
     @staticmethod
     def _shown(choices: dict[Any, Any], value: Any) -> Any:

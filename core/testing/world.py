@@ -20,7 +20,7 @@ from core.users import user_create
 
 __all__ = ["ROLES", "World", "build_world"]
 
-ROLES = ["admin", "operator", "gov", "fund", "tenant"]
+ROLES = ["admin", "operator", "gov", "fund", "tenant", "auditor"]
 PASSWORD = "test-pass-123"
 
 

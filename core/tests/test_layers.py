@@ -13,7 +13,7 @@ ROOT = Path(settings.BASE_DIR)
 # Lower first; an app may import only apps of a lower layer than its own (and itself).
 LAYERS = [
     {"core"},
-    {"spaces", "enterprises"},
+    {"security", "spaces", "enterprises"},
     {"leasing"},
     {"admissions", "fund", "programs", "utilities"},
     {"analytics"},

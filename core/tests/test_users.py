@@ -68,7 +68,8 @@ def test_deactivate_and_reset_password(world, client_for):
     user.refresh_from_db()
     assert user.is_active is False and user.check_password("New!pass-2026")
     entry = entries_for(user).first()
-    assert entry.changes == {"is_active": [True, False]}  # the hash is never logged
+    # the hash is never logged; the admin's password is the user's to replace at sign-in
+    assert entry.changes == {"is_active": [True, False], "must_change_password": [False, True]}
 
 
 def test_admin_creates_a_tenant_user_for_a_company(world, client_for):
@@ -89,6 +90,20 @@ def test_admin_creates_a_tenant_user_for_a_company(world, client_for):
     user = User.objects.get(username="tenant_b")
     client = Client()
     client.force_login(user)
+    # the password the admin chose is replaced at the first sign-in, before any other page
+    first = client.get(f"/enterprises/companies/{company.pk}/")
+    assert first.status_code == 302 and first.url == reverse("core:password_change")
+    changed = client.post(
+        reverse("core:password_change"),
+        {
+            "old_password": "Zq8!long-pass",
+            "new_password1": "Own!pass-2027",
+            "new_password2": "Own!pass-2027",
+        },
+    )
+    assert changed.status_code == 302
+    user.refresh_from_db()
+    assert not user.must_change_password
     assert client.get("/api/v1/me").json()["enterprise_id"] == company.pk
     # the company's own records are in scope, the other company's are not
     own = client.get(f"/enterprises/companies/{company.pk}/")

@@ -11,8 +11,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 
-from core import imports
-from core.choices import JobStatus
+from core import audit, imports
+from core.choices import AuditAction, JobStatus
 from core.documents import xlsx_response
 from core.jobs import job_create
 from core.models import BackgroundJob
@@ -120,10 +120,18 @@ class ExportView(_TemplateView):
         assert self.template.export_rows is not None
         park = request.GET.get("park") or request.session.get("park")
         rows = self.template.export_rows(request.user, park)
-        return xlsx_response(
-            imports.export_workbook(self.template, rows, user=request.user, model=self.model),
-            f"{self.kind.replace('.', '-')}.xlsx",
+        workbook = imports.export_workbook(self.template, rows, user=request.user, model=self.model)
+        # who took which records out of the system, and from where (等保 2.0 安全审计, PIPL)
+        audit.event(
+            actor=request.user,
+            action=AuditAction.EXPORT,
+            model=self.model,
+            object_repr=str(self.model._meta.verbose_name_plural),
+            comment=f"park={park or '*'}",
+            ip=request.META.get("REMOTE_ADDR"),
+            device=request.META.get("HTTP_USER_AGENT", ""),
         )
+        return xlsx_response(workbook, f"{self.kind.replace('.', '-')}.xlsx")
 
 
 def import_urls(prefix: str, model: type[models.Model], kind: str) -> list[Any]:

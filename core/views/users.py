@@ -29,7 +29,10 @@ class UserForm(ScopedModelForm):
         required=False,
         strip=False,
         widget=forms.PasswordInput,
-        help_text=_("At least 8 characters. Leave empty to keep the current password."),
+        help_text=_(
+            "At least 8 characters, three kinds of characters. The user sets a new one at the "
+            "next sign-in. Leave empty to keep the current password."
+        ),
     )
 
     class Meta:
@@ -54,7 +57,10 @@ class UserForm(ScopedModelForm):
             self.fields[scope.name] = field
         if self.instance.pk is None:
             self.fields["new_password"].required = True
-            self.fields["new_password"].help_text = _("At least 8 characters.")
+            self.fields["new_password"].help_text = _(
+                "At least 8 characters of three kinds (upper-case, lower-case, digits, "
+                "symbols). The user sets a new one at the first sign-in."
+            )
 
     def clean_new_password(self) -> str:
         password: str = self.cleaned_data["new_password"]
@@ -66,6 +72,8 @@ class UserForm(ScopedModelForm):
         user: User = super().save(commit=False)
         if self.cleaned_data.get("new_password"):
             user.set_password(self.cleaned_data["new_password"])
+            # a password the admin chose is the user's to replace at the next sign-in
+            user.must_change_password = True
         if commit:
             user.save()
         return user
@@ -99,7 +107,7 @@ class UserList(ObjectListView):
 
 class UserDetail(ObjectDetailView):
     model = User
-    fields = [*UserForm.Meta.fields, "last_login"]
+    fields = [*UserForm.Meta.fields, "must_change_password", "last_login"]
 
     def field_rows(self, obj: User) -> list[tuple[Any, Any]]:
         scopes = [(s.label, s.value_of(obj)) for s in role_scopes() if s.role == obj.role]
@@ -119,6 +127,8 @@ class UserEdit(ObjectEditView):
         data = super().changed_data(form)
         if form.cleaned_data.get("new_password"):
             data["password"] = form.instance.password  # the hash set by form.save()
+            data["password_changed_at"] = form.instance.password_changed_at
+            data["must_change_password"] = form.instance != self.request.user
         data.pop("new_password", None)
         data.update({s.name: form.cleaned_data.get(s.name) for s in role_scopes()})
         return data

@@ -1,0 +1,24 @@
+"""Test records of security (core.testing.world): the security auditor, a signed-in session
+on each side (sessions are the admin's only, so every other role must see neither), and
+two-factor sign-in required of no role, so that the other apps' tests sign in with a
+password alone (security's own tests turn it on)."""
+
+from __future__ import annotations
+
+from core.choices import Role
+from core.testing.world import PASSWORD, World
+from core.users import user_create
+from security.models import SecuritySettings, SignInSession
+
+__all__ = ["build"]
+
+
+def build(world: World) -> None:
+    SecuritySettings.objects.create(two_factor_roles=[])
+    admin = world.users["admin"]
+    auditor = user_create(actor=admin, username="auditor", password=PASSWORD, role=Role.AUDITOR)
+    world.users["auditor"] = auditor
+    world.add(
+        SignInSession.objects.create(user=admin, session_key="a" * 32, device="test A"),
+        SignInSession.objects.create(user=auditor, session_key="b" * 32, device="test B"),
+    )
