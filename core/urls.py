@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from core.views import account, operators, users
+from core.views import account, audit, operators, users
 
 app_name = "core"
 
@@ -18,5 +18,6 @@ urlpatterns = [
     path("jobs/<int:pk>/rerun/", account.job_rerun_view, name="job_rerun"),
     path("notifications/", account.notifications_page, name="notifications"),
     *users.urlpatterns,
+    *audit.urlpatterns,
     *operators.urlpatterns,
 ]

@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
+from core.api.auth import gate
 from core.api.base import ERRORS, DecimalIn, IsoDate, RowOut, api_operation, describe_fields
 from core.api.crud import Crud, register_crud
 from enterprises import filters, services
@@ -209,8 +210,10 @@ describe_fields(CatalogPage, items="Every entry", next="Always null: the catalog
     summary="GB/T 4754-2017 sections and divisions",
     operation_id="industry_list",
     description="The industry catalogue companies and threshold rules refer to; every "
-    "signed-in role may read it (403 never applies); 401 without a session or token.",
+    "business role may read it (the security auditor gets 403); 401 without a session or "
+    "token.",
     openapi_extra=api_operation(Industry, "view"),
+    auth=gate(Industry, "view"),
 )
 def industries(request: HttpRequest) -> Any:
     return {"items": [{"code": i.code, "name": i.name} for i in Industry.objects.all()]}
@@ -221,9 +224,10 @@ def industries(request: HttpRequest) -> Any:
     response={200: CatalogPage, **ERRORS},
     summary="Park catalog tags",
     operation_id="tag_list",
-    description="The park catalog tags companies carry; every signed-in role may read "
-    "them; 401 without a session or token.",
+    description="The park catalog tags companies carry; every business role may read them "
+    "(the security auditor gets 403); 401 without a session or token.",
     openapi_extra=api_operation(CatalogTag, "view"),
+    auth=gate(CatalogTag, "view"),
 )
 def tags(request: HttpRequest) -> Any:
     return {"items": [{"code": str(t.pk), "name": t.name} for t in CatalogTag.objects.all()]}

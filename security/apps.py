@@ -19,7 +19,7 @@ class SecurityConfig(ParkOpsApp):
             "url": "security:compliance",
             "model": "core.AuditEntry",
         },
-        {"label": _("Audit log"), "url": "security:audit_list", "model": "core.AuditEntry"},
+        {"label": _("Audit log"), "url": "core:auditentry_list", "model": "core.AuditEntry"},
     ]
 
     account_nav = [{"label": _("Sign-ins and sessions"), "url": "security:account"}]
@@ -43,18 +43,13 @@ class SecurityConfig(ParkOpsApp):
 
 
 def _user_security(request: Any, obj: Any) -> dict[str, Any]:
-    from core.models import AuditEntry, User
+    from core.models import User
     from security import services
-    from security.views import SIGN_IN_EVENTS
+    from security.views import sign_ins_of
 
     return {
         "two_factor_on": services.has_two_factor(obj),
         "two_factor_required": services.two_factor_required(obj),
         "can_reset": User.policy.allows_role(request.user, "change"),  # type: ignore[attr-defined]
-        "sign_ins": AuditEntry.objects.filter(
-            action__in=SIGN_IN_EVENTS,
-            content_type__app_label="core",
-            content_type__model="user",
-            object_id=str(obj.pk),
-        ).order_by("-at")[:50],
+        "sign_ins": sign_ins_of(obj),
     }

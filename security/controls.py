@@ -33,7 +33,7 @@ def _per_role(table: dict[str, int], unit: Any) -> str:
 
 
 def _validators() -> str:
-    validators: list[dict[str, Any]] = settings.AUTH_PASSWORD_VALIDATORS
+    validators: list[Any] = settings.AUTH_PASSWORD_VALIDATORS
     names = [str(v["NAME"]).rsplit(".", 1)[-1] for v in validators]
     return ", ".join(names)
 

@@ -23,6 +23,7 @@ from security import services
 __all__ = ["SessionPolicyMiddleware", "idle_minutes", "password_expired"]
 
 LAST_SEEN = "security_last_seen"
+REQUIRED = "security_2fa_required"
 
 
 def per_role(table: dict[str, int], role: str) -> int:
@@ -100,7 +101,7 @@ class SessionPolicyMiddleware:
             if not user.is_verified():
                 next_url = urlencode({"next": request.get_full_path()})
                 return _go(request, reverse("security:two_factor_verify") + "?" + next_url)
-        elif services.two_factor_required(user) and not request.path.startswith(
+        elif request.session.get(REQUIRED) and not request.path.startswith(
             reverse("security:two_factor")
         ):
             messages.warning(
@@ -141,6 +142,9 @@ class SessionPolicyMiddleware:
                 reverse("core:login") + "?" + urlencode({"next": request.get_full_path()}),
             )
         if not last or now - datetime.datetime.fromisoformat(last) > services.SEEN_EVERY:
+            # once a minute, not on every request: note the activity, and read again whether
+            # the role must use a second factor (the admin may have just changed it)
             session[LAST_SEEN] = now.isoformat()
+            session[REQUIRED] = services.two_factor_required(user)
             services.session_seen(request)
         return None

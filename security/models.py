@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.permissions import Policy
+from core.permissions import Policy, RestrictedQuerySet
 
 __all__ = ["PasswordHistory", "SecuritySettings", "SignInSession"]
 
@@ -19,6 +19,7 @@ class PasswordHistory(models.Model):
     password = models.CharField(max_length=128)  # the hash, as User.password holds it
     changed_at = models.DateTimeField(auto_now_add=True)
 
+    objects = RestrictedQuerySet.as_manager()
     policy = Policy()  # the admin's only; no page shows it
 
     class Meta:
@@ -45,7 +46,10 @@ class SignInSession(models.Model):
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     device = models.CharField(_("device"), max_length=200, blank=True)
 
+    objects = RestrictedQuerySet.as_manager()
     policy = Policy()
+    # rows a sign-in writes (the authorization matrix signs in between its before and after)
+    written_by_sign_in = True
 
     class Meta:
         ordering = ["-last_seen", "-id"]
@@ -68,6 +72,7 @@ class SecuritySettings(models.Model):
         _("roles that must use two-factor sign-in"), default=_default_two_factor_roles
     )
 
+    objects = RestrictedQuerySet.as_manager()
     policy = Policy()  # the platform admin's; the auditor reads it on the 安全合规 page
 
     class Meta:

@@ -5,7 +5,13 @@ password alone (security's own tests turn it on)."""
 
 from __future__ import annotations
 
-from core.choices import Role
+import datetime
+
+from django.utils import timezone
+
+from core import audit
+from core.choices import AuditAction, Role
+from core.models import AuditEntry, User
 from core.testing.world import PASSWORD, World
 from core.users import user_create
 from security.models import SecuritySettings, SignInSession
@@ -22,3 +28,20 @@ def build(world: World) -> None:
         SignInSession.objects.create(user=admin, session_key="a" * 32, device="test A"),
         SignInSession.objects.create(user=auditor, session_key="b" * 32, device="test B"),
     )
+    # the log has no side: the auditor reads both entries, no other role either. Dated an
+    # hour ahead, so that they head the log's first page whatever the other apps write.
+    entries = [
+        audit.event(
+            actor=user,
+            action=AuditAction.LOGIN,
+            model=User,
+            object_id=user.pk,
+            object_repr=user.username,
+            ip="10.0.0.1",
+        )
+        for user in (admin, auditor)
+    ]
+    AuditEntry.objects.filter(pk__in=[e.pk for e in entries]).update(
+        at=timezone.now() + datetime.timedelta(hours=1)
+    )
+    world.add(*AuditEntry.objects.filter(pk__in=[e.pk for e in entries]).order_by("pk"))

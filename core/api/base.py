@@ -148,7 +148,9 @@ def who_may(model: type[models.Model], action: str) -> str:
     """The roles a model's policy grants ``action``, in words for the API documentation."""
     grants = model.policy.grants  # type: ignore[attr-defined]
     roles = [
-        role for role in ("operator", "gov", "fund", "tenant") if action in grants.get(role, ())
+        role
+        for role in ("operator", "gov", "fund", "tenant", "auditor")
+        if action in grants.get(role, ())
     ]
     return ", ".join(["admin", *roles])
 

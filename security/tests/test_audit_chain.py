@@ -100,14 +100,14 @@ def test_prune_keeps_at_least_180_days_and_the_rest_still_verifies(world):
 def test_the_auditor_reads_the_log_and_the_api_no_one_else_does(world, client_for):
     _write(1, world.users["admin"])
     auditor = client_for("auditor")
-    page = auditor.get("/security/audit/")
+    page = auditor.get("/audit/")
     assert page.status_code == 200 and "链".encode() in page.content
     api = auditor.get("/api/v1/security/audit-entries?limit=500").json()["items"]
     assert {"hash", "prev_hash", "seq"} <= set(api[0])
     assert any(e["object_repr"] == "链" for e in api)
     for role in ("operator", "gov", "fund", "tenant"):
         client = client_for(role)
-        assert client.get("/security/audit/").status_code == 404
+        assert client.get("/audit/").status_code == 404
         assert client.get("/security/").status_code == 404
         assert client.get("/api/v1/security/audit-entries").status_code in (403, 404)
 

@@ -82,7 +82,7 @@ def test_session_lifetime_ends_an_active_session_and_htmx_gets_a_full_page_redir
 def test_sign_out_everywhere_else_ends_the_other_browsers_only(world):
     here, there = _sign_in("fund"), _sign_in("fund")
     assert SignInSession.objects.filter(user=world.users["fund"]).count() == 2
-    response = here.post(reverse("security:end_other_sessions"))
+    response = here.post(reverse("security:account"))
     assert response.status_code == 302
     assert here.get(reverse("core:home")).status_code == 200
     assert there.get(reverse("core:home")).status_code == 302

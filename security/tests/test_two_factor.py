@@ -76,12 +76,12 @@ def test_optional_for_others_and_removable_by_them_not_by_required_roles(world):
     tenant = _sign_in("tenant")
     assert tenant.get(reverse("core:home")).status_code == 200  # not required
     _enrol(tenant, "tenant")
-    assert tenant.post(reverse("security:two_factor_remove")).status_code == 302
+    assert tenant.post(reverse("security:two_factor"), {"do": "remove"}).status_code == 302
     assert not TOTPDevice.objects.filter(user__username="tenant").exists()
 
     gov = _sign_in("gov")
     _enrol(gov, "gov")
-    gov.post(reverse("security:two_factor_remove"))
+    gov.post(reverse("security:two_factor"), {"do": "remove"})
     assert TOTPDevice.objects.filter(user__username="gov", confirmed=True).exists()
 
 

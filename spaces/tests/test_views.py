@@ -94,8 +94,9 @@ def test_history_tab_lists_changes(world, client_for):
 
 def test_edit_form_errors_inline_and_nothing_saved(world, client_for):
     unit = world.sample(Unit)
+    operator = client_for("operator")  # signed in (itself audited) before counting
     before = AuditEntry.objects.count()
-    response = client_for("operator").post(
+    response = operator.post(
         reverse("spaces:unit_edit", args=[unit.pk]),
         {
             "floor": unit.floor_id,
