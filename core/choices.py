@@ -26,6 +26,7 @@ class AuditAction(models.TextChoices):
     LOGIN_FAILED = "login_failed", _("Sign-in failed")
     LOCKOUT = "lockout", _("Locked out")
     EXPORT = "export", _("Exported")
+    PERSONAL = "personal", _("Personal data request")
     PRUNE = "prune", _("Pruned")
 
 

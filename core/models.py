@@ -131,7 +131,8 @@ class User(AbstractUser):
     )
 
     objects: ClassVar[UserManager] = UserManager()
-    policy = Policy()  # users are the platform admin's to manage
+    # users are the platform admin's to manage; a person's name and e-mail are personal
+    policy = Policy(personal=frozenset({"display_name", "email", "first_name", "last_name"}))
     # the password hash and login times are not business data for the change log
     audit_exclude: ClassVar[tuple[str, ...]] = (
         "password",
@@ -162,6 +163,15 @@ class User(AbstractUser):
     @property
     def is_platform_admin(self) -> bool:
         return self.role == Role.ADMIN or self.is_superuser
+
+    def erase_personal(self) -> None:
+        """A data-subject erasure: the account stays (the audit log and the records it
+        signed name it) under a pseudonym, without name or e-mail, and can no longer sign in."""
+        self.username = f"erased-{self.pk}"
+        self.display_name = self.first_name = self.last_name = self.email = ""
+        self.is_active = False
+        self.set_unusable_password()
+        self.save()
 
     def set_password(self, raw_password: str | None) -> None:
         """A new password restarts its age and settles a pending "change at first sign-in"

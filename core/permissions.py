@@ -90,6 +90,9 @@ class Policy:
     hidden: Mapping[str, frozenset[str]] = field(default_factory=dict)
     masked: Mapping[str, frozenset[str]] = field(default_factory=dict)
     maskers: Mapping[str, Callable[[Any], Any]] = field(default_factory=dict)
+    # Personal information (PIPL), declared once: the fields about a person, which the
+    # data-subject request page finds, exports and erases (core.personal).
+    personal: frozenset[str] = frozenset()
 
     def field_access(self, user: Any, name: str) -> str:
         """SHOW, MASK or HIDE: what ``user`` gets of field ``name`` of a row it may see."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Collection
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -21,8 +21,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import Role
+from core.fields import EncryptedCharField
 from core.models import TimeStampedModel
 from core.permissions import ALL_ACTIONS, READ, Policy, RestrictedQuerySet
+from core.personal import digest
 from enterprises.choices import (
     LEVELS_BY_KIND,
     FundingRound,
@@ -374,7 +376,9 @@ class Contact(TimeStampedModel):
     )
     name = models.CharField(_("name"), max_length=50)
     title = models.CharField(_("job title"), max_length=50, blank=True)
-    phone = models.CharField(_("phone"), max_length=20, validators=[validate_phone])
+    # encrypted at rest (PIPL); found by exact number through its keyed hash (core.personal)
+    phone: Any = EncryptedCharField(_("phone"), max_length=20, validators=[validate_phone])
+    phone_digest = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     email = models.EmailField(_("email"), blank=True)
     is_primary = models.BooleanField(_("primary contact"), default=False)
 
@@ -392,7 +396,12 @@ class Contact(TimeStampedModel):
         },
         masked={Role.FUND: frozenset({"phone"})},
         maskers={"phone": mask_phone},
+        personal=frozenset({"name", "title", "phone", "email"}),
     )
+    # the change log keeps the number masked: the plain number lives only encrypted
+    audit_masked: ClassVar[dict[str, Any]] = {"phone": mask_phone}
+    audit_exclude: ClassVar[tuple[str, ...]] = ("phone_digest",)
+    erasure_deletes = True  # see erase_personal
 
     class Meta:
         verbose_name = _("contact")
@@ -405,6 +414,21 @@ class Contact(TimeStampedModel):
     def clean_fields(self, exclude: Collection[str] | None = None) -> None:
         super().clean_fields(exclude=exclude)
         self.phone = normalize_phone(self.phone)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.phone_digest = digest(self.phone)
+        if kwargs.get("update_fields") is not None and "phone" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "phone_digest"}
+        super().save(*args, **kwargs)
+
+    @staticmethod
+    def personal_normal(field: str, value: str) -> str:
+        """A searched value as a contact stores it (+86 138 1234 5678 → 13812345678)."""
+        return normalize_phone(value) if field == "phone" else value
+
+    def erase_personal(self) -> None:
+        """A data-subject erasure: a contact is nobody's accounting record, so it goes."""
+        self.delete()
 
 
 class Membership(models.Model):

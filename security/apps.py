@@ -20,6 +20,12 @@ class SecurityConfig(ParkOpsApp):
             "model": "core.AuditEntry",
         },
         {"label": _("Audit log"), "url": "core:auditentry_list", "model": "core.AuditEntry"},
+        {
+            "label": _("Personal data requests"),
+            "url": "security:personal_data",
+            "model": "security.SecuritySettings",
+            "action": "change",
+        },
     ]
 
     account_nav = [{"label": _("Sign-ins and sessions"), "url": "security:account"}]

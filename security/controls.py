@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
@@ -14,7 +15,7 @@ from core.choices import Role
 
 __all__ = ["Control", "controls"]
 
-MET, PARTIAL, MISSING = "met", "partial", "missing"
+MET, PARTIAL = "met", "partial"
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,23 @@ def _validators() -> str:
     validators: list[Any] = settings.AUTH_PASSWORD_VALIDATORS
     names = [str(v["NAME"]).rsplit(".", 1)[-1] for v in validators]
     return ", ".join(names)
+
+
+def _encrypted_fields() -> str:
+    from core.fields import EncryptedCharField
+
+    return ", ".join(
+        f"{model._meta.label_lower}.{field.name}"
+        for model in apps.get_models()
+        for field in model._meta.concrete_fields
+        if isinstance(field, EncryptedCharField)
+    )
+
+
+def _personal_models() -> str:
+    from core.personal import personal_models
+
+    return ", ".join(str(model._meta.verbose_name) for model in personal_models())
 
 
 def controls() -> list[Control]:
@@ -181,9 +199,10 @@ def controls() -> list[Control]:
             _("PIPL art. 51"),
             _("Personal fields masked for roles that need not call"),
             _(
-                "Record types declare per role the fields hidden or masked; masking applies to "
-                "pages, API, exports, change logs and notifications. Every export is a "
-                "security event."
+                "Record types declare their personal fields once, and per role the fields "
+                "hidden or masked; masking applies to pages, API, exports, change logs and "
+                "notifications. Every export and every personal-data request is a security "
+                "event. Viewing an unmasked record is not logged yet."
             ),
             _("per record type"),
             PARTIAL,
@@ -192,16 +211,25 @@ def controls() -> list[Control]:
             privacy,
             _("PIPL art. 51"),
             _("Sensitive fields encrypted at rest"),
-            _("Not built yet."),
-            "—",
-            MISSING,
+            _(
+                "Contacts' phone numbers are stored encrypted (Fernet, "
+                "django-fernet-encrypted-fields, key from SECRET_KEY); an exact number is found "
+                "through a keyed hash stored beside it, and the change log keeps it masked."
+            ),
+            _("encrypted: %(fields)s") % {"fields": _encrypted_fields()},
+            MET,
         ),
         Control(
             privacy,
             _("PIPL art. 44–47"),
             _("Data-subject requests: find, export, correct, erase"),
-            _("Not built yet."),
-            "—",
-            MISSING,
+            _(
+                "The platform admin finds every record about a phone number or e-mail across "
+                "the record types that declare personal fields, exports them as .xlsx, opens "
+                "each record's edit page to correct it, or erases them (a contact is deleted, an "
+                "account keeps a pseudonym); each step is audited with its purpose."
+            ),
+            _("record types: %(models)s") % {"models": _personal_models()},
+            MET,
         ),
     ]

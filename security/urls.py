@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.Compliance.as_view(), name="compliance"),
     path("verify/", views.VerifyChain.as_view(), name="verify_chain"),
     path("settings/", views.SettingsSave.as_view(), name="settings_save"),
+    path("personal-data/", views.PersonalData.as_view(), name="personal_data"),
     path("account/", views.account_security, name="account"),
     path("2fa/", views.two_factor, name="two_factor"),
     path("2fa/verify/", views.two_factor_verify, name="two_factor_verify"),

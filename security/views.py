@@ -19,22 +19,24 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.qr import write_qrcode_image
 
 from core import audit
 from core.choices import AuditAction, Role
+from core.documents import xlsx_response
 from core.models import AuditEntry, User
 from core.permissions import get_restricted_or_404
 from core.views.audit import SECURITY_EVENTS
 from core.views.generic import ScopedView
-from security import services
+from security import personal, services
 from security.controls import controls
 from security.models import SecuritySettings, SignInSession
 
 __all__ = [
     "Compliance",
+    "PersonalData",
     "SettingsSave",
     "UserTwoFactorReset",
     "VerifyChain",
@@ -178,7 +180,7 @@ def account_security(request: HttpRequest) -> HttpResponse:
 
 class CodeForm(forms.Form):
     code = forms.CharField(
-        label=gettext_lazy("Code"),
+        label=pgettext_lazy("two-factor sign-in", "Code"),
         max_length=16,
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
@@ -257,3 +259,72 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
             ),
         )
     return render(request, "security/two_factor_verify.html", {"form": form, "next": target})
+
+
+class SubjectForm(forms.Form):
+    phone = forms.CharField(label=gettext_lazy("Phone number"), max_length=30, required=False)
+    email = forms.EmailField(label=gettext_lazy("E-mail"), required=False)
+    purpose = forms.CharField(
+        label=gettext_lazy("Purpose"),
+        max_length=200,
+        help_text=gettext_lazy("Why this person's data is looked up, e.g. the request's number."),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("phone") and not data.get("email"):
+            raise forms.ValidationError(
+                _("Enter the person's phone number or e-mail address (or both).")
+            )
+        return data
+
+
+class PersonalData(ScopedView):
+    """A data-subject request: find a person's records, export them, or erase them."""
+
+    model = SecuritySettings
+    action = "change"  # the platform admin's
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return render(request, "security/personal_data.html", {"form": SubjectForm()})
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = SubjectForm(request.POST)
+        if not form.is_valid():
+            return render(request, "security/personal_data.html", {"form": form})
+        subject = {k: form.cleaned_data[k] for k in ("phone", "email", "purpose")}
+        do = request.POST.get("do")
+        if do == "export":
+            content = personal.request_export(actor=request.user, **subject)
+            return xlsx_response(content, "personal-data.xlsx")
+        if do == "erase":
+            count = personal.request_erase(actor=request.user, **subject)
+            messages.success(request, _("%(n)s records erased.") % {"n": count})
+            return redirect("security:personal_data")
+        found = personal.request_find(actor=request.user, **subject)
+        groups = [
+            {
+                "label": group.model._meta.verbose_name_plural,
+                "headers": group.labels,
+                "rows": [(row, [getattr(row, n) for n in group.fields]) for row in group.rows],
+                "edit": _edit_url_name(group.model),
+            }
+            for group in found
+        ]
+        return render(
+            request,
+            "security/personal_data.html",
+            {"form": form, "groups": groups, "searched": True},
+        )
+
+
+def _edit_url_name(model: type[Any]) -> str | None:
+    """The record's own edit page, where a correction is made (None if it has none)."""
+    from django.urls import NoReverseMatch
+
+    name = f"{model._meta.app_label}:{model._meta.model_name}_edit"
+    try:
+        reverse(name, args=[1])
+    except NoReverseMatch:
+        return None
+    return name

@@ -173,6 +173,10 @@ PARKOPS_PASSWORD_MAX_AGE = env_per_role(
 # Two-factor sign-in (django-otp): the name authenticator apps show; which roles must use it
 # is the platform admin's to set on the 安全合规 page (security.SecuritySettings).
 OTP_TOTP_ISSUER = "ParkOps"
+# Personal fields encrypted at rest (django-fernet-encrypted-fields): the key is derived from
+# SECRET_KEY (from the environment) and this salt; a rotated SECRET_KEY stays readable while
+# the old one is listed in SECRET_KEY_FALLBACKS.
+SALT_KEY = [os.environ.get("PARKOPS_FIELD_SALT", "parkops-personal-fields")]
 # Days the audit log keeps an entry at least (never under 180: `manage.py audit_prune`):
 PARKOPS_AUDIT_RETENTION_DAYS = int(os.environ.get("PARKOPS_AUDIT_RETENTION_DAYS", "365"))
 

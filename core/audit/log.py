@@ -47,6 +47,7 @@ def snapshot(instance: models.Model) -> Snapshot:
     """The audited fields of a row: concrete, not excluded; choices as stored (the log shows
     their labels in the reader's language)."""
     excluded = set(getattr(instance, "audit_exclude", ()))
+    masked = getattr(instance, "audit_masked", {})  # personal values kept out of the log
     data: Snapshot = {}
     for field in instance._meta.concrete_fields:
         if field.primary_key or field.name in excluded:
@@ -55,7 +56,7 @@ def snapshot(instance: models.Model) -> Snapshot:
             value = getattr(instance, field.name, None)
         else:
             value = getattr(instance, field.attname)
-        data[field.name] = _plain(value)
+        data[field.name] = _plain(masked[field.name](value) if field.name in masked else value)
     if instance.pk is not None:
         for m2m in instance._meta.many_to_many:
             data[m2m.name] = sorted(str(v) for v in getattr(instance, m2m.name).all())

@@ -63,7 +63,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='auditentry',
             name='action',
-            field=models.CharField(choices=[('create', 'Created'), ('update', 'Updated'), ('delete', 'Deleted'), ('login', 'Signed in'), ('logout', 'Signed out'), ('login_failed', 'Sign-in failed'), ('lockout', 'Locked out'), ('export', 'Exported'), ('prune', 'Pruned')], max_length=16, verbose_name='action'),
+            field=models.CharField(choices=[('create', 'Created'), ('update', 'Updated'), ('delete', 'Deleted'), ('login', 'Signed in'), ('logout', 'Signed out'), ('login_failed', 'Sign-in failed'), ('lockout', 'Locked out'), ('export', 'Exported'), ('personal', 'Personal data request'), ('prune', 'Pruned')], max_length=16, verbose_name='action'),
         ),
         migrations.AlterField(
             model_name='auditentry',

@@ -27,6 +27,7 @@ SECURITY_EVENTS = [
     AuditAction.LOGIN_FAILED,
     AuditAction.LOCKOUT,
     AuditAction.EXPORT,
+    AuditAction.PERSONAL,
     AuditAction.PRUNE,
 ]
 

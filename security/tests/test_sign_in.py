@@ -103,3 +103,20 @@ def test_every_export_is_a_security_event(world, client_for):
     assert response.status_code == 200
     entry = AuditEntry.objects.get(action=AuditAction.EXPORT)
     assert entry.actor == world.users["operator"] and entry.content_type.model == "unit"
+
+
+def test_the_compliance_page_lists_each_control_with_its_setting(world, client_for):
+    page = client_for("auditor").get(reverse("security:compliance"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    for text in (
+        "双因素登录",
+        "空闲超时",
+        "审计记录防篡改",
+        "敏感字段加密存储",
+        "enterprises.contact.phone",
+    ):
+        assert text in html, text
+    assert 'id="security-settings"' not in html  # the auditor reads the settings, no form
+    admin = client_for("admin").get(reverse("security:compliance")).content.decode()
+    assert 'id="security-settings"' in admin
