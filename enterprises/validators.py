@@ -93,6 +93,9 @@ def validate_phone(value: str) -> None:
 
 
 def mask_phone(value: str) -> str:
-    """138****5678: enough to recognise, not to call."""
+    """138****5678: enough to recognise, not to call (a masked number stays as it is: the
+    change log keeps numbers masked already)."""
+    if "****" in (value or ""):
+        return value
     digits = re.sub(r"\D", "", value or "")
     return digits[:3] + "****" + digits[-4:] if len(digits) >= 8 else "****"

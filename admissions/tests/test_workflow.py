@@ -17,6 +17,7 @@ from admissions.models import AdmissionSettings, Application, Review, ThresholdR
 from admissions.risk import RiskInputs, grade, score
 from admissions.rules import evaluate
 from admissions.selectors import inbox, match_units
+from core.audit import entries_for
 from core.errors import ConflictError
 from core.models import AuditEntry, Notification
 from core.tokens import token_create
@@ -693,7 +694,7 @@ def test_a_reviewer_changes_their_own_vote_and_a_duplicate_is_a_409(world, clien
     changed = gov.post(url, json.dumps({"decision": "approve"}), content_type="application/json")
     assert changed.status_code == 200 and changed.json()["decision"] == "approve"
     review = Review.objects.get(application=app, reviewer=world.users["operator"])
-    history = AuditEntry.objects.filter(object_id=str(review.pk)).order_by("at")
+    history = entries_for(review).order_by("at")
     assert [e.changes.get("decision") for e in history][-1] == ["request_info", "approve"]
 
 

@@ -65,7 +65,8 @@ def test_production_refuses_to_start_without_its_database_or_key():
 def test_api_docs_load_their_assets_from_the_product_not_a_cdn(client):
     from core.models import User
 
-    client.force_login(User.objects.create_user(username="d", password="x", role="admin"))
+    # a tenant user: on a fresh installation an admin sets up two-factor sign-in first
+    client.force_login(User.objects.create_user(username="d", password="x", role="tenant"))
     html = client.get("/api/v1/docs").content.decode()
     assert "/static/ninja/swagger-ui-bundle.js" in html
     assert "cdn" not in html.lower() and "https://" not in html

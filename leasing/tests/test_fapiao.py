@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from openpyxl import Workbook
 
-from core.models import AuditEntry
+from core.audit import entries_for
 from leasing import billing, imports
 from leasing.filters import InvoiceFilter
 from leasing.models import Invoice, Lease
@@ -54,7 +54,7 @@ def test_recording_a_fapiao_checks_it_and_logs_it(world):
     )
     bill.refresh_from_db()
     assert bill.fapiao_status == "issued" and bill.fapiao_kind == "special"
-    entry = AuditEntry.objects.filter(object_id=str(bill.pk)).latest("at")
+    entry = entries_for(bill).latest("at")
     assert entry.changes["fapiao_no"] == ["", "12345678"]
     listed = InvoiceFilter({"fapiao": "issued"}, queryset=Invoice.objects.all()).qs
     assert list(listed) == [bill]
