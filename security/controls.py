@@ -29,8 +29,12 @@ class Control:
 
 
 def _per_role(table: dict[str, int], unit: Any) -> str:
-    parts = [f"{role}={value}{unit}" if value else f"{role}=—" for role, value in table.items()]
-    return ", ".join(parts)
+    labels = {**dict(Role.choices), "*": _("other roles")}
+    parts = [
+        f"{labels.get(role, role)} {value}{unit}" if value else f"{labels.get(role, role)} —"
+        for role, value in table.items()
+    ]
+    return "；".join(parts)
 
 
 def _validators() -> str:

@@ -36,14 +36,14 @@ def _note(actor: Any, what: str, phone: str, email: str, purpose: str, found: in
         action=AuditAction.PERSONAL,
         model=get_user_model(),
         object_repr=_masked(phone, email),
-        comment=f"{what}: {found} records; purpose: {purpose}",
+        comment=f"{what}：{found} 条；目的：{purpose}",
     )
 
 
 @transaction.atomic
 def request_find(*, actor: Any, phone: str, email: str, purpose: str) -> list[PersonalRecords]:
     found = find(phone=phone, email=email)
-    _note(actor, "find", phone, email, purpose, sum(len(f.rows) for f in found))
+    _note(actor, "查找", phone, email, purpose, sum(len(f.rows) for f in found))
     return found
 
 
@@ -64,7 +64,7 @@ def request_export(*, actor: Any, phone: str, email: str, purpose: str) -> bytes
             append_row(sheet, [row.pk, str(row), *(getattr(row, n) for n in names)])
     if not found:
         workbook.create_sheet(_("Nothing found"))
-    _note(actor, "export", phone, email, purpose, sum(len(f.rows) for f in found))
+    _note(actor, "导出", phone, email, purpose, sum(len(f.rows) for f in found))
     return workbook_bytes(workbook)
 
 
@@ -83,9 +83,9 @@ def request_erase(*, actor: Any, phone: str, email: str, purpose: str) -> int:
                 if getattr(group.model, "erasure_deletes", False)
                 else AuditAction.UPDATE,
                 changes={name: ["…", ""] for name in group.fields},
-                comment=f"data-subject erasure; purpose: {purpose}"[:500],
+                comment=f"个人信息删除；目的：{purpose}"[:500],
             )
             row.erase_personal()
             count += 1
-    _note(actor, "erase", phone, email, purpose, count)
+    _note(actor, "删除", phone, email, purpose, count)
     return count

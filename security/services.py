@@ -113,7 +113,7 @@ def locked_out(request: HttpRequest | None, username: str) -> None:
         model=get_user_model(),
         object_id=user.pk if user else "",
         object_repr=username,
-        comment="5 failed sign-ins: locked for 15 minutes",
+        comment="连续登录失败，锁定 15 分钟",
         ip=client_ip(request),
         device=client_device(request),
     )
@@ -139,7 +139,7 @@ def sessions_end_all(*, actor: Any, user: Any, keep: str | None = None) -> int:
         model=get_user_model(),
         object_id=user.pk,
         object_repr=str(user.username),
-        comment=f"signed out everywhere: {ended} sessions",
+        comment=f"退出其他所有设备：{ended} 个会话",
     )
     return ended
 
@@ -190,7 +190,7 @@ def totp_confirm(request: HttpRequest, user: Any, device: Any, token: str) -> li
         instance=user,
         action=AuditAction.UPDATE,
         changes={"two_factor": [False, True]},
-        comment="two-factor sign-in set up",
+        comment="启用双因素登录",
     )
     return codes
 
@@ -221,7 +221,7 @@ def two_factor_verify(request: HttpRequest, user: Any, token: str) -> bool:
             model=get_user_model(),
             object_id=user.pk,
             object_repr=str(user.username),
-            comment="wrong two-factor code",
+            comment="动态码错误",
             ip=client_ip(request),
             device=client_device(request),
         )
@@ -244,7 +244,7 @@ def two_factor_reset(*, actor: Any, user: Any) -> None:
         instance=user,
         action=AuditAction.UPDATE,
         changes={"two_factor": [True, False]},
-        comment="two-factor sign-in removed",
+        comment="关闭双因素登录",
     )
 
 

@@ -5,7 +5,7 @@ from security import views
 app_name = "security"
 
 urlpatterns = [
-    path("", views.Compliance.as_view(), name="compliance"),
+    path("compliance/", views.Compliance.as_view(), name="compliance"),
     path("verify/", views.VerifyChain.as_view(), name="verify_chain"),
     path("settings/", views.SettingsSave.as_view(), name="settings_save"),
     path("personal-data/", views.PersonalData.as_view(), name="personal_data"),

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import datetime
 from base64 import b32encode
-from io import BytesIO
 from typing import Any
 
+import qrcode
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,7 +21,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from django_otp.qr import write_qrcode_image
+from qrcode.image.svg import SvgPathImage
 
 from core import audit
 from core.choices import AuditAction, Role
@@ -100,6 +100,9 @@ class Compliance(ScopedView):
                 "counts": counts,
                 "settings_form": SettingsForm(
                     initial={"two_factor_roles": current.two_factor_roles}
+                ),
+                "required_roles": "、".join(
+                    str(label) for value, label in Role.choices if value in current.two_factor_roles
                 ),
                 "can_change": SecuritySettings.policy.allows_role(request.user, "change"),  # type: ignore[attr-defined]
             },
@@ -189,9 +192,10 @@ class CodeForm(forms.Form):
 
 
 def _qr_svg(url: str) -> str:
-    out = BytesIO()
-    write_qrcode_image(url, out)
-    return out.getvalue().decode()
+    """The QR code as inline SVG (one path: namespaced elements would not draw inside HTML)."""
+    image = qrcode.make(url, image_factory=SvgPathImage, box_size=10, border=2)
+    text = image.to_string(encoding="unicode")
+    return text[text.index("<svg") :]
 
 
 def _base32(device: TOTPDevice) -> str:

@@ -191,7 +191,7 @@ def prune(*, older_than_days: int) -> int:
             object_id=str(last.pk),
             object_repr=f"≤ #{last.seq}",
             changes={"last_hash": [None, last.hash], "count": [None, count]},
-            comment=f"retention {older_than_days} days",
+            comment=f"保存期 {older_than_days} 天",
         )
     return count
 

@@ -65,7 +65,7 @@ def test_find_export_and_erase_a_person(world, client_for):
     assert erased.status_code == 302
     assert not Contact.objects.filter(phone_digest=digest("13812345678")).exists()
     notes = AuditEntry.objects.filter(action=AuditAction.PERSONAL).order_by("id")
-    assert [n.comment.split(":")[0] for n in notes] == ["find", "export", "erase"]
+    assert [n.comment.split("：")[0] for n in notes] == ["查找", "导出", "删除"]
     assert all("DSR-7" in n.comment and "5678" in n.object_repr for n in notes)
     assert "13812345678" not in " ".join(n.object_repr for n in notes)  # masked there too
 
@@ -87,7 +87,7 @@ def test_erasing_an_account_keeps_a_pseudonym_for_what_names_it(world, client_fo
     # the log still names the account: its creation, and the erasure itself
     about = AuditEntry.objects.filter(content_type__model="user", object_id=str(user.pk))
     assert about.filter(action=AuditAction.CREATE).exists()
-    assert about.filter(comment__startswith="data-subject erasure").exists()
+    assert about.filter(comment__startswith="个人信息删除").exists()
 
 
 def test_a_request_needs_a_purpose_and_a_phone_or_email_and_is_the_admins(world, client_for):

@@ -66,9 +66,7 @@ def test_enrol_then_every_sign_in_asks_for_the_code(world):
     used = third.post(reverse("security:two_factor_verify"), {"code": codes[0], "next": "/"})
     assert used.status_code == 200 and "code" in used.context["form"].errors
     assert third.get(reverse("core:home")).status_code == 302
-    assert AuditEntry.objects.filter(
-        action=AuditAction.LOGIN_FAILED, comment="wrong two-factor code"
-    ).exists()
+    assert AuditEntry.objects.filter(action=AuditAction.LOGIN_FAILED, comment="动态码错误").exists()
 
 
 def test_optional_for_others_and_removable_by_them_not_by_required_roles(world):
