@@ -90,33 +90,31 @@ def session_seen(request: HttpRequest) -> None:
         ).update(last_seen=timezone.now())
 
 
-@transaction.atomic
-def login_failed(request: HttpRequest | None, username: str) -> None:
+def _by_name(request: HttpRequest | None, username: str, action: str, comment: str = "") -> None:
+    """An event about a sign-in by the name as typed (there may be no such user)."""
     user = get_user_model().objects.filter(username=username).first()
+    if user is not None:
+        _event(request, user, action, comment)
+        return
     audit.event(
-        actor=user,
-        action=AuditAction.LOGIN_FAILED,
+        actor=None,
+        action=action,
         model=get_user_model(),
-        object_id=user.pk if user else "",
         object_repr=username,
+        comment=comment,
         ip=client_ip(request),
         device=client_device(request),
     )
+
+
+@transaction.atomic
+def login_failed(request: HttpRequest | None, username: str) -> None:
+    _by_name(request, username, AuditAction.LOGIN_FAILED)
 
 
 @transaction.atomic
 def locked_out(request: HttpRequest | None, username: str) -> None:
-    user = get_user_model().objects.filter(username=username).first()
-    audit.event(
-        actor=user,
-        action=AuditAction.LOCKOUT,
-        model=get_user_model(),
-        object_id=user.pk if user else "",
-        object_repr=username,
-        comment="连续登录失败，锁定 15 分钟",
-        ip=client_ip(request),
-        device=client_device(request),
-    )
+    _by_name(request, username, AuditAction.LOCKOUT, "连续登录失败，锁定 15 分钟")
 
 
 def _store(session_key: str) -> SessionBase:
@@ -215,16 +213,7 @@ def two_factor_verify(request: HttpRequest, user: Any, token: str) -> bool:
 
     device = match_token(user, token.strip().replace(" ", ""))
     if device is None:
-        audit.event(
-            actor=user,
-            action=AuditAction.LOGIN_FAILED,
-            model=get_user_model(),
-            object_id=user.pk,
-            object_repr=str(user.username),
-            comment="动态码错误",
-            ip=client_ip(request),
-            device=client_device(request),
-        )
+        _event(request, user, AuditAction.LOGIN_FAILED, "动态码错误")
         return False
     otp_login(request, device)
     return True
