@@ -116,6 +116,8 @@ def _plan_row(row: RowPlan, state: _State) -> None:
         )
         if assessment.previous is not None and meter.unit is not None:
             services.lease_span_for(meter.unit, assessment.previous.read_on, reading.read_on)
+        elif assessment.previous is not None and assessment.lines:
+            services.sharers(meter, assessment.previous.read_on, reading.read_on)
     except ValidationError as exc:
         for name, messages in exc.message_dict.items():
             row.errors.extend((FIELD_HEADERS.get(name, name), m) for m in messages)

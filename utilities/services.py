@@ -39,6 +39,7 @@ __all__ = [
     "record_delete",
     "record_update",
     "shared_weights",
+    "sharers",
 ]
 
 CHARGE_KIND = {
@@ -300,6 +301,25 @@ def shared_weights(
     return weights
 
 
+def sharers(
+    meter: Meter, start: datetime.date, end: datetime.date
+) -> dict[tuple[int, int | None], Decimal]:
+    """A shared meter's split over the interval; refused when it serves no unit yet (the
+    amount would be billed to nobody and lost)."""
+    weights = shared_weights(meter, start, end)
+    if not weights:
+        raise ValidationError(
+            {
+                "meter": _(
+                    "Meter %(code)s is shared but serves no unit yet: add the units it is "
+                    "shared by (or its sub-meters) before recording a reading that bills."
+                )
+                % {"code": meter.code}
+            }
+        )
+    return weights
+
+
 def _portions(meter: Meter, reading: Reading, assessment: Assessment) -> list[Portion]:
     previous = assessment.previous
     assert previous is not None
@@ -308,7 +328,7 @@ def _portions(meter: Meter, reading: Reading, assessment: Assessment) -> list[Po
         assert meter.unit is not None
         span = lease_span_for(meter.unit, start, end)
         return [Portion(meter.unit, span, assessment.lines, "")]
-    weights = shared_weights(meter, start, end)
+    weights = sharers(meter, start, end)
     units = Unit.objects.in_bulk([unit_id for unit_id, _span in weights])
     spans = LeaseUnit.objects.select_related("lease").in_bulk(
         [span for _unit, span in weights if span is not None]

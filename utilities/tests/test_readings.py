@@ -245,6 +245,23 @@ def test_a_shared_meter_splits_by_area_and_days_to_the_cent(world, staff, unit, 
     assert all("%" in c.description for c in billed)
 
 
+def test_a_shared_meter_with_no_units_refuses_a_reading_that_bills(world, staff, unit, lease):
+    shared = meter(
+        staff, unit, tariff(world, staff), code="NOBODY", unit=None, allocation=Allocation.AREA
+    )
+    add(staff, shared, day(2026, 1, 31), 0)  # the opening reading bills nothing: taken
+    with pytest.raises(ValidationError) as exc:
+        add(staff, shared, day(2026, 2, 28), "100")
+    assert "NOBODY" in exc.value.message_dict["meter"][0]
+    assert shared.readings.count() == 1  # nothing half-written, nothing billed
+    assert not LeaseCharge.objects.filter(source__startswith="utilities.reading:").exists()
+    # the import's dry run names the same reason on the row, before anything is written
+    plan = imports.plan_import(
+        workbook([[unit.park.code, "NOBODY", "2026-02-28", 100]]), user=staff
+    )
+    assert not plan.ok and "NOBODY" in str(plan.rows[0].errors)
+
+
 def test_a_master_meter_bills_its_loss_by_area_over_its_submeters(world, staff, unit, lease):
     floor = Floor.objects.get(building=unit.building, number=1)
     other = make_unit(floor, "A-105", area_m2=D("500"))
