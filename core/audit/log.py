@@ -127,8 +127,10 @@ def _write(*, actor: Any, actor_name: str | None = None, **fields: Any) -> Audit
     # sealed after commit, in the order transactions commit: no lock is held while the
     # change's own transaction runs, and a rolled-back change leaves no entry to seal. One
     # seal per transaction, however many entries it writes (an import writes thousands).
+    # Robust: the change itself is committed by then, so a failed seal is logged (and sealed
+    # by the next one, or by audit_verify) rather than turned into an error page.
     if not any(callback[1] is seal for callback in connection.run_on_commit):
-        transaction.on_commit(seal)
+        transaction.on_commit(seal, robust=True)
     return entry
 
 
