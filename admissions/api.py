@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
@@ -171,6 +172,7 @@ class ReviewIn(Schema):
     decision: Decision
     conditions: Annotated[str, Field(max_length=2000)] = ""
     comment: Annotated[str, Field(max_length=2000)] = ""
+    exception_reason: Annotated[str, Field(max_length=2000)] = ""
 
 
 describe_fields(ReviewIn, Review)
@@ -183,6 +185,11 @@ class ReviewOut(Schema):
     decision: Decision
     conditions: str
     comment: str
+    exception_reason: str
+    info_open: bool = Field(..., description="An information request nobody answered yet")
+    answer: str
+    answered_at: datetime.datetime | None
+    withdrawn_at: datetime.datetime | None
 
     @staticmethod
     def resolve_reviewer(obj: Review) -> str:
@@ -195,6 +202,7 @@ describe_fields(ReviewOut, Review)
 class ScreeningOut(Schema):
     rule: str = Field(alias="rule_label")
     passed: bool
+    hard: bool
     reason: str
 
 
@@ -246,6 +254,7 @@ class ThresholdOut(Schema):
     kind: RuleKind
     items: str
     value: Decimal | None
+    is_hard: bool
     is_active: bool
 
 
@@ -254,12 +263,14 @@ class ThresholdIn(Schema):
     kind: RuleKind
     items: Annotated[str, Field(max_length=500)] = ""
     value: Num | None = None
+    is_hard: bool = True
     is_active: bool = True
 
 
 class ThresholdPatch(Schema):
     items: Annotated[str, Field(max_length=500)] | None = None
     value: Num | None = None
+    is_hard: bool | None = None
     is_active: bool | None = None
 
 
@@ -345,6 +356,40 @@ def review(request: HttpRequest, id: PathId, payload: ReviewIn) -> Any:
     return services.review_record(actor=request.user, application=app, **payload.dict())
 
 
+class AnswerIn(Schema):
+    answer: Annotated[str, Field(min_length=1, max_length=2000)]
+
+
+describe_fields(AnswerIn, answer="The answer to the reviewer's information request")
+
+
+@router.post(
+    "/applications/{id}/reviews/{review_id}/answer",
+    response={200: ReviewOut, **ERRORS},
+    summary="Answer a reviewer's information request",
+    operation_id="application_review_answer",
+    **scoped(Application, "view"),
+)
+def review_answer(request: HttpRequest, id: PathId, review_id: PathId, payload: AnswerIn) -> Any:
+    app = get_or_404(Application, request, "view", id)
+    found = get_object_or_404(app.reviews, pk=review_id)
+    return services.info_answer(actor=request.user, review=found, answer=payload.answer)
+
+
+@router.post(
+    "/applications/{id}/reviews/{review_id}/withdraw",
+    response={200: ApplicationOut, **ERRORS},
+    summary="Withdraw your own open information request",
+    operation_id="application_review_withdraw",
+    **scoped(Review, "add", Application),
+)
+def review_withdraw(request: HttpRequest, id: PathId, review_id: PathId) -> Any:
+    app = get_or_404(Application, request, "view", id)
+    found = get_object_or_404(app.reviews, pk=review_id)
+    services.info_withdraw(actor=request.user, review=found)
+    return get_or_404(Application, request, "view", id)
+
+
 @router.get(
     "/applications/{id}/screening",
     response={200: ScreeningPage, **ERRORS},
@@ -419,10 +464,13 @@ class ConvertIn(Schema):
     start_on: IsoDate
     end_on: IsoDate
     rent_per_m2_day: Annotated[Decimal, DecimalIn(ge=0, max_digits=8, decimal_places=2)]
+    deviation_reason: Annotated[str, Field(max_length=500)] = ""
 
 
 describe_fields(
     ConvertIn,
+    deviation_reason="Why units that miss the application's requirements are agreed "
+    "(required then; kept in the lease's notes)",
     unit_ids="The units of the lease (ids of units the caller may see)",
     start_on="First day of the lease",
     end_on="Last day of the lease",
@@ -450,4 +498,5 @@ def convert(request: HttpRequest, id: PathId, payload: ConvertIn) -> Any:
         start_on=payload.start_on,
         end_on=payload.end_on,
         rent_per_m2_day=payload.rent_per_m2_day,
+        deviation_reason=payload.deviation_reason,
     )

@@ -27,6 +27,11 @@ class AdmissionsConfig(ParkOpsApp):
             "model": "admissions.ThresholdRule",
         },
         {
+            "label": _("Joint review rules"),
+            "url": "admissions:rules",
+            "model": "admissions.Application",
+        },
+        {
             "label": _("Admission settings"),
             "url": "admissions:admissionsettings_list",
             "model": "admissions.AdmissionSettings",

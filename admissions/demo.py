@@ -21,19 +21,24 @@ from enterprises.models import Enterprise
 __all__ = ["load"]
 
 D = Decimal
-THRESHOLDS: dict[str, list[tuple[str, str, Decimal | None]]] = {
+HARD, SOFT = True, False  # a soft rule only informs the reviewers; rules are hard unless said
+THRESHOLDS: dict[str, list[tuple[Any, ...]]] = {
     "ZZGC": [
         (RuleKind.INDUSTRY_ALLOWED, "C、I、M", None),
+        (RuleKind.INDUSTRY_EXCLUDED, "2611、2612、2619", None),  # basic chemicals, by class
         (RuleKind.ACTIVITY_EXCLUDED, "仓储物流、餐饮、一般性制造", None),
         (RuleKind.MIN_RD_INTENSITY, "", D(3)),
-        (RuleKind.MIN_OUTPUT_PER_M2, "", D(15000)),
+        (RuleKind.MIN_OUTPUT_PER_M2, "", D(15000), SOFT),
     ],
     "ZHZX": [
         (RuleKind.INDUSTRY_ALLOWED, "I、M、C", None),
         (RuleKind.TAG_REQUIRED, "新一代信息技术、人工智能、集成电路", None),
-        (RuleKind.MIN_TALENT_SHARE, "", D(20)),
+        (RuleKind.MIN_TALENT_SHARE, "", D(20), SOFT),
     ],
-    "FHQ": [(RuleKind.INDUSTRY_EXCLUDED, "K、F、H", None), (RuleKind.MIN_HEADCOUNT, "", D(3))],
+    "FHQ": [
+        (RuleKind.INDUSTRY_EXCLUDED, "K、F、H", None),
+        (RuleKind.MIN_HEADCOUNT, "", D(3), SOFT),
+    ],
 }
 
 # company index in enterprises.demo, park, who creates it, requirements, commitments, path
@@ -46,6 +51,10 @@ PIPELINE: list[tuple[Any, ...]] = [
     (6, "ZZGC", "gov", (D(1200), D(7), D("3.5")), (D(6), D(30000), 60, D(30)), "screening"),
     (11, "FHQ", "operator", (D(80), None, D("5.5")), (D(20), None, 6, D(50)), "draft"),
     (None, "ZZGC", "gov", (D(900), D(6), D("3.2")), (D(4), D(18000), 25, D(20)), "withdrawn"),
+    # fails the innovation centre's hard tag rule: admitted as an exception by both sides
+    (4, "ZHZX", "operator", (D(400), D("3.3"), D(5)), (D(18), D(40000), 35, D(15)), "exception"),
+    # fails only the soft output rule (12,000 < 15,000 元/m²): approved without an exception
+    (3, "ZZGC", "gov", (D(2000), D(8), D("3.2")), (D(9), D(12000), 90, D(30)), "approved"),
 ]
 STEPS = {
     "draft": [],
@@ -54,6 +63,7 @@ STEPS = {
     "risk": ["submit", "start_screening", "to_risk"],
     "review": ["submit", "start_screening", "to_risk", "assess", "to_review"],
     "approved": ["submit", "start_screening", "to_risk", "assess", "to_review"],
+    "exception": ["submit", "start_screening", "to_risk", "assess", "to_review"],
     "rejected": ["submit", "start_screening"],
     "withdrawn": ["submit"],
 }
@@ -65,10 +75,16 @@ def load(ctx: dict[str, Any]) -> None:
     admin, parks, users = ctx["admin"], ctx["parks"], ctx["users"]
     AdmissionSettings.for_operator(ctx["operator"])
     for code, rules in THRESHOLDS.items():
-        for kind, items, value in rules:
+        for kind, items, value, *strength in rules:
             services.threshold_create(
                 actor=admin,
-                instance=ThresholdRule(park=parks[code], kind=kind, items=items, value=value),
+                instance=ThresholdRule(
+                    park=parks[code],
+                    kind=kind,
+                    items=items,
+                    value=value,
+                    is_hard=strength[0] if strength else HARD,
+                ),
             )
     # a second operator reviewer: whoever sourced an application may not review it
     from core.demo import DEMO_PASSWORD
@@ -153,6 +169,20 @@ def _walk(app: Application, goal: str, users: dict[str, Any], checker: Any) -> N
             application=app,
             decision="approve",
             conditions="纳入区级重点企业服务名单",
+        )
+    if goal == "exception":
+        services.review_record(
+            actor=operator,
+            application=app,
+            decision="approve",
+            exception_reason="国家级专精特新“小巨人”，精密测量仪器补齐园区集成电路检测环节",
+        )
+        services.review_record(
+            actor=gov,
+            application=app,
+            decision="approve",
+            conditions="两年内取得园区目录标签或参与一项集成电路应用场景",
+            exception_reason="同意作为产业链补链企业例外引进",
         )
     if goal == "rejected":
         services.application_transition(

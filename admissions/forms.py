@@ -13,6 +13,7 @@ from enterprises.models import Enterprise
 from enterprises.validators import validate_credit_code
 
 __all__ = [
+    "AnswerForm",
     "ApplicationForm",
     "ConvertForm",
     "ReviewForm",
@@ -119,12 +120,25 @@ class ReviewForm(forms.Form):
     comment = forms.CharField(
         label=_("comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    exception_reason = forms.CharField(
+        label=_("exception reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Needed to approve when a hard threshold failed; both sides must give one."),
+    )
+
+
+class AnswerForm(forms.Form):
+    review = forms.IntegerField(widget=forms.HiddenInput)
+    answer = forms.CharField(
+        label=_("answer"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class ThresholdForm(ScopedModelForm):
     class Meta:
         model = ThresholdRule
-        fields = ["park", "kind", "items", "value", "is_active"]
+        fields = ["park", "kind", "items", "value", "is_hard", "is_active"]
 
 
 class SettingsForm(ScopedModelForm):
@@ -155,6 +169,12 @@ class ConvertForm(forms.Form):
     end_on = forms.DateField(label=_("end date"))
     rent_per_m2_day = forms.DecimalField(
         label=_("rent (元/m²/day)"), min_value=0, max_digits=8, decimal_places=2
+    )
+    deviation_reason = forms.CharField(
+        label=_("reason for units that miss the requirements"),
+        required=False,
+        max_length=500,
+        help_text=_("Only when the units miss what the application asked for; kept on the lease."),
     )
 
     def clean_units(self) -> list[int]:

@@ -137,6 +137,14 @@ class ThresholdRule(TimeStampedModel):
     value = models.DecimalField(
         _("threshold"), max_digits=14, decimal_places=2, null=True, blank=True, validators=POSITIVE
     )
+    is_hard = models.BooleanField(
+        _("hard rule"),
+        default=True,
+        help_text=_(
+            "A failed hard rule blocks approval unless both sides approve an exception with a "
+            "written reason; a failed soft rule only informs the reviewers."
+        ),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     objects = RestrictedQuerySet.as_manager()
@@ -154,6 +162,10 @@ class ThresholdRule(TimeStampedModel):
         """The rule in words: its kind and what it checks (“R&D intensity at least: 3”)."""
         detail = "、".join(self.item_list()) if self.items else plain_number(self.value)
         return f"{self.get_kind_display()}：{detail}"
+
+    @property
+    def strength(self) -> str:
+        return str(_("hard") if self.is_hard else _("soft"))
 
     def item_list(self) -> list[str]:
         return [i for i in re.split(r"[、,，;；\s]+", self.items or "") if i]
@@ -176,27 +188,26 @@ class ThresholdRule(TimeStampedModel):
 
     def _industry_codes(self) -> list[str]:
         """The rule's industry codes, normalised (upper-case section letters, two-digit
-        divisions) and each checked against the GB/T 4754-2017 catalogue."""
+        divisions) and each checked against the GB/T 4754-2017 catalogue, at any level."""
         from enterprises.models import Industry
 
-        known = set(Industry.objects.values_list("code", flat=True))
-        codes: list[str] = []
-        unknown: list[str] = []
+        wanted = []
         for item in self.item_list():
             code = item.strip().upper()
-            code = code.zfill(2) if code.isdigit() and len(code) < 2 else code
-            (codes if code in known else unknown).append(code)
+            wanted.append(code.zfill(2) if code.isdigit() and len(code) < 2 else code)
+        known = set(Industry.objects.filter(code__in=wanted).values_list("code", flat=True))
+        unknown = [c for c in wanted if c not in known]
         if unknown:
             raise ValidationError(
                 {
                     "items": _(
-                        "“%(codes)s” is not a GB/T 4754-2017 code: use a section letter (A–T) "
-                        "or a two-digit division (01–97)."
+                        "“%(codes)s” is not a GB/T 4754-2017 code: use a section letter (A–T), "
+                        "a division (39), a group (397) or a class (3973)."
                     )
                     % {"codes": "、".join(unknown)}
                 }
             )
-        return list(dict.fromkeys(codes))
+        return list(dict.fromkeys(wanted))
 
 
 class Application(TimeStampedModel):
@@ -361,6 +372,7 @@ class ScreeningResult(models.Model):
     rule = models.ForeignKey(ThresholdRule, null=True, on_delete=models.SET_NULL, related_name="+")
     rule_label = models.CharField(_("rule"), max_length=300)
     passed = models.BooleanField(_("passed"))
+    hard = models.BooleanField(_("hard rule"), default=True)
     reason = models.CharField(_("reason"), max_length=500)
     evaluated_at = models.DateTimeField(auto_now_add=True)
 
@@ -465,6 +477,23 @@ class Review(TimeStampedModel):
     decision = models.CharField(_("decision"), max_length=15, choices=Decision.choices)
     conditions = models.TextField(_("conditions"), blank=True)
     comment = models.TextField(_("comment"), blank=True)
+    exception_reason = models.TextField(
+        _("exception reason"),
+        blank=True,
+        help_text=_("Why to admit the company although a hard threshold failed."),
+    )
+    # an information request (decision “request information”) is open until answered
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("request withdrawn at"), null=True, blank=True)
 
     objects = RestrictedQuerySet.as_manager()
     # "change": a reviewer changes their own vote while the application is in review (the
@@ -489,3 +518,12 @@ class Review(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_side_display()} · {self.get_decision_display()}"
+
+    @property
+    def info_open(self) -> bool:
+        """An information request nobody has answered or withdrawn: it holds the decision."""
+        return (
+            self.decision == Decision.REQUEST_INFO
+            and self.answered_at is None
+            and self.withdrawn_at is None
+        )

@@ -20,18 +20,23 @@ Outcome = tuple[bool, str]
 
 
 def _industry_codes(app: Application) -> set[str]:
+    """The company's industry and every node above it: class 2611 lies under 261, 26 and C,
+    so a rule naming any of them matches it (and a rule naming 2611 does not match 26)."""
     industry = app.enterprise.industry
-    return {industry.code, industry.section} if industry else set()
+    return set(industry.lineage) if industry else set()
 
 
 def _industry_allowed(rule: ThresholdRule, app: Application) -> Outcome:
     codes = _industry_codes(app)
     if not codes:
-        return False, _("The company's industry is not recorded.")
-    hit = codes & set(rule.item_list())
+        return False, _("The company's industry is not recorded, so it cannot be shown allowed.")
+    hit = sorted(codes & set(rule.item_list()))
     if hit:
-        return True, _("Industry %(industry)s is allowed.") % {"industry": app.enterprise.industry}
-    return False, _("Industry %(industry)s is not among %(allowed)s.") % {
+        return True, _("Industry %(industry)s lies under %(node)s, which is allowed.") % {
+            "industry": app.enterprise.industry,
+            "node": "、".join(hit),
+        }
+    return False, _("Industry %(industry)s lies under none of %(allowed)s.") % {
         "industry": app.enterprise.industry,
         "allowed": "、".join(rule.item_list()),
     }
@@ -43,12 +48,16 @@ def _industry_excluded(rule: ThresholdRule, app: Application) -> Outcome:
         return False, _(
             "The company's industry is not recorded, so it cannot be shown not to be excluded."
         )
-    hit = codes & set(rule.item_list())
+    hit = sorted(codes & set(rule.item_list()))
     if hit:
-        return False, _("Industry %(industry)s is excluded from this park.") % {
-            "industry": app.enterprise.industry
+        return False, _("Industry %(industry)s lies under %(node)s, which is excluded.") % {
+            "industry": app.enterprise.industry,
+            "node": "、".join(hit),
         }
-    return True, _("Industry is not excluded.")
+    return True, _("Industry %(industry)s lies under none of the excluded %(excluded)s.") % {
+        "industry": app.enterprise.industry,
+        "excluded": "、".join(rule.item_list()),
+    }
 
 
 def _tag_required(rule: ThresholdRule, app: Application) -> Outcome:

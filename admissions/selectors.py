@@ -7,14 +7,15 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from admissions.choices import AppState
-from admissions.models import Application, Review
+from admissions.models import Application, Review, plain_number
 from core.choices import Role
 from core.permissions import SHOW, field_access
 from spaces.selectors import Match, Requirements, units_matching
 
-__all__ = ["Match", "board", "inbox", "match_units"]
+__all__ = ["Match", "board", "inbox", "match_units", "requirement_misses"]
 
 
 def board(user: Any) -> list[tuple[Any, list[Application]]]:
@@ -37,7 +38,12 @@ def inbox(user: Any) -> QuerySet[Application]:
             Q(state__in=[AppState.SUBMITTED, AppState.SCREENING, AppState.RISK])
             | (Q(state=AppState.REVIEW) & ~Q(Exists(mine)))
         )
-    asked = Review.objects.filter(application=OuterRef("pk"), decision="request_info")
+    asked = Review.objects.filter(
+        application=OuterRef("pk"),
+        decision="request_info",
+        answered_at__isnull=True,
+        withdrawn_at__isnull=True,
+    )
     return qs.filter(Q(state=AppState.DRAFT) | Q(Exists(asked), state=AppState.REVIEW))
 
 
@@ -70,3 +76,29 @@ def match_units(app: Application, user: Any, *, limit: int = 10) -> list[Match]:
         promised=_promised_units(app.move_in_on or timezone.localdate()),
     )
     return units_matching(user, needs, limit=limit)
+
+
+def requirement_misses(app: Application, units: list[Any]) -> list[str]:
+    """How the chosen units fall short of what the application asked for, in words
+    (“U-101: clear height 4 m < 8 m”); empty when they meet every requirement."""
+    misses = []
+    per_unit = [
+        ("clear_height_m", app.clear_height_min_m, _("clear height"), "m"),
+        ("floor_load_kn_m2", app.floor_load_min_kn_m2, _("floor load"), "kN/m²"),
+    ]
+    for unit in units:
+        for field, wanted, label, sign in per_unit:
+            have = getattr(unit, field)
+            if wanted is not None and have is not None and have < wanted:
+                misses.append(
+                    f"{unit.code}: {label} {plain_number(have)} {sign} < {plain_number(wanted)} {sign}"
+                )
+    area = sum((u.area_m2 for u in units), start=0)
+    if area < app.area_min_m2:
+        misses.append(f"{_('area')} {plain_number(area)} m² < {plain_number(app.area_min_m2)} m²")
+    power = sum((u.power_kva or 0 for u in units), start=0)
+    if app.power_min_kva is not None and power < app.power_min_kva:
+        misses.append(
+            f"{_('power')} {plain_number(power)} kVA < {plain_number(app.power_min_kva)} kVA"
+        )
+    return misses

@@ -53,6 +53,10 @@ __all__ = [
     "application_delete",
     "application_transition",
     "application_update",
+    "eligible_reviewers",
+    "info_answer",
+    "info_withdraw",
+    "may_answer",
     "may_edit",
     "review_record",
     "risk_assess",
@@ -84,11 +88,55 @@ threshold_delete = delete_record
 BOTH_SIDES = ("gov_approvals_required", "operator_approvals_required", "separation_of_duties")
 
 
+def eligible_reviewers(park: Any, side: str) -> Any:
+    """Who may vote for a side on this park's applications: the jurisdiction's active
+    government reviewers, or the operator's active staff assigned to the park."""
+    if side == Side.GOV:
+        return User.objects.filter(role=Role.GOV, jurisdiction=park.jurisdiction_id, is_active=True)
+    return User.objects.filter(role=Role.OPERATOR, assigned_parks=park, is_active=True)
+
+
+QUORUM_SIDES = {"gov_approvals_required": Side.GOV, "operator_approvals_required": Side.OPERATOR}
+
+
+def _check_quorum(operator: Any, data: Mapping[str, Any]) -> None:
+    """A quorum no park of the operator could ever reach is refused, with the count."""
+    from spaces.models import Park
+
+    errors: dict[str, list[str]] = {}
+    for name, side in QUORUM_SIDES.items():
+        wanted = data.get(name)
+        if wanted is None:
+            continue
+        for park in Park.objects.filter(operator=operator).order_by("code"):
+            count = eligible_reviewers(park, side).count()
+            if wanted > count:
+                errors[name] = [
+                    _(
+                        "%(park)s has %(count)d eligible %(side)s reviewers, so a quorum of "
+                        "%(wanted)d could never be reached. Choose at most %(count)d, or add "
+                        "reviewers first."
+                    )
+                    % {
+                        "park": park.name,
+                        "count": count,
+                        "side": Side(side).label,
+                        "wanted": wanted,
+                    }
+                ]
+                break
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
 def settings_update(
     *, actor: Any, instance: AdmissionSettings, data: dict[str, Any]
 ) -> AdmissionSettings:
     """The operator keeps its risk weights; the quorum of each side and the separation of
-    duties bind the government too, so only a platform admin changes them (audited)."""
+    duties bind the government too, so only a platform admin changes them (audited). A new
+    quorum is checked against the reviewers each park has, and re-evaluates every
+    application waiting in joint review."""
     touched = [
         name for name in BOTH_SIDES if name in data and data[name] != getattr(instance, name)
     ]
@@ -99,7 +147,15 @@ def settings_update(
                 for name in touched
             }
         )
-    return update_record(actor=actor, instance=instance, data=data)
+    _check_quorum(instance.operator, {k: data[k] for k in touched if k in QUORUM_SIDES})
+    updated = update_record(actor=actor, instance=instance, data=data)
+    if touched:
+        waiting = Application.objects.select_for_update().filter(
+            park__operator=instance.operator, state=AppState.REVIEW
+        )
+        for app in waiting:
+            _decide(actor, app, updated)
+    return updated
 
 
 def _is_creator_side(actor: Any, app: Application) -> bool:
@@ -191,8 +247,12 @@ def application_convert(
     start_on: datetime.date,
     end_on: datetime.date,
     rent_per_m2_day: Decimal,
+    deviation_reason: str = "",
 ) -> Application:
-    """An approved application becomes a draft lease of the chosen units for its company."""
+    """An approved application becomes a draft lease of the chosen units for its company.
+    Units that miss what the application asked for (4 m where 8 m was asked) need a
+    confirmation with a reason, which the lease keeps in its notes."""
+    from admissions.selectors import requirement_misses
     from leasing.models import Lease
     from leasing.services import lease_create
 
@@ -214,6 +274,22 @@ def application_convert(
             )
             % {"park": app.park.name, "others": "、".join(elsewhere)}
         )
+    misses, deviation_reason = requirement_misses(app, units), deviation_reason.strip()
+    if misses and not deviation_reason:
+        raise ConflictError(
+            _(
+                "The units miss what the application asked for: %(misses)s. Confirm with a "
+                "reason (kept on the lease), or choose other units."
+            )
+            % {"misses": "；".join(misses)},
+            code="reason_required",
+        )
+    notes = ""
+    if misses:
+        notes = _("Agreed although the units miss the requirements (%(misses)s): %(reason)s") % {
+            "misses": "；".join(misses),
+            "reason": deviation_reason,
+        }
     park = app.park
     lease = lease_create(
         actor=actor,
@@ -225,6 +301,7 @@ def application_convert(
             start_on=start_on,
             end_on=end_on,
             rent_per_m2_day=rent_per_m2_day,
+            notes=notes,
         ),
     )
     app.state, app.lease = AppState.CONVERTED, lease
@@ -258,6 +335,7 @@ def screening_run(app: Application) -> list[ScreeningResult]:
                 rule=rule,
                 rule_label=_clip(rule.describe(), ScreeningResult, "rule_label"),
                 passed=passed,
+                hard=rule.is_hard,
                 reason=_clip(str(reason), ScreeningResult, "reason"),
             )
         )
@@ -323,12 +401,23 @@ def risk_assess(
     return update_record(actor=actor, instance=existing, data=data)
 
 
+def _hard_failures(app: Application) -> list[ScreeningResult]:
+    return list(ScreeningResult.objects.filter(application=app, passed=False, hard=True))
+
+
 @transaction.atomic
 def review_record(
-    *, actor: Any, application: Application, decision: str, conditions: str = "", comment: str = ""
+    *,
+    actor: Any,
+    application: Application,
+    decision: str,
+    conditions: str = "",
+    comment: str = "",
+    exception_reason: str = "",
 ) -> Review:
     """One reviewer's decision; when the quorum of both sides approves, or anyone rejects,
-    the application is decided."""
+    the application is decided. Approving over a failed hard threshold needs a written
+    exception reason (联审规则: both sides' quorum must approve the exception)."""
     app = (
         Application.objects.select_for_update()
         .select_related("park__operator")
@@ -350,13 +439,31 @@ def review_record(
         )
     if decision not in Decision.values:
         raise ConflictError(_("Unknown decision “%(d)s”.") % {"d": decision})
+    exception_reason = exception_reason.strip() if decision == Decision.APPROVE else ""
+    failed = _hard_failures(app)
+    if decision == Decision.APPROVE and failed and not exception_reason:
+        raise ConflictError(
+            _(
+                "Hard thresholds failed: %(rules)s. Approving admits the company as an "
+                "exception: write the exception reason, or reject."
+            )
+            % {"rules": "；".join(r.rule_label for r in failed)},
+            code="reason_required",
+        )
     existing = Review.objects.filter(application=app, reviewer=actor).first()
-    data = {"decision": decision, "conditions": conditions, "comment": comment}
+    data: dict[str, Any] = {
+        "decision": decision,
+        "conditions": conditions,
+        "comment": comment,
+        "exception_reason": exception_reason,
+    }
     if existing is not None and all(getattr(existing, k) == v for k, v in data.items()):
         raise ConflictError(
             _("You have already recorded this decision (%(decision)s); change it or leave it.")
             % {"decision": existing.get_decision_display()}
         )
+    if decision == Decision.REQUEST_INFO:  # a new question opens a new request
+        data.update(answer="", answered_by=None, answered_at=None, withdrawn_at=None)
     if existing is None:
         review = create_record(
             actor=actor, instance=Review(application=app, side=side, reviewer=actor, **data)
@@ -364,14 +471,85 @@ def review_record(
     else:
         review = update_record(actor=actor, instance=existing, data=data)
     complete(_task(app), users=[actor])  # this reviewer's part is done
+    if decision == Decision.REQUEST_INFO:
+        _announce(app, "info")
     _decide(actor, app, settings)
     return review
 
 
+def may_answer(actor: Any, app: Application) -> bool:
+    """The applicant's side answers an information request; so may the park's staff, who
+    often hold the papers."""
+    if _is_creator_side(actor, app):
+        return True
+    return actor.role == Role.OPERATOR and actor.assigned_parks.filter(pk=app.park_id).exists()
+
+
+@transaction.atomic
+def info_answer(*, actor: Any, review: Review, answer: str) -> Review:
+    """Answer an open information request; the reviewer who asked is told, and the joint
+    review goes on (it may now be decided)."""
+    app = Application.objects.select_for_update().get(pk=review.application_id)
+    require(actor, "view", app)
+    review = Review.objects.select_for_update().get(pk=review.pk)
+    if not review.info_open:
+        raise ConflictError(_("This information request is not open."))
+    if app.state != AppState.REVIEW:
+        raise ConflictError(
+            _("An application that is %(state)s is not in joint review.")
+            % {"state": app.get_state_display()}
+        )
+    if actor.pk == review.reviewer_id or not may_answer(actor, app):
+        raise ConflictError(_("The applicant or the park's staff answer an information request."))
+    answer = answer.strip()
+    if not answer:
+        raise ValidationError({"answer": [_("Write the answer.")]})
+    review = update_record(
+        actor=actor,
+        instance=review,
+        data={"answer": answer, "answered_by": actor, "answered_at": timezone.now()},
+    )
+    notify(
+        [review.reviewer],
+        gettext_noop("Your information request about %(name)s was answered."),
+        about=app,
+        params={"name": str(app.enterprise)},
+        url=reverse("admissions:application_detail", args=[app.pk]),
+    )
+    _decide(actor, app, AdmissionSettings.for_operator(app.park.operator))
+    return review
+
+
+@transaction.atomic
+def info_withdraw(*, actor: Any, review: Review) -> None:
+    """The reviewer who asked withdraws an open information request; it stays in the review's
+    history, and they may vote while the application is in review."""
+    app = Application.objects.select_for_update().get(pk=review.application_id)
+    review = Review.objects.select_for_update().get(pk=review.pk)
+    if actor.pk != review.reviewer_id:
+        raise ConflictError(_("Only the reviewer who asked withdraws an information request."))
+    if not review.info_open or app.state != AppState.REVIEW:
+        raise ConflictError(_("This information request is not open."))
+    update_record(actor=actor, instance=review, data={"withdrawn_at": timezone.now()})
+    _decide(actor, app, AdmissionSettings.for_operator(app.park.operator))
+
+
 def _decide(actor: Any, app: Application, settings: AdmissionSettings) -> None:
+    """Decide once the reviews allow it: an open information request holds everything;
+    then any rejection rejects; then both sides' quorums approve (over a failed hard
+    threshold only approvals that carry an exception reason count)."""
     reviews = list(app.reviews.all())
+    if any(r.info_open for r in reviews):
+        return
+    needs_exception = bool(_hard_failures(app))
     approvals = {
-        s: sum(1 for r in reviews if r.side == s and r.decision == Decision.APPROVE)
+        s: sum(
+            1
+            for r in reviews
+            if r.side == s
+            and r.decision == Decision.APPROVE
+            and (r.exception_reason or not needs_exception)
+        )
         for s in Side.values
     }
     if any(r.decision == Decision.REJECT for r in reviews):
@@ -382,8 +560,6 @@ def _decide(actor: Any, app: Application, settings: AdmissionSettings) -> None:
     ):
         outcome = AppState.APPROVED
     else:
-        if any(r.decision == Decision.REQUEST_INFO for r in reviews):
-            _announce(app, "info")
         return
     app.state, app.decided_at = outcome, timezone.now()
     app.save(update_fields=["state", "decided_at", "updated_at"])

@@ -8,6 +8,7 @@ app_name = "admissions"
 urlpatterns = [
     path("", views.BoardView.as_view(), name="board"),
     path("inbox/", views.InboxView.as_view(), name="inbox"),
+    path("rules/", views.RulesView.as_view(), name="rules"),
     *object_urls(
         "applications",
         "application",
@@ -23,6 +24,12 @@ urlpatterns = [
     ),
     path("applications/<int:pk>/risk/", views.RiskView.as_view(), name="application_risk"),
     path("applications/<int:pk>/review/", views.ReviewView.as_view(), name="application_review"),
+    path("applications/<int:pk>/answer/", views.AnswerView.as_view(), name="application_answer"),
+    path(
+        "applications/<int:pk>/withdraw-request/",
+        views.WithdrawView.as_view(),
+        name="application_withdraw_request",
+    ),
     path("applications/<int:pk>/convert/", views.ConvertView.as_view(), name="application_convert"),
     *object_urls(
         "thresholds",

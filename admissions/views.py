@@ -6,13 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView
 
 from admissions import filters, forms, services
 from admissions.choices import AppState, Side
@@ -28,6 +30,7 @@ from core.tables import Column
 from core.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView, Tab
 from core.views.generic import ScopedView
 from leasing.models import Lease
+from spaces.choices import UnitStatus
 from spaces.models import Unit
 
 
@@ -70,9 +73,12 @@ def _reviews(request: HttpRequest, app: Application) -> dict[str, Any]:
     user: Any = request.user
     may_review = app.state == AppState.REVIEW and user.role in (Role.GOV, Role.OPERATOR)
     settings = AdmissionSettings.for_operator(app.park.operator)
+    reviews = list(app.reviews.select_related("reviewer", "answered_by"))
     return {
-        "reviews": app.reviews.select_related("reviewer"),
+        "reviews": reviews,
         "review_form": forms.ReviewForm() if may_review else None,
+        "hard_failed": [r for r in app.screening_results.all() if r.hard and not r.passed],
+        "may_answer": app.state == AppState.REVIEW and services.may_answer(user, app),
         "quorum": {
             Side.GOV: settings.gov_approvals_required,
             Side.OPERATOR: settings.operator_approvals_required,
@@ -82,10 +88,16 @@ def _reviews(request: HttpRequest, app: Application) -> dict[str, Any]:
 
 def _matches(request: HttpRequest, app: Application) -> dict[str, Any]:
     start = app.move_in_on or timezone.localdate()
+    convertible = app.state == AppState.APPROVED and Lease.policy.allows_role(request.user, "add")
     return {
         "matches": match_units(app, request.user),
-        "convertible": app.state == AppState.APPROVED
-        and Lease.policy.allows_role(request.user, "add"),
+        "convertible": convertible,
+        "park_units": Unit.objects.restrict(request.user)
+        .filter(park=app.park_id)
+        .exclude(status=UnitStatus.NOT_LEASABLE)
+        .order_by("code")
+        if convertible
+        else [],
         "default_start": start,
         "default_end": term_end(start, 36),  # a three-year lease unless changed
     }
@@ -248,11 +260,48 @@ class ReviewView(ApplicationAction):
         return "reviews"
 
 
+class AnswerView(ApplicationAction):
+    """The applicant (or the park's staff) answers a reviewer's information request."""
+
+    def perform(self, request: HttpRequest, app: Application) -> str | None:
+        form = forms.AnswerForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, errors_as_text(form))
+            return "reviews"
+        review = get_object_or_404(app.reviews, pk=form.cleaned_data["review"])
+        services.info_answer(actor=request.user, review=review, answer=form.cleaned_data["answer"])
+        messages.success(request, _("Your answer is sent to the reviewer."))
+        return "reviews"
+
+
+class WithdrawView(ApplicationAction):
+    """The reviewer who asked for information withdraws the request."""
+
+    def perform(self, request: HttpRequest, app: Application) -> str | None:
+        review = get_object_or_404(app.reviews, pk=request.POST.get("review") or 0)
+        services.info_withdraw(actor=request.user, review=review)
+        messages.success(request, _("Your information request is withdrawn."))
+        return "reviews"
+
+
+class RulesView(LoginRequiredMixin, TemplateView):
+    """联审规则: how the joint review decides, in words, with the quorums in force."""
+
+    template_name = "admissions/rules.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        settings = AdmissionSettings.objects.restrict(self.request.user).select_related("operator")
+        return {**super().get_context_data(**kwargs), "settings_list": settings}
+
+
 class ConvertView(ApplicationAction):
     """Turn an approved application into a draft lease of one of the matched unit runs."""
 
     def perform(self, request: HttpRequest, app: Application) -> str | None:
-        form = forms.ConvertForm(request.POST)
+        data = request.POST.copy()
+        if data.getlist("unit"):  # the picker of other units sends one value per unit
+            data["units"] = ",".join(data.getlist("unit"))
+        form = forms.ConvertForm(data)
         if not form.is_valid():
             messages.error(request, errors_as_text(form))
             return "matching"
@@ -268,6 +317,7 @@ class ConvertView(ApplicationAction):
             start_on=form.cleaned_data["start_on"],
             end_on=form.cleaned_data["end_on"],
             rent_per_m2_day=form.cleaned_data["rent_per_m2_day"],
+            deviation_reason=form.cleaned_data["deviation_reason"],
         )
         messages.success(
             request,

@@ -19,7 +19,9 @@ ERROR_CODES = {
     "guard_failed": "409: a condition of the move is not met (e.g. risk not assessed yet).",
     "concentration_limit": "409: the investment would break a fund's concentration limit; "
     "send `override_reason` to record it anyway.",
-    "reason_required": "409: this move needs a reason; send it and try again.",
+    "reason_required": "409: this move needs a reason; send it and try again (e.g. "
+    "`exception_reason` to approve over a failed hard threshold, `deviation_reason` to convert "
+    "onto units that miss the requirements).",
     "invalid": "422: some fields are invalid; `errors` names each with the fix.",
 }
 

@@ -1,4 +1,5 @@
-"""The catalogs shipped with the project: GB/T 4754-2017 industries and default park tags.
+"""The catalogs shipped with the project: the GB/T 4754-2017 industry classification at all four
+levels (data/gbt4754_2017.json names its source) and default park tags.
 
 Loaded by a data migration, and again (idempotently) by the demo loader, since a test
 database flushed between tests loses what migrations wrote.
@@ -10,7 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-__all__ = ["DEFAULT_TAGS", "ensure_catalogs"]
+__all__ = ["DEFAULT_TAGS", "catalogue_rows", "ensure_catalogs"]
 
 DATA = Path(__file__).resolve().parent / "data" / "gbt4754_2017.json"
 DEFAULT_TAGS = [
@@ -29,16 +30,21 @@ DEFAULT_TAGS = [
 ]
 
 
+def catalogue_rows() -> list[tuple[str, str, str]]:
+    """(code, name, section) for every row of the four-level table, in the standard's order:
+    sections A–T, two-digit divisions, three-digit groups, four-digit classes."""
+    rows, section = [], ""
+    for code, name in json.loads(DATA.read_text(encoding="utf-8"))["items"]:
+        if code.isalpha():
+            section = code
+        rows.append((code, name, section))
+    return rows
+
+
 def ensure_catalogs(industry_model: Any, tag_model: Any) -> None:
     """Create missing catalog rows; takes the models so a migration can pass its own."""
-    rows = []
-    for section in json.loads(DATA.read_text(encoding="utf-8"))["sections"]:
-        rows.append(
-            industry_model(code=section["code"], name=section["name"], section=section["code"])
-        )
-        rows += [
-            industry_model(code=d["code"], name=d["name"], section=section["code"])
-            for d in section["divisions"]
-        ]
-    industry_model.objects.bulk_create(rows, ignore_conflicts=True)
+    industry_model.objects.bulk_create(
+        [industry_model(code=c, name=n, section=s) for c, n, s in catalogue_rows()],
+        ignore_conflicts=True,
+    )
     tag_model.objects.bulk_create([tag_model(name=n) for n in DEFAULT_TAGS], ignore_conflicts=True)

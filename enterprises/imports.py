@@ -1,7 +1,7 @@
 """Enterprises from and to .xlsx in the Chinese template (企业导入模板), matched by credit code.
 
-The credit code is normalised and its check digit validated; the industry is a two-digit
-GB/T 4754-2017 division code; catalog tags are names separated by 、 or commas.
+The credit code is normalised and its check digit validated; the industry is a GB/T 4754-2017
+code at division, group or class level (39, 397, 3973); catalog tags are names separated by 、 or commas.
 """
 
 from __future__ import annotations
@@ -34,7 +34,13 @@ STAGES = {
 COLUMNS: list[Col] = [
     Col("企业名称", "name", "text", hint="营业执照上的名称"),
     Col("统一社会信用代码", "credit_code", "upper", hint="18 位，如 91110108MA01A2B3C9"),
-    Col("行业代码", "industry", "text", required=False, hint="国民经济行业分类大类两位代码，如 39"),
+    Col(
+        "行业代码",
+        "industry",
+        "text",
+        required=False,
+        hint="国民经济行业分类代码（大类、中类或小类），如 39、397、3973",
+    ),
     Col("成长阶段", "stage", "choice", required=False, choices=STAGES, hint="默认初创期"),
     Col("成立日期", "established_on", "date", required=False, hint="如 2018-05-20"),
     Col(
@@ -81,7 +87,7 @@ class _State:
 
 def _prepare(user: Any) -> _State:
     return _State(
-        industries={i.code: i for i in Industry.objects.filter(code__regex=r"^\d{2}$")},
+        industries={i.code: i for i in Industry.objects.filter(code__regex=r"^\d{2,4}$")},
         tags={t.name: t for t in CatalogTag.objects.all()},
         existing={e.credit_code: e for e in Enterprise.objects.prefetch_related("tags")},
         changeable=set(Enterprise.objects.restrict(user, "change").values_list("id", flat=True)),
@@ -102,12 +108,15 @@ def _plan_row(row: RowPlan, state: _State) -> None:
             )
     industry = None
     if values["industry"]:
-        industry = state.industries.get(values["industry"].zfill(2))
+        industry = state.industries.get(values["industry"].strip().zfill(2))
         if industry is None:
             row.errors.append(
                 (
                     "行业代码",
-                    _("“%(code)s” is not a GB/T 4754-2017 division code (01–97).")
+                    _(
+                        "“%(code)s” is not a GB/T 4754-2017 code: use a division (39), "
+                        "group (397) or class (3973)."
+                    )
                     % {"code": values["industry"]},
                 )
             )

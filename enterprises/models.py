@@ -58,7 +58,9 @@ _EVERYONE_READS = Policy(
 
 
 class Industry(models.Model):
-    """国民经济行业分类 GB/T 4754-2017: sections (A–T) and two-digit divisions (01–97)."""
+    """国民经济行业分类 GB/T 4754-2017 at all four levels: sections (门类 A–T), divisions
+    (大类, two digits), groups (中类, three) and classes (小类, four). A code's digits spell its
+    place in the hierarchy: class 2611 lies in group 261, division 26, section C."""
 
     code = models.CharField(_("code"), max_length=4, unique=True)
     name = models.CharField(_("name"), max_length=100)
@@ -78,6 +80,18 @@ class Industry(models.Model):
     @property
     def is_section(self) -> bool:
         return len(self.code) == 1
+
+    @property
+    def level(self) -> int:
+        """1 section, 2 division, 3 group, 4 class."""
+        return 1 if self.is_section else len(self.code)
+
+    @property
+    def lineage(self) -> list[str]:
+        """This node's code and the code of every node above it, the section first."""
+        if self.is_section:
+            return [self.code]
+        return [self.section, *(self.code[:n] for n in range(2, len(self.code) + 1))]
 
 
 class CatalogTag(models.Model):

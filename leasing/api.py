@@ -83,6 +83,9 @@ class LeaseOut(Schema):
     payment_cycle_months: int
     deposit_months: int
     terminated_on: datetime.date | None
+    notes: str = Field(
+        "", description="Notes, e.g. why units that miss an admission's requirements were agreed"
+    )
     unit_ids: list[int] = Field(..., description="Ids of the units the lease has held")
     actions: list[LeaseAction] = Field(  # type: ignore[valid-type]
         ...,

@@ -113,6 +113,11 @@ class Lease(TimeStampedModel):
     )
     terminated_on = models.DateField(_("terminated on"), null=True, blank=True)
     termination_reason = models.CharField(_("termination reason"), max_length=300, blank=True)
+    notes = models.TextField(
+        _("notes"),
+        blank=True,
+        help_text=_("For example why units that miss the admission's requirements were agreed."),
+    )
     predecessor = models.OneToOneField(
         "self",
         verbose_name=_("renews"),

@@ -70,7 +70,7 @@ def test_government_recommendation_to_approval(live_server, browser):
     act(operator, "开始门槛筛查")
     # the new company's industry is not recorded yet: that rule fails, with its reason,
     # and the application goes on to the reviewers, who see why
-    assert operator.locator("text=企业所属行业未登记").is_visible()
+    assert operator.locator("text=企业所属行业未登记").first.is_visible()
     act(operator, "进入风险评估")
     operator.goto(app_url + "?tab=risk")
     operator.fill("input[name=revenue_last_year]", "90000000")
@@ -80,7 +80,13 @@ def test_government_recommendation_to_approval(live_server, browser):
     assert operator.locator(".kpi-value").first.inner_text().strip()
     act(operator, "提交联审")
     operator.goto(app_url + "?tab=reviews")
+    # a hard threshold failed: approving without an exception reason is refused, saying why
     operator.select_option("select[name=decision]", "approve")
+    operator.click("text=提交意见")
+    assert operator.locator("text=须写明例外理由").first.is_visible()
+    operator.goto(app_url + "?tab=reviews")
+    operator.select_option("select[name=decision]", "approve")
+    operator.fill("textarea[name=exception_reason]", "行业待补登，属区重点引进项目")
     operator.click("text=提交意见")
     assert "产业联审" in operator.locator(".summary").inner_text()
 
@@ -90,6 +96,7 @@ def test_government_recommendation_to_approval(live_server, browser):
     reviewer.goto(reviewer.url.split("?")[0] + "?tab=reviews")
     reviewer.select_option("select[name=decision]", "approve")
     reviewer.fill("textarea[name=conditions]", "纳入区重点企业服务名单")
+    reviewer.fill("textarea[name=exception_reason]", "同意作为例外引进，三个月内补登行业")
     reviewer.click("text=提交意见")
     assert "已通过" in reviewer.locator(".summary").inner_text()
 

@@ -289,7 +289,7 @@ class LeaseRenew(LeaseFormAction):
 class LeaseDetail(ObjectDetailView):
     model = Lease
     template_name = "leasing/lease_detail.html"
-    fields = [*forms.TERMS, "state", "terminated_on", "termination_reason"]
+    fields = [*forms.TERMS, "state", "terminated_on", "termination_reason", "notes"]
     tabs = [
         Tab("units", gettext_lazy("Units"), "leasing/partials/units.html", context=_units),
         Tab(
