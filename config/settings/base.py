@@ -60,6 +60,7 @@ PARKOPS_APPS = [
     "admissions",
     "fund",
     "utilities",
+    "programs",
 ]
 
 INSTALLED_APPS = [

@@ -1,0 +1,244 @@
+"""REST endpoints of the innovation services (``/api/v1/programs/``): the service catalogue,
+service requests with their SLA (opened, moved, assigned and rated through the same services
+as the pages) and the messages on them (a company never receives internal notes)."""
+
+# No `from __future__ import annotations`: ninja reads the signatures at run time.
+
+import datetime
+from typing import Annotated, Any, Literal
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema
+
+from core.api.base import ERRORS, PathId, describe_fields, get_or_404, scoped
+from core.api.crud import Crud, register_crud
+from core.models import User
+from programs import filters, services
+from programs.choices import TRANSITIONS, RequestState, ServiceCategory
+from programs.models import RequestMessage, ServiceKind, ServiceRequest
+
+__all__ = ["router"]
+
+router = Router(tags=["programs"])
+RequestAction = Literal[tuple(TRANSITIONS)]  # type: ignore[valid-type]
+Text = Annotated[str, Field(max_length=4000)]
+
+
+class ServiceKindOut(Schema):
+    id: int
+    operator_id: int
+    name: str
+    category: ServiceCategory
+    sla_days: int
+    manager_id: int | None
+    description: str
+    is_active: bool
+
+
+class ServiceKindIn(Schema):
+    operator_id: int
+    name: Annotated[str, Field(max_length=60)]
+    category: ServiceCategory
+    sla_days: Annotated[int, Field(ge=1, le=60)]
+    manager_id: int | None = None
+    description: Text = ""
+    is_active: bool = True
+
+
+class ServiceKindPatch(Schema):
+    name: Annotated[str, Field(max_length=60)] | None = None
+    sla_days: Annotated[int, Field(ge=1, le=60)] | None = None
+    manager_id: int | None = None
+    description: Text | None = None
+    is_active: bool | None = None
+
+
+class ServiceRequestOut(Schema):
+    id: int
+    park_id: int
+    enterprise_id: int
+    kind_id: int
+    subject: str
+    description: str
+    state: RequestState
+    opened_by_id: int
+    assignee_id: int | None
+    due_on: datetime.date
+    due_provisional: bool
+    paused_days: int
+    breached: bool = Field(..., description="Past its SLA (a paused request is not late)")
+    resolved_on: datetime.date | None
+    resolution: str
+    rating: int | None
+    rating_comment: str
+    actions: list[RequestAction] = Field(  # type: ignore[valid-type]
+        ..., description="The moves the caller may make now, by POST /transition"
+    )
+
+    @staticmethod
+    def resolve_breached(obj: ServiceRequest) -> bool:
+        return obj.breached(timezone.localdate())
+
+    @staticmethod
+    def resolve_actions(obj: ServiceRequest, context: dict[str, Any]) -> list[str]:
+        return [t.action for t in services.allowed_transitions(context["request"].user, obj)]
+
+
+class ServiceRequestIn(Schema):
+    park_id: int
+    enterprise_id: int | None = Field(
+        None, description="Staff name the company; a company user asks for its own"
+    )
+    kind_id: int
+    subject: Annotated[str, Field(min_length=1, max_length=120)]
+    description: Annotated[str, Field(min_length=1, max_length=4000)]
+
+
+class ServiceRequestPatch(Schema):
+    subject: Annotated[str, Field(min_length=1, max_length=120)] | None = None
+    description: Annotated[str, Field(min_length=1, max_length=4000)] | None = None
+
+
+class ServiceMessageOut(Schema):
+    id: int
+    request_id: int
+    author: str
+    body: str
+    internal: bool
+    created_at: datetime.datetime
+
+    @staticmethod
+    def resolve_author(obj: RequestMessage) -> str:
+        return str(obj.author)
+
+
+register_crud(
+    router,
+    "/services",
+    Crud(
+        ServiceKind,
+        ServiceKindOut,
+        ServiceKindIn,
+        ServiceKindPatch,
+        filters.KindFilter,
+        services.kind_create,
+        services.kind_update,
+        services.kind_delete,
+    ),
+)
+register_crud(
+    router,
+    "/requests",
+    Crud(
+        ServiceRequest,
+        ServiceRequestOut,
+        ServiceRequestIn,
+        ServiceRequestPatch,
+        filters.RequestFilter,
+        services.request_open,
+        services.request_update,
+        None,
+        order="due_on",
+        sortable=("due_on", "created_at"),
+    ),
+)
+register_crud(
+    router,
+    "/messages",
+    Crud.reads(
+        RequestMessage, ServiceMessageOut, filters.MessageFilter, select_related=("author",)
+    ),
+)
+
+
+class ServiceTransitionIn(Schema):
+    action: RequestAction = Field(  # type: ignore[valid-type]
+        ..., description="The move; a request lists the caller's in `actions`"
+    )
+    comment: Text = ""
+
+
+describe_fields(ServiceTransitionIn, comment="Why; for `resolve`, how it was resolved (required)")
+
+
+@router.post(
+    "/requests/{id}/transition",
+    response={200: ServiceRequestOut, **ERRORS},
+    summary="Move a service request (accept, wait, resume, resolve, reopen, close, cancel)",
+    operation_id="service_request_transition",
+    **scoped(ServiceRequest, "change"),
+)
+def transition(request: HttpRequest, id: PathId, payload: ServiceTransitionIn) -> Any:
+    row = get_or_404(ServiceRequest, request, "view", id)
+    return services.request_transition(
+        actor=request.user, request=row, action=payload.action, comment=payload.comment
+    )
+
+
+class ServiceMessageIn(Schema):
+    body: Annotated[str, Field(min_length=1, max_length=4000)]
+    internal: bool = False
+
+
+describe_fields(ServiceMessageIn, body="The message", internal="An internal note only staff see")
+
+
+@router.post(
+    "/requests/{id}/messages",
+    response={200: ServiceMessageOut, **ERRORS},
+    summary="Reply on a service request, or add an internal note (staff)",
+    operation_id="service_request_message",
+    **scoped(RequestMessage, "add", ServiceRequest),
+)
+def message(request: HttpRequest, id: PathId, payload: ServiceMessageIn) -> Any:
+    row = get_or_404(ServiceRequest, request, "view", id)
+    return services.message_add(
+        actor=request.user, request=row, body=payload.body, internal=payload.internal
+    )
+
+
+class ServiceAssignIn(Schema):
+    assignee_id: int | None
+
+
+describe_fields(ServiceAssignIn, assignee_id="A member of the park's staff, or null")
+
+
+@router.post(
+    "/requests/{id}/assign",
+    response={200: ServiceRequestOut, **ERRORS},
+    summary="Assign a service request to a member of the park's staff",
+    operation_id="service_request_assign",
+    **scoped(ServiceRequest, "change"),
+)
+def assign(request: HttpRequest, id: PathId, payload: ServiceAssignIn) -> Any:
+    row = get_or_404(ServiceRequest, request, "change", id)
+    person = User.objects.filter(pk=payload.assignee_id).first() if payload.assignee_id else None
+    if payload.assignee_id and person is None:
+        raise ValidationError({"assignee_id": [_("Choose a member of this park's staff.")]})
+    return services.request_assign(actor=request.user, request=row, assignee=person)
+
+
+class ServiceRatingIn(Schema):
+    rating: Annotated[int, Field(ge=1, le=5)]
+    comment: Annotated[str, Field(max_length=300)] = ""
+
+
+describe_fields(ServiceRatingIn, rating="1 to 5 stars", comment="What the company says")
+
+
+@router.post(
+    "/requests/{id}/rating",
+    response={200: ServiceRequestOut, **ERRORS},
+    summary="The company rates a resolved request and closes it",
+    operation_id="service_request_rate",
+    **scoped(ServiceRequest, "change"),
+)
+def rate(request: HttpRequest, id: PathId, payload: ServiceRatingIn) -> Any:
+    row = get_or_404(ServiceRequest, request, "view", id)
+    return services.request_rate(
+        actor=request.user, request=row, rating=payload.rating, comment=payload.comment
+    )

@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from core.registry import ParkOpsApp
+
+
+class ProgramsConfig(ParkOpsApp):
+    name = "programs"
+    verbose_name = _("Innovation services")
+    nav = [
+        {
+            "label": _("Service requests"),
+            "url": "programs:servicerequest_list",
+            "model": "programs.ServiceRequest",
+        },
+        {
+            "label": _("Service catalogue"),
+            "url": "programs:servicekind_list",
+            "model": "programs.ServiceKind",
+        },
+    ]
+
+    def ready(self) -> None:
+        super().ready()
+        from core.views import Tab, register_tab
+        from programs.models import ServiceRequest
+
+        register_tab(
+            "enterprises.enterprise",
+            Tab(
+                "services",
+                _("Service requests"),
+                "programs/partials/enterprise_requests.html",
+                context=_enterprise_requests,
+                visible=lambda user: ServiceRequest.policy.allows_role(user, "view"),
+            ),
+        )
+
+    @staticmethod
+    def home_todos(user: Any, park_code: str | None) -> list[dict[str, Any]]:
+        """Staff: requests in their queue, and those past their SLA."""
+        from django.urls import reverse
+        from django.utils import timezone
+
+        from programs.choices import RequestState
+        from programs.models import ServiceRequest, breached_q
+
+        if user.role != "operator":
+            return []
+        mine = ServiceRequest.objects.restrict(user).filter(
+            state__in=[RequestState.OPEN, RequestState.IN_PROGRESS]
+        )
+        if park_code:
+            mine = mine.filter(park__code=park_code)
+        url = reverse("programs:servicerequest_list")
+        return [
+            {
+                "label": _("Service requests to handle"),
+                "count": mine.filter(assignee=user).count(),
+                "url": url,
+            },
+            {
+                "label": _("Service requests past their SLA"),
+                "count": mine.filter(breached_q(timezone.localdate())).count(),
+                "url": url + "?breached=true",
+            },
+        ]
+
+
+def _enterprise_requests(request: Any, enterprise: Any) -> dict[str, Any]:
+    from django.utils import timezone
+
+    from programs.models import ServiceRequest
+    from programs.selectors import with_breach
+
+    rows = ServiceRequest.objects.restrict(request.user).filter(enterprise=enterprise)
+    return {"requests": with_breach(rows.select_related("kind"), timezone.localdate())}

@@ -1,0 +1,62 @@
+"""Choices of the innovation services: the service catalogue's categories and the states and
+moves of a service request (core.workflow)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from core.choices import Role
+from core.workflow import Transition
+
+__all__ = ["TRANSITIONS", "WAITING_STATES", "RequestState", "ServiceCategory"]
+
+
+class ServiceCategory(models.TextChoices):
+    POLICY = "policy", _("Policy applications")
+    FINANCING = "financing", _("Financing matchmaking")
+    IP = "ip", _("Intellectual property agency")
+    TALENT = "talent", _("Talent and HR")
+    LEGAL_TAX = "legal_tax", _("Legal and tax")
+    TECH_TRANSFER = "tech_transfer", _("Technology transfer")
+    EQUIPMENT = "equipment", _("Shared equipment and labs")
+    MARKETING = "marketing", _("Marketing")
+    OTHER = "other", _("Other services")
+
+
+class RequestState(models.TextChoices):
+    OPEN = "open", pgettext_lazy("service request state", "Open")
+    IN_PROGRESS = "in_progress", _("In progress")
+    WAITING = "waiting", _("Waiting for the company")
+    RESOLVED = "resolved", _("Resolved")
+    CLOSED = "closed", _("Closed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+# the SLA clock does not run in these states: waiting for the company, or done
+WAITING_STATES = frozenset({RequestState.WAITING})
+DONE_STATES = frozenset({RequestState.RESOLVED, RequestState.CLOSED, RequestState.CANCELLED})
+STAFF = frozenset({Role.OPERATOR})
+S = RequestState
+
+TRANSITIONS = {
+    t.action: t
+    for t in [
+        Transition("accept", _("Accept"), (S.OPEN,), S.IN_PROGRESS, STAFF),
+        Transition("wait", _("Ask the company"), (S.IN_PROGRESS,), S.WAITING, STAFF),
+        Transition("resume", _("Resume"), (S.WAITING,), S.IN_PROGRESS, STAFF, creator=True),
+        Transition("resolve", _("Resolve"), (S.OPEN, S.IN_PROGRESS), S.RESOLVED, STAFF),
+        Transition("reopen", _("Reopen"), (S.RESOLVED,), S.IN_PROGRESS, STAFF, creator=True),
+        Transition("close", _("Close"), (S.RESOLVED,), S.CLOSED, STAFF, creator=True),
+        Transition(
+            "cancel",
+            _("Cancel the request"),
+            (S.OPEN, S.IN_PROGRESS, S.WAITING),
+            S.CANCELLED,
+            STAFF,
+            creator=True,
+            danger=True,
+        ),
+    ]
+}

@@ -1,0 +1,232 @@
+"""Demo service desk: the operator's service catalogue and twenty service requests from
+tenants of the parks, in every state, two of them past their SLA over a holiday (the Spring
+Festival and National Day 2026) — all written through the services the pages call, on the
+days they happened."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.utils import timezone
+
+from leasing.models import Lease
+from programs import services
+from programs.choices import ServiceCategory as C
+from programs.models import ServiceKind, ServiceRequest
+
+__all__ = ["load"]
+
+CATALOGUE = [
+    ("政策申报辅导", C.POLICY, 10, "高新技术企业认定、专精特新申报材料辅导与预审。"),
+    ("融资对接", C.FINANCING, 15, "对接园区科创基金与合作银行、投资机构。"),
+    ("知识产权代理", C.IP, 5, "专利、商标、软著申请与布局。"),
+    ("人才与人事服务", C.TALENT, 5, "人才公寓、落户、社保与招聘会。"),
+    ("法务税务咨询", C.LEGAL_TAX, 7, "合同审阅、股权架构与税务筹划咨询。"),
+    ("技术转移", C.TECH_TRANSFER, 20, "高校院所成果对接与技术合同登记。"),
+    ("共享设备与实验室", C.EQUIPMENT, 2, "检测设备、洁净间与中试线预约。"),
+    ("市场推广", C.MARKETING, 10, "路演、展会与园区渠道推广。"),
+]
+D = datetime.date
+DAY = datetime.timedelta(days=1)
+# service, subject, opened on (a date, or days before load), the steps after opening:
+# (move or "reply" or "rate", the day, text or stars)
+HISTORY: list[tuple[Any, ...]] = [
+    # over the Spring Festival 2026 (15–23 Feb off, 14 and 28 Feb worked): resolved late
+    (
+        "知识产权代理",
+        "PCT 国际专利申请",
+        D(2026, 2, 12),
+        [
+            ("accept", D(2026, 2, 12), ""),
+            ("resolve", D(2026, 3, 3), "已完成 PCT 申请提交，申请号已发送企业邮箱。"),
+            ("rate", D(2026, 3, 4), 3),
+        ],
+    ),
+    # over National Day 2026: resolved after its due day
+    (
+        "人才与人事服务",
+        "两名博士人才公寓申请",
+        D(2026, 9, 28),
+        [
+            ("accept", D(2026, 9, 29), ""),
+            ("resolve", D(2026, 10, 16), "两套人才公寓已分配，钥匙可到园区服务中心领取。"),
+            ("rate", D(2026, 10, 17), 4),
+        ],
+    ),
+    (
+        "政策申报辅导",
+        "高新技术企业认定材料预审",
+        D(2026, 5, 11),
+        [
+            ("accept", D(2026, 5, 11), ""),
+            ("wait", D(2026, 5, 13), "请补充近三年研发费用专项审计报告。"),
+            ("reply", D(2026, 5, 20), "专项审计报告已上传。"),
+            ("resolve", D(2026, 5, 22), "材料预审通过，已提交区科委。"),
+            ("rate", D(2026, 5, 25), 5),
+        ],
+    ),
+    (
+        "融资对接",
+        "A 轮融资对接科创基金",
+        D(2026, 6, 2),
+        [
+            ("accept", D(2026, 6, 3), ""),
+            ("resolve", D(2026, 6, 18), "已安排与科创基金投委会路演，并推荐两家合作机构。"),
+            ("rate", D(2026, 6, 19), 5),
+        ],
+    ),
+    (
+        "法务税务咨询",
+        "股权激励方案税务咨询",
+        D(2026, 7, 6),
+        [
+            ("accept", D(2026, 7, 6), ""),
+            ("resolve", D(2026, 7, 10), "已出具咨询意见书。"),
+            ("rate", D(2026, 7, 13), 4),
+        ],
+    ),
+    (
+        "共享设备与实验室",
+        "洁净间两天使用预约",
+        D(2026, 8, 3),
+        [
+            ("accept", D(2026, 8, 3), ""),
+            ("resolve", D(2026, 8, 4), "已预约 8 月 6–7 日洁净间 B。"),
+            ("rate", D(2026, 8, 5), 5),
+        ],
+    ),
+    (
+        "市场推广",
+        "参加中关村论坛展区",
+        D(2026, 3, 9),
+        [
+            ("accept", D(2026, 3, 10), ""),
+            ("resolve", D(2026, 3, 20), "已报名园区联合展区。"),
+        ],
+    ),
+    (
+        "技术转移",
+        "对接高校视觉算法成果",
+        D(2026, 4, 1),
+        [
+            ("accept", D(2026, 4, 2), ""),
+            ("resolve", D(2026, 4, 24), "已促成技术许可合同并完成技术合同登记。"),
+            ("rate", D(2026, 4, 27), 5),
+        ],
+    ),
+    (
+        "知识产权代理",
+        "商标续展",
+        D(2026, 10, 12),
+        [
+            ("accept", D(2026, 10, 12), ""),
+            ("resolve", D(2026, 10, 15), "续展已提交。"),
+            ("rate", D(2026, 10, 16), 4),
+        ],
+    ),
+    (
+        "人才与人事服务",
+        "校园招聘会展位",
+        D(2026, 9, 1),
+        [
+            ("cancel", D(2026, 9, 2), "企业改为线上招聘。"),
+        ],
+    ),
+    # recent requests: days before load day
+    (
+        "政策申报辅导",
+        "专精特新中小企业申报",
+        12,
+        [("accept", 11, ""), ("wait", 9, "请提供主导产品市场占有率证明。")],
+    ),
+    ("融资对接", "银行知识产权质押贷款", 8, [("accept", 7, "")]),
+    ("知识产权代理", "软件著作权登记 3 件", 6, [("accept", 6, "")]),
+    ("共享设备与实验室", "X 射线检测设备预约", 3, [("accept", 2, "")]),
+    ("法务税务咨询", "海外子公司设立咨询", 2, []),
+    ("技术转移", "产学研联合实验室合作", 5, [("accept", 4, "")]),
+    ("市场推广", "新品发布会场地", 1, []),
+    (
+        "人才与人事服务",
+        "外籍专家工作许可",
+        4,
+        [("accept", 3, ""), ("wait", 2, "请提供专家学历认证。")],
+    ),
+    (
+        "政策申报辅导",
+        "首台套保险补偿申报",
+        20,
+        [("accept", 19, ""), ("resolve", 10, "材料已提交市经信局。")],
+    ),
+    ("融资对接", "设备融资租赁方案", 0, []),
+]
+
+
+def _day(value: Any, today: datetime.date) -> datetime.date:
+    return value if isinstance(value, datetime.date) else today - value * DAY
+
+
+def load(ctx: dict[str, Any]) -> None:
+    if ServiceRequest.objects.exists():
+        return
+    operator, users = ctx["operator"], ctx["users"]
+    staff, today = users["operator"], timezone.localdate()
+    kinds = {}
+    for name, category, sla_days, text in CATALOGUE:
+        kinds[name] = ServiceKind.objects.filter(operator=operator, name=name).first() or (
+            services.kind_create(
+                actor=ctx["admin"],
+                instance=ServiceKind(
+                    operator=operator,
+                    name=name,
+                    category=category,
+                    sla_days=sla_days,
+                    manager=staff,
+                    description=text,
+                ),
+            )
+        )
+    # the companies that rent in the parks, each with its park: the tenant user's first
+    tenancies = list(
+        Lease.objects.filter(state="active")
+        .order_by("enterprise_id")
+        .values_list("enterprise_id", "park_id")
+        .distinct()
+    )
+    tenant = users["tenant"]
+    mine = [t for t in tenancies if t[0] == tenant.membership.enterprise_id]
+    tenancies = mine + [t for t in tenancies if t not in mine]
+    for n, (service, subject, opened, steps) in enumerate(HISTORY):
+        company_id, park_id = tenancies[n % len(tenancies)]
+        company_side = tenant if company_id == tenant.membership.enterprise_id else staff
+        request = services.request_open(
+            actor=company_side,
+            instance=ServiceRequest(
+                park_id=park_id,
+                enterprise_id=company_id,
+                kind=kinds[service],
+                subject=subject,
+                description=f"{subject}，请园区协助办理。",
+            ),
+            today=_day(opened, today),
+        )
+        for step, when, text in steps:
+            day = _day(when, today)
+            if step == "reply" and company_side is tenant:  # its reply resumes the clock
+                services.message_add(actor=tenant, request=request, body=text, today=day)
+            elif step == "reply":  # answered by phone: staff note it and resume
+                services.message_add(actor=staff, request=request, body=text, today=day)
+                services.request_transition(
+                    actor=staff, request=request, action="resume", today=day
+                )
+            elif step == "rate" and company_side is tenant:
+                services.request_rate(actor=tenant, request=request, rating=text, today=day)
+            elif step == "rate":  # a company without a user of its own: staff close it
+                services.request_transition(actor=staff, request=request, action="close", today=day)
+            else:
+                actor = company_side if step == "cancel" else staff
+                services.request_transition(
+                    actor=actor, request=request, action=step, comment=text, today=day
+                )
+                if step == "wait":
+                    services.message_add(actor=staff, request=request, body=text, today=day)

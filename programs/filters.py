@@ -1,0 +1,59 @@
+"""One filter definition per list, for the UI filter bar and the API query alike."""
+
+from __future__ import annotations
+
+import django_filters as df
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from programs.choices import RequestState, ServiceCategory
+from programs.models import RequestMessage, ServiceKind, ServiceRequest, breached_q
+from spaces.filters import filter_park_code
+
+__all__ = ["KindFilter", "MessageFilter", "RequestFilter"]
+
+
+class KindFilter(df.FilterSet):
+    category = df.ChoiceFilter(label=_("Category"), choices=ServiceCategory.choices)
+    is_active = df.BooleanFilter(label=_("Offered"))
+
+    class Meta:
+        model = ServiceKind
+        fields: list[str] = []
+
+
+def _breached(
+    qs: QuerySet[ServiceRequest], name: str, value: bool | None
+) -> QuerySet[ServiceRequest]:
+    if value is None:
+        return qs
+    late = breached_q(timezone.localdate())
+    return qs.filter(late) if value else qs.exclude(late)
+
+
+class RequestFilter(df.FilterSet):
+    park = df.CharFilter(label=_("Park code"), field_name="park_id", method=filter_park_code)
+    state = df.ChoiceFilter(label=_("State"), choices=RequestState.choices)
+    category = df.ChoiceFilter(
+        label=_("Category"), field_name="kind__category", choices=ServiceCategory.choices
+    )
+    breached = df.BooleanFilter(label=_("Past the SLA"), method=_breached)
+    q = df.CharFilter(label=_("Search"), method="search")
+
+    class Meta:
+        model = ServiceRequest
+        fields: list[str] = []
+
+    def search(
+        self, qs: QuerySet[ServiceRequest], name: str, value: str
+    ) -> QuerySet[ServiceRequest]:
+        return qs.filter(Q(subject__icontains=value) | Q(enterprise__name__icontains=value))
+
+
+class MessageFilter(df.FilterSet):
+    request = df.NumberFilter(label=_("Request id"), field_name="request_id")
+
+    class Meta:
+        model = RequestMessage
+        fields: list[str] = []

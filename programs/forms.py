@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.choices import Role
+from core.forms import ScopedModelForm
+from core.models import User
+from programs.models import ServiceKind, ServiceRequest
+
+__all__ = ["AssignForm", "KindForm", "MessageForm", "RateForm", "RequestForm"]
+
+
+class KindForm(ScopedModelForm):
+    class Meta:
+        model = ServiceKind
+        fields = ["operator", "name", "category", "sla_days", "manager", "description", "is_active"]
+
+
+def tenant_parks(user: Any) -> Any:
+    """The parks where the user's company rents (or has rented): where it asks for help."""
+    from enterprises.selectors import company_of
+    from leasing.models import Lease
+    from spaces.models import Park
+
+    company = company_of(user)
+    rented = Lease.objects.filter(enterprise=company).exclude(state="draft").values("park_id")
+    return Park.objects.filter(pk__in=rented).order_by("code")
+
+
+class RequestForm(ScopedModelForm):
+    """A company picks the service and the park; staff also pick the company."""
+
+    class Meta:
+        model = ServiceRequest
+        fields = ["park", "enterprise", "kind", "subject", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        if "kind" in self.fields:
+            self.fields["kind"].queryset = ServiceKind.objects.restrict(user).filter(  # type: ignore[attr-defined]
+                is_active=True
+            )
+        if user.role == Role.TENANT:
+            self.fields.pop("enterprise", None)  # a company asks for itself
+            parks = tenant_parks(user)
+            if "park" in self.fields:
+                self.fields["park"].queryset = parks  # type: ignore[attr-defined]
+                first = parks.first()
+                if first is not None and not self.initial.get("park"):
+                    self.initial["park"] = first.pk  # most companies rent in one park
+        if self.instance.pk:
+            for name in ("park", "enterprise", "kind"):
+                self.fields.pop(name, None)
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(
+        label=_("message"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    internal = forms.BooleanField(
+        label=_("internal note"), required=False, help_text=_("Only the park's staff see it.")
+    )
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(
+        label=_("assignee"), queryset=User.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, park_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = User.objects.filter(  # type: ignore[attr-defined]
+            role=Role.OPERATOR, assigned_parks=park_id, is_active=True
+        ).order_by("username")
+
+
+class RateForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("rating"),
+        coerce=int,
+        choices=[(n, "★" * n) for n in range(5, 0, -1)],
+    )
+    rating_comment = forms.CharField(label=_("rating comment"), max_length=300, required=False)

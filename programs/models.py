@@ -1,0 +1,211 @@
+"""Innovation services (创新产业服务): each operator's service catalogue, the service requests
+of its tenants with their SLA clock, and the messages on a request (the company sees the
+replies, never the staff's internal notes)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from core.choices import Role
+from core.models import Operator, TimeStampedModel
+from core.permissions import ALL_ACTIONS, READ, Policy, RestrictedQuerySet
+from core.scopes import scope_ids
+from enterprises.models import Enterprise
+from programs.choices import DONE_STATES, RequestState, ServiceCategory
+from spaces.models import Park
+
+__all__ = ["RequestMessage", "ServiceKind", "ServiceRequest", "breached_q"]
+
+WORK = frozenset({"view", "add", "change"})
+
+
+class ServiceKind(TimeStampedModel):
+    """One service of an operator's catalogue, with its SLA in working days."""
+
+    operator = models.ForeignKey(
+        Operator, verbose_name=_("operator"), on_delete=models.CASCADE, related_name="+"
+    )
+    name = models.CharField(_("name"), max_length=60)
+    category = models.CharField(_("category"), max_length=20, choices=ServiceCategory.choices)
+    sla_days = models.PositiveSmallIntegerField(
+        _("SLA (working days)"),
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=_("Working days to resolve a request, after the State Council's holidays."),
+    )
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("service manager"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        limit_choices_to={"role": Role.OPERATOR},
+        help_text=_("New requests go to their queue."),
+    )
+    description = models.TextField(_("description"), blank=True)
+    is_active = models.BooleanField(_("offered"), default=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    # the catalogue is public to the companies (what can I ask for?); staff keep their own
+    policy = Policy(
+        grants={Role.OPERATOR: ALL_ACTIONS, Role.TENANT: READ},
+        operator="operator",
+        unscoped_roles=frozenset({Role.TENANT}),
+    )
+
+    class Meta:
+        verbose_name = _("service")
+        verbose_name_plural = _("service catalogue")
+        ordering = ["operator_id", "category", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["operator", "name"], name="service_kind_unique_name"),
+            models.CheckConstraint(
+                condition=Q(sla_days__gte=1) & Q(sla_days__lte=60), name="service_kind_sla_1_60"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def breached_q(today: datetime.date) -> Q:
+    """Requests past their SLA: resolved after the due day, or still running after it (a
+    request waiting for the company is paused, not late)."""
+    return Q(resolved_on__isnull=False, resolved_on__gt=F("due_on")) | Q(
+        resolved_on__isnull=True,
+        state__in=[RequestState.OPEN, RequestState.IN_PROGRESS],
+        due_on__lt=today,
+    )
+
+
+class ServiceRequest(TimeStampedModel):
+    """A company's request for a service, from the tenant portal or staff on its behalf."""
+
+    park = models.ForeignKey(
+        Park, verbose_name=_("park"), on_delete=models.PROTECT, related_name="service_requests"
+    )
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("enterprise"),
+        on_delete=models.PROTECT,
+        related_name="service_requests",
+    )
+    kind = models.ForeignKey(
+        ServiceKind, verbose_name=_("service"), on_delete=models.PROTECT, related_name="requests"
+    )
+    subject = models.CharField(_("subject"), max_length=120)
+    description = models.TextField(_("description"))
+    state = models.CharField(
+        _("state"),
+        max_length=12,
+        choices=RequestState.choices,
+        default=RequestState.OPEN,
+        db_index=True,
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("opened by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assignee"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    due_on = models.DateField(pgettext_lazy("service request", "due on"), db_index=True)
+    due_provisional = models.BooleanField(
+        _("due date provisional"),
+        default=False,
+        help_text=_("The holiday schedule of a year in the count is not published yet."),
+    )
+    paused_on = models.DateField(_("paused since"), null=True, blank=True)
+    paused_days = models.PositiveIntegerField(_("working days paused"), default=0)
+    resolved_on = models.DateField(_("resolved on"), null=True, blank=True)
+    resolution = models.TextField(_("resolution"), blank=True)
+    rating = models.PositiveSmallIntegerField(
+        _("rating"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    rating_comment = models.CharField(_("rating comment"), max_length=300, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    # staff of the park work on its requests; a company on its own; the government and the
+    # fund are not part of the service desk
+    policy = Policy(
+        grants={Role.OPERATOR: WORK, Role.TENANT: WORK}, park="park", enterprise="enterprise"
+    )
+
+    class Meta:
+        verbose_name = _("service request")
+        verbose_name_plural = _("service requests")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | (Q(rating__gte=1) & Q(rating__lte=5)),
+                name="service_request_rating_1_5",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.subject
+
+    def breached(self, today: datetime.date) -> bool:
+        if self.resolved_on is not None:
+            return self.resolved_on > self.due_on
+        return self.state not in (*DONE_STATES, RequestState.WAITING) and today > self.due_on
+
+    @property
+    def is_paused(self) -> bool:
+        return self.paused_on is not None
+
+
+def _tenant_messages(user: Any) -> Q:
+    """A company reads the replies on its requests, never the staff's internal notes."""
+    return Q(request__enterprise__pk__in=scope_ids(user, "enterprise"), internal=False)
+
+
+class RequestMessage(models.Model):
+    """A message on a request: a reply the company sees, or an internal note of the staff."""
+
+    request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    body = models.TextField(_("message"))
+    internal = models.BooleanField(
+        _("internal note"), default=False, help_text=_("Only the park's staff see it.")
+    )
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    policy = Policy(
+        grants={Role.OPERATOR: frozenset({"view", "add"}), Role.TENANT: frozenset({"view", "add"})},
+        park="request__park",
+        enterprise="request__enterprise",
+        scopes={Role.TENANT: _tenant_messages},
+    )
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["request_id", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.body[:40]

@@ -1,0 +1,300 @@
+"""Every write of the service desk: the catalogue, requests and their moves (with the SLA
+clock), messages, assignment and the company's rating. Pages, the API and the demo loader
+all call these; a refused move is a ConflictError (409) saying why."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from core.choices import Role
+from core.errors import ConflictError
+from core.models import User
+from core.notifications import complete, notify
+from core.permissions import require
+from core.services import create_record, delete_record, update_record
+from core.workflow import Transition, Workflow
+from enterprises.selectors import company_of
+from programs import sla
+from programs.choices import TRANSITIONS, RequestState
+from programs.models import RequestMessage, ServiceRequest
+
+__all__ = [
+    "allowed_transitions",
+    "is_company_side",
+    "kind_create",
+    "kind_delete",
+    "kind_update",
+    "may_edit",
+    "message_add",
+    "request_assign",
+    "request_open",
+    "request_rate",
+    "request_transition",
+    "request_update",
+]
+
+kind_create = create_record
+kind_update = update_record
+kind_delete = delete_record
+
+
+def _is_company_side(user: Any, request: ServiceRequest) -> bool:
+    """The company's own users (and whoever opened the request for it) act as its side."""
+    if user.pk == request.opened_by_id and user.role == Role.TENANT:
+        return True
+    return user.role == Role.TENANT and getattr(company_of(user), "pk", None) == (
+        request.enterprise_id
+    )
+
+
+REQUEST_FLOW = Workflow("state", TRANSITIONS, is_creator=_is_company_side)
+
+
+def allowed_transitions(user: Any, request: ServiceRequest) -> list[Transition]:
+    return REQUEST_FLOW.allowed(user, request)
+
+
+def _today(day: datetime.date | None) -> datetime.date:
+    """The day a write happens: today, or the day a record entered later happened on (the
+    demo's history, a request taken by phone last week)."""
+    return day or timezone.localdate()
+
+
+def _staff(request: ServiceRequest) -> list[Any]:
+    """Who hears of a request: its assignee, else the service's manager, else the park's
+    staff."""
+    if request.assignee_id:
+        return [request.assignee]
+    if request.kind.manager_id:
+        return [request.kind.manager]
+    return list(User.objects.filter(assigned_parks=request.park_id, is_active=True))
+
+
+def _company(request: ServiceRequest) -> list[Any]:
+    return [
+        request.opened_by,
+        *User.objects.filter(membership__enterprise=request.enterprise_id, is_active=True),
+    ]
+
+
+def _tell(users: list[Any], request: ServiceRequest, message: str, task: str = "") -> None:
+    notify(
+        users,
+        message,
+        about=request,
+        params={"subject": request.subject},
+        url=reverse("programs:servicerequest_detail", args=[request.pk]),
+        task=task,
+    )
+
+
+def _task(request: ServiceRequest) -> str:
+    return f"programs.request:{request.pk}"
+
+
+@transaction.atomic
+def request_open(
+    *, actor: Any, instance: ServiceRequest, today: datetime.date | None = None, **_kw: Any
+) -> ServiceRequest:
+    """A new request: a company opens it for itself, staff for a company of their park. It
+    goes to the service manager's queue with its due day counted in working days."""
+    if actor.role == Role.TENANT:
+        company = company_of(actor)
+        if company is None:
+            raise ConflictError(_("Your account acts for no company; ask the platform admin."))
+        instance.enterprise = company
+    kind = instance.kind
+    if kind.operator_id != instance.park.operator_id:
+        raise ValidationError({"kind": [_("Choose a service of this park's operator.")]})
+    if not kind.is_active:
+        raise ValidationError({"kind": [_("This service is no longer offered.")]})
+    due = sla.add_workdays(_today(today), kind.sla_days)
+    instance.opened_by = actor
+    instance.state = RequestState.OPEN
+    instance.assignee = instance.assignee or kind.manager
+    instance.due_on, instance.due_provisional = due.day, due.provisional
+    created = create_record(actor=actor, instance=instance)
+    _tell(
+        _staff(created),
+        created,
+        gettext_noop("New service request: %(subject)s."),
+        task=_task(created),
+    )
+    return created
+
+
+def _resume_clock(request: ServiceRequest, today: datetime.date) -> dict[str, Any]:
+    """Leaving “waiting for the company”: the working days it waited move the due day."""
+    if request.paused_on is None:
+        return {}
+    waited = sla.workdays_between(request.paused_on, today)
+    due = sla.add_workdays(request.due_on, waited)
+    return {
+        "paused_on": None,
+        "paused_days": request.paused_days + waited,
+        "due_on": due.day,
+        "due_provisional": request.due_provisional or due.provisional,
+    }
+
+
+@transaction.atomic
+def request_transition(
+    *,
+    actor: Any,
+    request: ServiceRequest,
+    action: str,
+    comment: str = "",
+    today: datetime.date | None = None,
+) -> ServiceRequest:
+    """Move a request (core.workflow): waiting for the company pauses the SLA clock and the
+    days waited extend the due day; resolving needs the resolution in words."""
+    current = ServiceRequest.objects.select_for_update().get(pk=request.pk)
+    day = _today(today)
+    also: dict[str, Any] = {}
+    target = TRANSITIONS[action].target if action in TRANSITIONS else None
+    if target == RequestState.WAITING:
+        also["paused_on"] = day
+    elif current.state == RequestState.WAITING:
+        also.update(_resume_clock(current, day))
+    if target == RequestState.RESOLVED:
+        if not comment.strip():
+            raise ConflictError(
+                _("Say how the request was resolved: the company reads it."),
+                code="reason_required",
+            )
+        also.update(resolved_on=day, resolution=comment.strip())
+    if target == RequestState.IN_PROGRESS and current.state == RequestState.RESOLVED:
+        also.update(resolved_on=None)  # reopened: the clock runs again from where it was
+    row, t, _before = REQUEST_FLOW.move(
+        actor=actor, row=current, action=action, comment=comment, also=also
+    )
+    if t.target == RequestState.WAITING:
+        _tell(_company(row), row, gettext_noop("The park needs more from you: %(subject)s."))
+    if t.target == RequestState.RESOLVED:
+        complete(_task(row))
+        _tell(
+            _company(row),
+            row,
+            gettext_noop("Your request was resolved; please rate it: %(subject)s."),
+            task=_task(row),
+        )
+    if t.target in (RequestState.CLOSED, RequestState.CANCELLED):
+        complete(_task(row))
+    request.refresh_from_db()
+    return request
+
+
+@transaction.atomic
+def request_assign(*, actor: Any, request: ServiceRequest, assignee: Any) -> ServiceRequest:
+    """Give the request to a member of the park's staff."""
+    if assignee is not None and not (
+        assignee.role == Role.OPERATOR
+        and assignee.is_active
+        and assignee.assigned_parks.filter(pk=request.park_id).exists()
+    ):
+        raise ValidationError({"assignee": [_("Choose a member of this park's staff.")]})
+    updated = update_record(actor=actor, instance=request, data={"assignee": assignee})
+    if assignee is not None and assignee.pk != actor.pk:
+        _tell(
+            [assignee], updated, gettext_noop("A service request was assigned to you: %(subject)s.")
+        )
+    return updated
+
+
+@transaction.atomic
+def message_add(
+    *,
+    actor: Any,
+    request: ServiceRequest,
+    body: str,
+    internal: bool = False,
+    today: datetime.date | None = None,
+) -> RequestMessage:
+    """A reply or an internal note. Only staff write internal notes; a company's reply to a
+    request waiting for it starts the clock again."""
+    require(actor, "view", request)
+    body = body.strip()
+    if not body:
+        raise ValidationError({"body": [_("Write the message.")]})
+    if internal and actor.role != Role.OPERATOR and not actor.is_platform_admin:
+        raise ConflictError(_("Only the park's staff write internal notes."))
+    if request.state in (RequestState.CLOSED, RequestState.CANCELLED):
+        raise ConflictError(_("The request is closed; open a new one."))
+    message = create_record(
+        actor=actor,
+        instance=RequestMessage(request=request, author=actor, body=body, internal=internal),
+    )
+    company_side = _is_company_side(actor, request)
+    if company_side and request.state == RequestState.WAITING:
+        request_transition(actor=actor, request=request, action="resume", today=today)
+    if not internal:
+        others = _staff(request) if company_side else _company(request)
+        _tell(others, request, gettext_noop("New message on “%(subject)s”."))
+    return message
+
+
+@transaction.atomic
+def request_rate(
+    *,
+    actor: Any,
+    request: ServiceRequest,
+    rating: int,
+    comment: str = "",
+    today: datetime.date | None = None,
+) -> ServiceRequest:
+    """The company rates a resolved request (1–5) and closes it."""
+    if not _is_company_side(actor, request):
+        raise ConflictError(_("The company that asked rates the service."))
+    if request.state not in (RequestState.RESOLVED, RequestState.CLOSED):
+        raise ConflictError(_("Rate a request once it is resolved."))
+    if not 1 <= int(rating) <= 5:
+        raise ValidationError({"rating": [_("Give 1 to 5 stars.")]})
+    updated = update_record(
+        actor=actor,
+        instance=request,
+        data={"rating": int(rating), "rating_comment": comment.strip()},
+    )
+    if updated.state == RequestState.RESOLVED:
+        request_transition(actor=actor, request=updated, action="close", today=today)
+    complete(_task(updated), users=[actor])
+    updated.refresh_from_db()
+    return updated
+
+
+EDITABLE = frozenset({"subject", "description"})
+
+
+def may_edit(user: Any, request: ServiceRequest) -> bool:
+    """Whoever may change the request, while it is not done (its texts only)."""
+    from core.permissions import can
+
+    return request.state not in (
+        RequestState.RESOLVED,
+        RequestState.CLOSED,
+        RequestState.CANCELLED,
+    ) and can(user, "change", request)
+
+
+def is_company_side(user: Any, request: ServiceRequest) -> bool:
+    return _is_company_side(user, request)
+
+
+def request_update(*, actor: Any, instance: ServiceRequest, data: dict[str, Any]) -> ServiceRequest:
+    """The subject and description change while the request is not done; everything else
+    moves through the workflow, assignment and rating."""
+    blocked = set(data) - EDITABLE
+    if blocked:
+        raise ValidationError(
+            {name: [_("Changed through the request's actions, not edited.")] for name in blocked}
+        )
+    if instance.state in (RequestState.RESOLVED, RequestState.CLOSED, RequestState.CANCELLED):
+        raise ConflictError(_("A request that is done is not edited; open a new one."))
+    return update_record(actor=actor, instance=instance, data=data)

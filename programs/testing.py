@@ -1,0 +1,51 @@
+"""Test records of the innovation services (core.testing.world): per side a service of the
+operator's catalogue, a request of the side's company in the side's park, a reply and an
+internal note on it."""
+
+from __future__ import annotations
+
+import datetime
+
+from core.testing.world import World
+from enterprises.models import Enterprise
+from programs.choices import ServiceCategory
+from programs.models import RequestMessage, ServiceKind, ServiceRequest
+from spaces.models import Park
+
+__all__ = ["build"]
+
+
+def build(world: World) -> None:
+    kinds, requests, replies = [], [], []
+    for side in "AB":
+        opener = world.users.get("tenant") if side == "A" else None
+        kind = ServiceKind.objects.create(
+            operator=world.operators[side],
+            name=f"知识产权代理{side}",
+            category=ServiceCategory.IP,
+            sla_days=5,
+        )
+        request = ServiceRequest.objects.create(
+            park=world.sample(Park, side),
+            enterprise=world.sample(Enterprise, side),
+            kind=kind,
+            subject=f"发明专利申请{side}",
+            description="请协助提交一件发明专利申请。",
+            opened_by=opener or world.users["admin"],
+            due_on=datetime.date(2026, 3, 2),
+        )
+        reply = RequestMessage.objects.create(
+            request=request, author=request.opened_by, body="已上传技术交底书。"
+        )
+        RequestMessage.objects.create(
+            request=request,
+            author=world.users["admin"],
+            body="内部：代理机构报价待确认",
+            internal=True,
+        )
+        kinds.append(kind)
+        requests.append(request)
+        replies.append(reply)
+    world.add(*kinds)
+    world.add(*requests)
+    world.add(*replies)

@@ -1,0 +1,29 @@
+from django.urls import path
+
+from core.views import object_urls
+from programs import views
+
+app_name = "programs"
+
+urlpatterns = [
+    *object_urls(
+        "services",
+        "servicekind",
+        list_view=views.KindList,
+        detail=views.KindDetail,
+        edit=views.KindEdit,
+        delete=views.KindDelete,
+    ),
+    path("requests/", views.RequestList.as_view(), name="servicerequest_list"),
+    path("requests/add/", views.RequestEdit.as_view(), name="servicerequest_add"),
+    path("requests/<int:pk>/", views.RequestDetail.as_view(), name="servicerequest_detail"),
+    path("requests/<int:pk>/edit/", views.RequestEdit.as_view(), name="servicerequest_edit"),
+    path(
+        "requests/<int:pk>/transition/",
+        views.TransitionView.as_view(),
+        name="servicerequest_transition",
+    ),
+    path("requests/<int:pk>/message/", views.MessageView.as_view(), name="servicerequest_message"),
+    path("requests/<int:pk>/assign/", views.AssignView.as_view(), name="servicerequest_assign"),
+    path("requests/<int:pk>/rate/", views.RateView.as_view(), name="servicerequest_rate"),
+]
