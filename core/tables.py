@@ -42,10 +42,30 @@ class Column:
 
 # One palette for every status on every page: where a record stands, at a glance.
 TONES = {
-    "green": {"active", "settled", "approved", "converted", "leased", "done", "issued", "valid"},
-    "blue": {"submitted", "screening", "risk", "review", "vacant", "open", "running", "queued"},
-    "orange": {"draft", "partial", "reserved", "expiring", "pending", "renewed"},
-    "red": {"overdue", "rejected", "terminated", "failed", "expired", "withdrawn"},
+    "green": {
+        "active",
+        "settled",
+        "approved",
+        "converted",
+        "leased",
+        "done",
+        "issued",
+        "valid",
+        "resolved",
+    },
+    "blue": {
+        "submitted",
+        "screening",
+        "risk",
+        "review",
+        "vacant",
+        "open",
+        "running",
+        "queued",
+        "in_progress",
+    },
+    "orange": {"draft", "partial", "reserved", "expiring", "pending", "renewed", "waiting"},
+    "red": {"overdue", "rejected", "terminated", "failed", "expired", "withdrawn", "cancelled"},
 }
 _TONE_OF = {value: tone for tone, values in TONES.items() for value in values}
 

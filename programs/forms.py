@@ -65,6 +65,11 @@ class MessageForm(forms.Form):
         label=_("internal note"), required=False, help_text=_("Only the park's staff see it.")
     )
 
+    def __init__(self, *args: Any, staff: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not staff:  # a company writes replies only
+            self.fields.pop("internal")
+
 
 class AssignForm(forms.Form):
     assignee = forms.ModelChoiceField(

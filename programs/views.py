@@ -102,7 +102,7 @@ class RequestDetail(ObjectDetailView):
         return {
             "transitions": services.allowed_transitions(user, obj),
             "thread": notes,
-            "message_form": forms.MessageForm()
+            "message_form": forms.MessageForm(staff=staff)
             if obj.state not in (RequestState.CLOSED, RequestState.CANCELLED)
             else None,
             "staff": staff,
@@ -169,7 +169,7 @@ class TransitionView(RequestAction):
 
 class MessageView(RequestAction):
     def perform(self, request: HttpRequest, row: ServiceRequest) -> None:
-        form = forms.MessageForm(request.POST)
+        form = forms.MessageForm(request.POST, staff=request.user.role != "tenant")
         if not form.is_valid():
             messages.error(request, errors_as_text(form))
             return

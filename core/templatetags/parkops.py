@@ -9,7 +9,7 @@ from django import template
 from django.http import QueryDict
 from django.utils.translation import get_language
 
-from core.tables import Column, cell_value
+from core.tables import Column, cell_value, status_tag
 from core.tables import shown as shown_value
 
 register = template.Library()
@@ -31,6 +31,12 @@ def query(context: dict[str, Any], **changes: Any) -> str:
             params[key] = value
     encoded = params.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.filter
+def status(obj: Any, field: str = "state") -> Any:
+    """A record's state as the coloured tag every list shows (core.tables' palette)."""
+    return status_tag(getattr(obj, field), getattr(obj, f"get_{field}_display")())
 
 
 @register.filter
