@@ -5,20 +5,21 @@ as the pages) and the messages on them (a company never receives internal notes)
 # No `from __future__ import annotations`: ninja reads the signatures at run time.
 
 import datetime
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
-from core.api.base import ERRORS, PathId, describe_fields, get_or_404, scoped
+from core.api.base import ERRORS, DecimalIn, PathId, describe_fields, get_or_404, scoped
 from core.api.crud import Crud, register_crud
 from core.models import User
 from programs import filters, services
-from programs.choices import TRANSITIONS, RequestState, ServiceCategory
-from programs.models import RequestMessage, ServiceKind, ServiceRequest
+from programs.choices import TRANSITIONS, BookingState, RequestState, ServiceCategory
+from programs.models import Booking, Equipment, RequestMessage, ServiceKind, ServiceRequest
 
 __all__ = ["router"]
 
@@ -242,3 +243,132 @@ def rate(request: HttpRequest, id: PathId, payload: ServiceRatingIn) -> Any:
     return services.request_rate(
         actor=request.user, request=row, rating=payload.rating, comment=payload.comment
     )
+
+
+class EquipmentOut(Schema):
+    id: int
+    park_id: int
+    code: str
+    name: str
+    description: str
+    hourly_rate: Decimal
+    opens_at: datetime.time
+    closes_at: datetime.time
+    is_active: bool
+
+
+class EquipmentIn(Schema):
+    park_id: int
+    code: Annotated[str, Field(min_length=1, max_length=20)]
+    name: Annotated[str, Field(min_length=1, max_length=80)]
+    description: Text = ""
+    hourly_rate: Annotated[Decimal, DecimalIn(ge=0, max_digits=10, decimal_places=2)]
+    opens_at: datetime.time = datetime.time(8, 0)
+    closes_at: datetime.time = datetime.time(20, 0)
+    is_active: bool = True
+
+
+class EquipmentPatch(Schema):
+    name: Annotated[str, Field(min_length=1, max_length=80)] | None = None
+    description: Text | None = None
+    hourly_rate: Annotated[Decimal, DecimalIn(ge=0, max_digits=10, decimal_places=2)] | None = None
+    opens_at: datetime.time | None = None
+    closes_at: datetime.time | None = None
+    is_active: bool | None = None
+
+
+register_crud(
+    router,
+    "/equipment",
+    Crud(
+        Equipment,
+        EquipmentOut,
+        EquipmentIn,
+        EquipmentPatch,
+        filters.EquipmentFilter,
+        services.equipment_create,
+        services.equipment_update,
+        services.equipment_delete,
+        order="code",
+    ),
+)
+
+
+class BookingOut(Schema):
+    id: int
+    equipment_id: int
+    enterprise_id: int
+    booked_by_id: int
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    state: BookingState
+    purpose: str
+    fee: Decimal | None
+
+
+class BookingIn(Schema):
+    equipment_id: int
+    enterprise_id: int | None = Field(
+        None, description="Staff name the company; a company user books for its own"
+    )
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    purpose: Annotated[str, Field(max_length=200)] = ""
+
+
+register_crud(
+    router,
+    "/bookings",
+    Crud.reads(Booking, BookingOut, filters.BookingFilter, order="-starts_at"),
+)
+
+
+@router.post(
+    "/bookings",
+    response={201: BookingOut, **ERRORS},
+    summary="Book shared equipment (half-hours within its opening hours)",
+    operation_id="booking_create",
+    **scoped(Booking, "add"),
+)
+def booking_create(request: HttpRequest, payload: BookingIn) -> Any:
+    equipment = get_or_404(Equipment, request, "view", payload.equipment_id)
+    company = None
+    if payload.enterprise_id is not None:
+        from enterprises.models import Enterprise
+
+        company = get_or_404(Enterprise, request, "view", payload.enterprise_id)
+    booking = services.booking_create(
+        actor=request.user,
+        instance=Booking(
+            equipment=equipment,
+            enterprise=company,
+            starts_at=payload.starts_at,
+            ends_at=payload.ends_at,
+            purpose=payload.purpose,
+        ),
+    )
+    return Status(201, booking)
+
+
+@router.post(
+    "/bookings/{id}/complete",
+    response={200: BookingOut, **ERRORS},
+    summary="Staff confirm the equipment was used: the fee goes on the company's next bill",
+    operation_id="booking_complete",
+    **scoped(Booking, "change"),
+)
+def booking_complete(request: HttpRequest, id: PathId) -> Any:
+    booking = get_or_404(Booking, request, "change", id)
+    return services.booking_complete(actor=request.user, booking=booking)
+
+
+@router.post(
+    "/bookings/{id}/cancel",
+    response={200: BookingOut, **ERRORS},
+    summary="Cancel a booking not used yet",
+    operation_id="booking_cancel",
+    **scoped(Booking, "change"),
+)
+def booking_cancel(request: HttpRequest, id: PathId) -> Any:
+    booking = get_or_404(Booking, request, "change", id)
+    return services.booking_cancel(actor=request.user, booking=booking)

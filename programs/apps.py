@@ -21,6 +21,12 @@ class ProgramsConfig(ParkOpsApp):
             "url": "programs:servicekind_list",
             "model": "programs.ServiceKind",
         },
+        {
+            "label": _("Shared equipment"),
+            "url": "programs:equipment_list",
+            "model": "programs.Equipment",
+        },
+        {"label": _("Bookings"), "url": "programs:booking_list", "model": "programs.Booking"},
     ]
 
     def ready(self) -> None:

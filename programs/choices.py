@@ -60,3 +60,9 @@ TRANSITIONS = {
         ),
     ]
 }
+
+
+class BookingState(models.TextChoices):
+    BOOKED = "booked", _("Booked")
+    USED = "used", _("Used and billed")
+    CANCELLED = "cancelled", _("Cancelled")

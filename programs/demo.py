@@ -1,11 +1,13 @@
-"""Demo service desk: the operator's service catalogue and twenty service requests from
+"""Demo innovation services: the operator's service catalogue and twenty service requests from
 tenants of the parks, in every state, two of them past their SLA over a holiday (the Spring
-Festival and National Day 2026) — all written through the services the pages call, on the
-days they happened."""
+Festival and National Day 2026); shared equipment with bookings, the used ones billed to the
+companies' leases — all written through the services the pages call, on the days they
+happened."""
 
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
@@ -167,6 +169,13 @@ def _day(value: Any, today: datetime.date) -> datetime.date:
 
 
 def load(ctx: dict[str, Any]) -> None:
+    tenancies = list(
+        Lease.objects.filter(state="active")
+        .order_by("enterprise_id")
+        .values_list("enterprise_id", "park_id")
+        .distinct()
+    )
+    load_equipment(ctx, tenancies)
     if ServiceRequest.objects.exists():
         return
     operator, users = ctx["operator"], ctx["users"]
@@ -187,12 +196,6 @@ def load(ctx: dict[str, Any]) -> None:
             )
         )
     # the companies that rent in the parks, each with its park: the tenant user's first
-    tenancies = list(
-        Lease.objects.filter(state="active")
-        .order_by("enterprise_id")
-        .values_list("enterprise_id", "park_id")
-        .distinct()
-    )
     tenant = users["tenant"]
     mine = [t for t in tenancies if t[0] == tenant.membership.enterprise_id]
     tenancies = mine + [t for t in tenancies if t not in mine]
@@ -230,3 +233,53 @@ def load(ctx: dict[str, Any]) -> None:
                 )
                 if step == "wait":
                     services.message_add(actor=staff, request=request, body=text, today=day)
+
+
+EQUIPMENT = [
+    ("ZZGC", "EQ-01", "工业 CT 检测系统", "350", "三维无损检测，最大工件 600 mm。"),
+    ("ZZGC", "EQ-02", "五轴联动加工中心", "280", "中试样件加工。"),
+    ("ZHZX", "EQ-11", "洁净间（千级）B", "160", "芯片封装与光学器件装调。"),
+]
+# equipment, days from load day (negative: past), start hour, hours, used (billed) or not
+BOOKINGS = [
+    ("EQ-01", -20, 9, 3, True),
+    ("EQ-01", -6, 14, 2, True),
+    ("EQ-02", -3, 9, 4, True),
+    ("EQ-11", -2, 10, 2, False),
+    ("EQ-01", 2, 9, 2, False),
+    ("EQ-01", 2, 11, 1, False),
+    ("EQ-11", 5, 13, 3, False),
+]
+
+
+def load_equipment(ctx: dict[str, Any], tenancies: list[tuple[int, int]]) -> None:
+    from programs.models import Booking, Equipment
+
+    if Equipment.objects.exists():
+        return
+    staff, parks, today = ctx["users"]["operator"], ctx["parks"], timezone.localdate()
+    found = {}
+    for park, code, name, rate, text in EQUIPMENT:
+        found[code] = services.equipment_create(
+            actor=ctx["admin"],
+            instance=Equipment(
+                park=parks[park], code=code, name=name, hourly_rate=Decimal(rate), description=text
+            ),
+        )
+    zone = timezone.get_current_timezone()
+    for code, days, hour, hours, used in BOOKINGS:
+        equipment = found[code]
+        renters = [e for e, p in tenancies if p == equipment.park_id]
+        start = datetime.datetime.combine(today + days * DAY, datetime.time(hour), tzinfo=zone)
+        booking = services.booking_create(
+            actor=staff,
+            instance=Booking(
+                equipment=equipment,
+                enterprise_id=renters[(days + hour) % len(renters)],
+                starts_at=start,
+                ends_at=start + datetime.timedelta(hours=hours),
+                purpose="中试样件检测",
+            ),
+        )
+        if used:
+            services.booking_complete(actor=staff, booking=booking)

@@ -7,11 +7,18 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from programs.choices import RequestState, ServiceCategory
-from programs.models import RequestMessage, ServiceKind, ServiceRequest, breached_q
+from programs.choices import BookingState, RequestState, ServiceCategory
+from programs.models import (
+    Booking,
+    Equipment,
+    RequestMessage,
+    ServiceKind,
+    ServiceRequest,
+    breached_q,
+)
 from spaces.filters import filter_park_code
 
-__all__ = ["KindFilter", "MessageFilter", "RequestFilter"]
+__all__ = ["BookingFilter", "EquipmentFilter", "KindFilter", "MessageFilter", "RequestFilter"]
 
 
 class KindFilter(df.FilterSet):
@@ -56,4 +63,23 @@ class MessageFilter(df.FilterSet):
 
     class Meta:
         model = RequestMessage
+        fields: list[str] = []
+
+
+class EquipmentFilter(df.FilterSet):
+    park = df.CharFilter(label=_("Park code"), field_name="park_id", method=filter_park_code)
+    is_active = df.BooleanFilter(label=_("Bookable"))
+
+    class Meta:
+        model = Equipment
+        fields: list[str] = []
+
+
+class BookingFilter(df.FilterSet):
+    equipment = df.NumberFilter(label=_("Equipment id"), field_name="equipment_id")
+    state = df.ChoiceFilter(label=_("State"), choices=BookingState.choices)
+    day = df.DateFilter(label=_("Day"), field_name="starts_at", lookup_expr="date")
+
+    class Meta:
+        model = Booking
         fields: list[str] = []

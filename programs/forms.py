@@ -1,16 +1,27 @@
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import Role
 from core.forms import ScopedModelForm
 from core.models import User
-from programs.models import ServiceKind, ServiceRequest
+from enterprises.models import Enterprise
+from programs.models import Booking, Equipment, ServiceKind, ServiceRequest
 
-__all__ = ["AssignForm", "KindForm", "MessageForm", "RateForm", "RequestForm"]
+__all__ = [
+    "AssignForm",
+    "BookingForm",
+    "EquipmentForm",
+    "KindForm",
+    "MessageForm",
+    "RateForm",
+    "RequestForm",
+]
 
 
 class KindForm(ScopedModelForm):
@@ -90,3 +101,54 @@ class RateForm(forms.Form):
         choices=[(n, "★" * n) for n in range(5, 0, -1)],
     )
     rating_comment = forms.CharField(label=_("rating comment"), max_length=300, required=False)
+
+
+class EquipmentForm(ScopedModelForm):
+    class Meta:
+        model = Equipment
+        fields = [
+            "park",
+            "code",
+            "name",
+            "description",
+            "hourly_rate",
+            "opens_at",
+            "closes_at",
+            "is_active",
+        ]
+
+
+class BookingForm(forms.Form):
+    """A booking by day and half-hours; staff also name the company."""
+
+    equipment = forms.ModelChoiceField(label=_("equipment"), queryset=Equipment.objects.none())
+    enterprise = forms.ModelChoiceField(label=_("enterprise"), queryset=Enterprise.objects.none())
+    day = forms.DateField(label=_("day"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.TimeField(
+        label=_("from"), widget=forms.TimeInput(attrs={"type": "time", "step": 1800})
+    )
+    end = forms.TimeField(
+        label=_("to"), widget=forms.TimeInput(attrs={"type": "time", "step": 1800})
+    )
+    purpose = forms.CharField(label=_("purpose"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["equipment"].queryset = (  # type: ignore[attr-defined]
+            Equipment.objects.restrict(user).filter(is_active=True).select_related("park")
+        )
+        if user.role == Role.TENANT:
+            self.fields.pop("enterprise")  # a company books for itself
+        else:
+            self.fields["enterprise"].queryset = Enterprise.objects.restrict(user)  # type: ignore[attr-defined]
+
+    def booking(self) -> Booking:
+        data = self.cleaned_data
+        zone = timezone.get_current_timezone()
+        return Booking(
+            equipment=data["equipment"],
+            enterprise=data.get("enterprise"),
+            starts_at=datetime.datetime.combine(data["day"], data["start"], tzinfo=zone),
+            ends_at=datetime.datetime.combine(data["day"], data["end"], tzinfo=zone),
+            purpose=data.get("purpose", ""),
+        )

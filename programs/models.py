@@ -5,12 +5,14 @@ replies, never the staff's internal notes)."""
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -19,10 +21,17 @@ from core.models import Operator, TimeStampedModel
 from core.permissions import ALL_ACTIONS, READ, Policy, RestrictedQuerySet
 from core.scopes import scope_ids
 from enterprises.models import Enterprise
-from programs.choices import DONE_STATES, RequestState, ServiceCategory
+from programs.choices import DONE_STATES, BookingState, RequestState, ServiceCategory
 from spaces.models import Park
 
-__all__ = ["RequestMessage", "ServiceKind", "ServiceRequest", "breached_q"]
+__all__ = [
+    "Booking",
+    "Equipment",
+    "RequestMessage",
+    "ServiceKind",
+    "ServiceRequest",
+    "breached_q",
+]
 
 WORK = frozenset({"view", "add", "change"})
 
@@ -209,3 +218,97 @@ class RequestMessage(models.Model):
 
     def __str__(self) -> str:
         return self.body[:40]
+
+
+class Equipment(TimeStampedModel):
+    """A shared instrument or lab of a park (共享设备与实验室) that companies book by the hour."""
+
+    park = models.ForeignKey(
+        Park, verbose_name=_("park"), on_delete=models.PROTECT, related_name="equipment"
+    )
+    code = models.CharField(_("code"), max_length=20)
+    name = models.CharField(_("name"), max_length=80)
+    description = models.TextField(_("description"), blank=True)
+    hourly_rate = models.DecimalField(
+        _("price (元/hour)"),
+        max_digits=10,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    opens_at = models.TimeField(_("opens at"), default=datetime.time(8, 0))
+    closes_at = models.TimeField(_("closes at"), default=datetime.time(20, 0))
+    is_active = models.BooleanField(_("bookable"), default=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    # companies see what they can book in every park; staff keep their parks' equipment
+    policy = Policy(
+        grants={Role.OPERATOR: ALL_ACTIONS, Role.TENANT: READ},
+        park="park",
+        unscoped_roles=frozenset({Role.TENANT}),
+    )
+
+    class Meta:
+        verbose_name = _("shared equipment")
+        verbose_name_plural = _("shared equipment")
+        ordering = ["park_id", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["park", "code"], name="equipment_unique_code"),
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=F("opens_at")), name="equipment_opens_before_closing"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Booking(TimeStampedModel):
+    """A company's booking of shared equipment. No two bookings of one instrument that are
+    not cancelled overlap: the database refuses it (PostgreSQL exclusion constraint, SQLite
+    triggers), whoever books at the same moment."""
+
+    equipment = models.ForeignKey(
+        Equipment, verbose_name=_("equipment"), on_delete=models.PROTECT, related_name="bookings"
+    )
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="+"
+    )
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("booked by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    starts_at = models.DateTimeField(_("from"))
+    ends_at = models.DateTimeField(_("to"))
+    state = models.CharField(
+        _("state"), max_length=10, choices=BookingState.choices, default=BookingState.BOOKED
+    )
+    purpose = models.CharField(_("purpose"), max_length=200, blank=True)
+    fee = models.DecimalField(_("fee (元)"), max_digits=12, decimal_places=2, null=True, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    policy = Policy(
+        grants={Role.OPERATOR: WORK, Role.TENANT: WORK},
+        park="equipment__park",
+        enterprise="enterprise",
+    )
+
+    class Meta:
+        verbose_name = _("booking")
+        verbose_name_plural = _("bookings")
+        ordering = ["-starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="booking_ends_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        start = timezone.localtime(self.starts_at)
+        end = timezone.localtime(self.ends_at)
+        return f"{self.equipment.code} {start:%Y-%m-%d %H:%M}–{end:%H:%M}"
+
+    @property
+    def hours(self) -> Decimal:
+        return Decimal((self.ends_at - self.starts_at).total_seconds()) / Decimal(3600)

@@ -8,7 +8,7 @@ import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,11 +23,17 @@ from core.services import create_record, delete_record, update_record
 from core.workflow import Transition, Workflow
 from enterprises.selectors import company_of
 from programs import sla
-from programs.choices import TRANSITIONS, RequestState
-from programs.models import RequestMessage, ServiceRequest
+from programs.choices import TRANSITIONS, BookingState, RequestState
+from programs.models import Booking, RequestMessage, ServiceRequest
 
 __all__ = [
     "allowed_transitions",
+    "booking_cancel",
+    "booking_complete",
+    "booking_create",
+    "equipment_create",
+    "equipment_delete",
+    "equipment_update",
     "is_company_side",
     "kind_create",
     "kind_delete",
@@ -298,3 +304,114 @@ def request_update(*, actor: Any, instance: ServiceRequest, data: dict[str, Any]
     if instance.state in (RequestState.RESOLVED, RequestState.CLOSED, RequestState.CANCELLED):
         raise ConflictError(_("A request that is done is not edited; open a new one."))
     return update_record(actor=actor, instance=instance, data=data)
+
+
+# shared equipment ----------------------------------------------------------------------
+equipment_create = create_record
+equipment_update = update_record
+equipment_delete = delete_record
+SLOT = datetime.timedelta(minutes=30)
+
+
+def _overlap_refused(exc: Exception, booking: Booking) -> None:
+    if "booking_no_overlap" in str(exc).lower():
+        raise ConflictError(
+            _("%(equipment)s is already booked at that time; choose another time.")
+            % {"equipment": booking.equipment}
+        ) from exc
+
+
+@transaction.atomic
+def booking_create(*, actor: Any, instance: Booking, **_kw: Any) -> Booking:
+    """Book shared equipment for half-hours within its opening hours on one day; the
+    database refuses a time already booked."""
+    if actor.role == Role.TENANT:
+        company = company_of(actor)
+        if company is None:
+            raise ConflictError(_("Your account acts for no company; ask the platform admin."))
+        instance.enterprise = company
+    equipment = instance.equipment
+    if not equipment.is_active:
+        raise ValidationError({"equipment_id": [_("This equipment cannot be booked now.")]})
+    start, end = timezone.localtime(instance.starts_at), timezone.localtime(instance.ends_at)
+    if end <= start:
+        raise ValidationError({"ends_at": [_("The end is after the start.")]})
+    if start.date() != end.date() or not (
+        equipment.opens_at <= start.time() and end.time() <= equipment.closes_at
+    ):
+        raise ValidationError(
+            {
+                "starts_at": [
+                    _("Book within the opening hours of one day: %(opens)s–%(closes)s.")
+                    % {
+                        "opens": equipment.opens_at.strftime("%H:%M"),
+                        "closes": equipment.closes_at.strftime("%H:%M"),
+                    }
+                ]
+            }
+        )
+    if actor.role == Role.TENANT and instance.starts_at < timezone.now():
+        raise ValidationError({"starts_at": [_("Choose a time ahead.")]})
+    if (end - start) % SLOT or start.minute % 30 or start.second:
+        raise ValidationError({"starts_at": [_("Book whole half-hours (09:00, 09:30…).")]})
+    instance.booked_by, instance.state = actor, BookingState.BOOKED
+    try:
+        with transaction.atomic():
+            return create_record(actor=actor, instance=instance)
+    except (IntegrityError, DatabaseError) as exc:
+        _overlap_refused(exc, instance)
+        raise
+
+
+@transaction.atomic
+def booking_cancel(*, actor: Any, booking: Booking) -> Booking:
+    """The company or the staff cancel a booking that has not been used."""
+    if booking.state != BookingState.BOOKED:
+        raise ConflictError(_("Only a booking not used yet can be cancelled."))
+    return update_record(actor=actor, instance=booking, data={"state": BookingState.CANCELLED})
+
+
+@transaction.atomic
+def booking_complete(*, actor: Any, booking: Booking) -> Booking:
+    """Staff confirm the equipment was used: the fee (hours × price) becomes a line of the
+    company's next bill, through leasing's one charge service, on its lease in that park."""
+    from leasing.billing import BILLED_STATES, charge_add
+    from leasing.choices import ChargeKind
+    from leasing.models import Lease
+
+    if actor.role != Role.OPERATOR and not actor.is_platform_admin:
+        raise ConflictError(_("The park's staff confirm that equipment was used."))
+    if booking.state != BookingState.BOOKED:
+        raise ConflictError(_("Only a booking not used yet can be billed."))
+    used_on = timezone.localtime(booking.starts_at).date()
+    lease = (
+        Lease.objects.filter(
+            enterprise=booking.enterprise_id,
+            park=booking.equipment.park_id,
+            state__in=BILLED_STATES,
+            start_on__lte=used_on,
+        )
+        .order_by("-start_on")
+        .first()
+    )
+    if lease is None:
+        raise ConflictError(
+            _("%(company)s has no signed lease in %(park)s to bill the fee to.")
+            % {"company": booking.enterprise, "park": booking.equipment.park}
+        )
+    hours = booking.hours
+    charge = charge_add(
+        actor=actor,
+        lease=lease,
+        kind=ChargeKind.EQUIPMENT,
+        description=f"{booking.equipment} {booking}",
+        period_start=used_on,
+        period_end=used_on,
+        quantity=hours,
+        quantity_unit=_("hours"),
+        unit_price=booking.equipment.hourly_rate,
+        source=f"programs.booking:{booking.pk}",
+    )
+    return update_record(
+        actor=actor, instance=booking, data={"state": BookingState.USED, "fee": charge.amount}
+    )

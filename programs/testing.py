@@ -1,6 +1,6 @@
 """Test records of the innovation services (core.testing.world): per side a service of the
 operator's catalogue, a request of the side's company in the side's park, a reply and an
-internal note on it."""
+internal note on it, an instrument of the park and a booking of it."""
 
 from __future__ import annotations
 
@@ -9,14 +9,14 @@ import datetime
 from core.testing.world import World
 from enterprises.models import Enterprise
 from programs.choices import ServiceCategory
-from programs.models import RequestMessage, ServiceKind, ServiceRequest
+from programs.models import Booking, Equipment, RequestMessage, ServiceKind, ServiceRequest
 from spaces.models import Park
 
 __all__ = ["build"]
 
 
 def build(world: World) -> None:
-    kinds, requests, replies = [], [], []
+    kinds, requests, replies, equipment, bookings = [], [], [], [], []
     for side in "AB":
         opener = world.users.get("tenant") if side == "A" else None
         kind = ServiceKind.objects.create(
@@ -46,6 +46,22 @@ def build(world: World) -> None:
         kinds.append(kind)
         requests.append(request)
         replies.append(reply)
+        instrument = Equipment.objects.create(
+            park=world.sample(Park, side), code=f"EQ-{side}", name="X 射线检测仪", hourly_rate=200
+        )
+        start = datetime.datetime(2030, 3, 4, 9, 0, tzinfo=datetime.UTC)
+        equipment.append(instrument)
+        bookings.append(
+            Booking.objects.create(
+                equipment=instrument,
+                enterprise=world.sample(Enterprise, side),
+                booked_by=world.users["admin"],
+                starts_at=start,
+                ends_at=start + datetime.timedelta(hours=2),
+            )
+        )
     world.add(*kinds)
     world.add(*requests)
     world.add(*replies)
+    world.add(*equipment)
+    world.add(*bookings)

@@ -26,4 +26,16 @@ urlpatterns = [
     path("requests/<int:pk>/message/", views.MessageView.as_view(), name="servicerequest_message"),
     path("requests/<int:pk>/assign/", views.AssignView.as_view(), name="servicerequest_assign"),
     path("requests/<int:pk>/rate/", views.RateView.as_view(), name="servicerequest_rate"),
+    *object_urls(
+        "equipment",
+        "equipment",
+        list_view=views.EquipmentList,
+        detail=views.EquipmentDetail,
+        edit=views.EquipmentEdit,
+        delete=views.EquipmentDelete,
+    ),
+    path("bookings/", views.BookingList.as_view(), name="booking_list"),
+    path("bookings/add/", views.BookingAdd.as_view(), name="booking_add"),
+    path("bookings/<int:pk>/", views.BookingDetail.as_view(), name="booking_detail"),
+    path("bookings/<int:pk>/action/", views.BookingAction.as_view(), name="booking_action"),
 ]

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -19,11 +19,11 @@ from core.errors import ConflictError
 from core.forms import errors_as_text
 from core.permissions import can, get_restricted_or_404
 from core.tables import Column
-from core.views import ObjectDetailView, ObjectEditView, ObjectListView, generic
-from core.views.generic import ScopedView
+from core.views import ObjectDetailView, ObjectEditView, ObjectListView, Tab, generic
+from core.views.generic import ScopedView, _attach_errors
 from programs import filters, forms, services
-from programs.choices import RequestState
-from programs.models import RequestMessage, ServiceKind, ServiceRequest
+from programs.choices import BookingState, RequestState
+from programs.models import Booking, Equipment, RequestMessage, ServiceKind, ServiceRequest
 from programs.selectors import with_breach
 
 
@@ -169,7 +169,8 @@ class TransitionView(RequestAction):
 
 class MessageView(RequestAction):
     def perform(self, request: HttpRequest, row: ServiceRequest) -> None:
-        form = forms.MessageForm(request.POST, staff=request.user.role != "tenant")
+        user: Any = request.user
+        form = forms.MessageForm(request.POST, staff=user.role != "tenant")
         if not form.is_valid():
             messages.error(request, errors_as_text(form))
             return
@@ -204,3 +205,148 @@ class RateView(RequestAction):
             comment=form.cleaned_data["rating_comment"],
         )
         messages.success(request, _("Thank you for rating the service."))
+
+
+# shared equipment and bookings ----------------------------------------------------------
+def _bookings(request: HttpRequest, equipment: Equipment) -> dict[str, Any]:
+    upcoming = (
+        Booking.objects.restrict(request.user)
+        .filter(equipment=equipment, ends_at__gte=timezone.now())
+        .exclude(state=BookingState.CANCELLED)
+        .select_related("enterprise")
+        .order_by("starts_at")
+    )
+    return {"bookings": upcoming, "equipment": equipment}
+
+
+class EquipmentDetail(ObjectDetailView):
+    model = Equipment
+    fields = forms.EquipmentForm.Meta.fields
+    tabs = [
+        Tab(
+            "bookings",
+            gettext_lazy("Bookings"),
+            "programs/partials/equipment_bookings.html",
+            context=_bookings,
+        )
+    ]
+
+
+EquipmentList, _EquipmentDetail, EquipmentEdit, EquipmentDelete = generic.record_pages(
+    Equipment,
+    form_class=forms.EquipmentForm,
+    filterset=filters.EquipmentFilter,
+    columns=[
+        Column("code", link=True),
+        Column("name"),
+        Column("park"),
+        Column("hourly_rate", numeric=True),
+        Column("opens_at"),
+        Column("closes_at"),
+        Column("is_active"),
+    ],
+    fields=forms.EquipmentForm.Meta.fields,
+    create=services.equipment_create,
+    update=services.equipment_update,
+    delete=services.equipment_delete,
+    default_order="code",
+    select_related=("park",),
+)
+
+
+class BookingList(ObjectListView):
+    model = Booking
+    filterset_class = filters.BookingFilter
+    default_order = "-starts_at"
+    select_related = ("equipment", "enterprise")
+    columns = [
+        Column("equipment", link=True, render=lambda b: b),
+        Column("enterprise"),
+        Column("starts_at", sortable=True),
+        Column("ends_at"),
+        Column("state"),
+        Column("fee", numeric=True),
+    ]
+
+
+class BookingDetail(ObjectDetailView):
+    model = Booking
+    template_name = "programs/booking_detail.html"
+    fields = [
+        "equipment",
+        "enterprise",
+        "booked_by",
+        "starts_at",
+        "ends_at",
+        "purpose",
+        "state",
+        "fee",
+    ]
+
+    def extra_context(self, request: HttpRequest, obj: Booking) -> dict[str, Any]:
+        user: Any = request.user
+        open_ = obj.state == BookingState.BOOKED and can(user, "change", obj)
+        return {
+            "may_cancel": open_,
+            "may_complete": open_ and user.role != "tenant",
+            "can_change": False,
+            "can_delete": False,
+            "breadcrumbs": [
+                (gettext_lazy("Bookings"), reverse("programs:booking_list")),
+                (obj, None),
+            ],
+        }
+
+
+class BookingAdd(ScopedView):
+    model = Booking
+    action = "add"
+    template = "core/object_edit.html"
+
+    def render_form(self, request: HttpRequest, form: Any) -> HttpResponse:
+        return render(
+            request,
+            self.template,
+            {
+                "form": form,
+                "verbose_name": Booking._meta.verbose_name,
+                "cancel_url": reverse("programs:booking_list"),
+            },
+        )
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        initial = {"equipment": request.GET.get("equipment")}
+        return self.render_form(request, forms.BookingForm(user=request.user, initial=initial))
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = forms.BookingForm(request.POST, user=request.user)
+        if form.is_valid():
+            try:
+                booking = services.booking_create(actor=request.user, instance=form.booking())
+            except ConflictError as exc:
+                form.add_error(None, exc.message)
+            except ValidationError as exc:
+                _attach_errors(form, exc)
+            else:
+                messages.success(request, _("Booked: %(booking)s.") % {"booking": booking})
+                return redirect(reverse("programs:booking_detail", args=[booking.pk]))
+        return self.render_form(request, form)
+
+
+class BookingAction(ScopedView):
+    model = Booking
+    action = "change"
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        booking = get_restricted_or_404(Booking, request.user, "change", pk=pk)
+        move = request.POST.get("action")
+        try:
+            if move == "complete":
+                services.booking_complete(actor=request.user, booking=booking)
+                messages.success(request, _("The fee is on the company's next bill."))
+            elif move == "cancel":
+                services.booking_cancel(actor=request.user, booking=booking)
+                messages.success(request, _("The booking is cancelled."))
+        except ConflictError as exc:
+            messages.error(request, exc.message)
+        return redirect(reverse("programs:booking_detail", args=[pk]))
