@@ -245,6 +245,9 @@ def rate(request: HttpRequest, id: PathId, payload: ServiceRatingIn) -> Any:
     )
 
 
+Clock = Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
+
+
 class EquipmentOut(Schema):
     id: int
     park_id: int
@@ -252,9 +255,17 @@ class EquipmentOut(Schema):
     name: str
     description: str
     hourly_rate: Decimal
-    opens_at: datetime.time
-    closes_at: datetime.time
+    opens_at: Clock = Field(..., description="Opening time, HH:MM (local time)")
+    closes_at: Clock = Field(..., description="Closing time, HH:MM (local time)")
     is_active: bool
+
+    @staticmethod
+    def resolve_opens_at(obj: Equipment) -> str:
+        return obj.opens_at.strftime("%H:%M")
+
+    @staticmethod
+    def resolve_closes_at(obj: Equipment) -> str:
+        return obj.closes_at.strftime("%H:%M")
 
 
 class EquipmentIn(Schema):
@@ -263,8 +274,8 @@ class EquipmentIn(Schema):
     name: Annotated[str, Field(min_length=1, max_length=80)]
     description: Text = ""
     hourly_rate: Annotated[Decimal, DecimalIn(ge=0, max_digits=10, decimal_places=2)]
-    opens_at: datetime.time = datetime.time(8, 0)
-    closes_at: datetime.time = datetime.time(20, 0)
+    opens_at: Clock = "08:00"
+    closes_at: Clock = "20:00"
     is_active: bool = True
 
 
@@ -272,8 +283,8 @@ class EquipmentPatch(Schema):
     name: Annotated[str, Field(min_length=1, max_length=80)] | None = None
     description: Text | None = None
     hourly_rate: Annotated[Decimal, DecimalIn(ge=0, max_digits=10, decimal_places=2)] | None = None
-    opens_at: datetime.time | None = None
-    closes_at: datetime.time | None = None
+    opens_at: Clock | None = None
+    closes_at: Clock | None = None
     is_active: bool | None = None
 
 
@@ -316,6 +327,13 @@ class BookingIn(Schema):
     purpose: Annotated[str, Field(max_length=200)] = ""
 
 
+describe_fields(
+    BookingIn,
+    equipment_id="The instrument (an id of equipment the caller may see)",
+    starts_at="Start, on a half-hour within the opening hours",
+    ends_at="End, on the same day",
+    purpose="What it is used for",
+)
 register_crud(
     router,
     "/bookings",
