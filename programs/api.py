@@ -17,9 +17,26 @@ from ninja import Field, Router, Schema, Status
 from core.api.base import ERRORS, DecimalIn, PathId, describe_fields, get_or_404, scoped
 from core.api.crud import Crud, register_crud
 from core.models import User
+from enterprises.choices import GrowthStage, QualificationKind, QualificationLevel
 from programs import filters, services
-from programs.choices import TRANSITIONS, BookingState, RequestState, ServiceCategory
-from programs.models import Booking, Equipment, RequestMessage, ServiceKind, ServiceRequest
+from programs.choices import (
+    TRANSITIONS,
+    BookingState,
+    GrantState,
+    PolicyLevel,
+    RequestState,
+    ServiceCategory,
+)
+from programs.models import (
+    Booking,
+    Equipment,
+    PolicyApplication,
+    RequestMessage,
+    ServiceKind,
+    ServiceRequest,
+    SupportPolicy,
+)
+from programs.policies import matches_for_policy
 
 __all__ = ["router"]
 
@@ -390,3 +407,204 @@ def booking_complete(request: HttpRequest, id: PathId) -> Any:
 def booking_cancel(request: HttpRequest, id: PathId) -> Any:
     booking = get_or_404(Booking, request, "change", id)
     return services.booking_cancel(actor=request.user, booking=booking)
+
+
+class SupportPolicyOut(Schema):
+    id: int
+    operator_id: int
+    title: str
+    issuer: str
+    level: PolicyLevel
+    benefit: str
+    max_amount_wan: Decimal | None
+    valid_from: datetime.date
+    valid_to: datetime.date
+    qualification: str
+    qualification_level: str
+    industry_codes: str
+    stages: list[str]
+    park_ids: list[int]
+    min_age_years: int | None
+    max_age_years: int | None
+    min_paid_in_capital_wan: Decimal | None
+
+    @staticmethod
+    def resolve_park_ids(obj: SupportPolicy) -> list[int]:
+        return sorted(p.pk for p in obj.parks.all())
+
+
+class SupportPolicyIn(Schema):
+    operator_id: int
+    title: Annotated[str, Field(min_length=1, max_length=120)]
+    issuer: Annotated[str, Field(min_length=1, max_length=80)]
+    level: PolicyLevel
+    benefit: Annotated[str, Field(min_length=1, max_length=4000)]
+    max_amount_wan: Annotated[Decimal, DecimalIn(ge=0, max_digits=12, decimal_places=2)] | None = (
+        None
+    )
+    valid_from: datetime.date
+    valid_to: datetime.date
+    qualification: Literal[tuple(["", *QualificationKind.values])] = ""  # type: ignore[valid-type]
+    qualification_level: Literal[tuple(["", *QualificationLevel.values])] = ""  # type: ignore[valid-type]
+    industry_codes: Annotated[str, Field(max_length=200)] = ""
+    stages: list[GrowthStage] = []
+    park_ids: list[int] = []
+    min_age_years: Annotated[int, Field(ge=0, le=100)] | None = None
+    max_age_years: Annotated[int, Field(ge=0, le=100)] | None = None
+    min_paid_in_capital_wan: (
+        Annotated[Decimal, DecimalIn(ge=0, max_digits=14, decimal_places=2)] | None
+    ) = None
+
+
+class SupportPolicyPatch(Schema):
+    title: Annotated[str, Field(min_length=1, max_length=120)] | None = None
+    benefit: Annotated[str, Field(min_length=1, max_length=4000)] | None = None
+    max_amount_wan: Annotated[Decimal, DecimalIn(ge=0, max_digits=12, decimal_places=2)] | None = (
+        None
+    )
+    valid_to: datetime.date | None = None
+
+
+register_crud(
+    router,
+    "/policies",
+    Crud(
+        SupportPolicy,
+        SupportPolicyOut,
+        SupportPolicyIn,
+        SupportPolicyPatch,
+        filters.PolicyFilter,
+        services.policy_create,
+        services.policy_update,
+        services.policy_delete,
+        order="-valid_to",
+        prefetch_related=("parks",),
+    ),
+)
+
+
+class PolicyFitOut(Schema):
+    enterprise_id: int
+    enterprise: str
+    qualifies: bool
+    met: list[str]
+    missing: list[str]
+
+
+class PolicyMatchPage(Schema):
+    qualify: list[PolicyFitOut]
+    nearly: list[PolicyFitOut]
+
+
+describe_fields(
+    PolicyFitOut,
+    enterprise_id="The company",
+    enterprise="Its name",
+    qualifies="Meets every criterion now",
+    met="The criteria met, in the caller's language",
+    missing="The criteria not met (one for a company that nearly qualifies)",
+)
+describe_fields(
+    PolicyMatchPage, qualify="Companies that qualify", nearly="Companies one criterion short"
+)
+
+
+def _fit(f: Any) -> dict[str, Any]:
+    return {
+        "enterprise_id": f.facts.enterprise.pk,
+        "enterprise": f.facts.enterprise.name,
+        "qualifies": f.qualifies,
+        "met": f.met,
+        "missing": f.missing,
+    }
+
+
+@router.get(
+    "/policies/{id}/matches",
+    response={200: PolicyMatchPage, **ERRORS},
+    summary="The companies in the caller's scope that qualify for a policy, or nearly do",
+    operation_id="policy_matches",
+    **scoped(SupportPolicy, "change"),
+)
+def policy_matches(request: HttpRequest, id: PathId) -> Any:
+    from enterprises.models import Enterprise
+
+    policy = get_or_404(SupportPolicy, request, "view", id)
+    qualify, nearly = matches_for_policy(
+        policy, Enterprise.objects.restrict(request.user), timezone.localdate()
+    )
+    return {"qualify": [_fit(f) for f in qualify], "nearly": [_fit(f) for f in nearly]}
+
+
+class PolicyApplicationOut(Schema):
+    id: int
+    support_policy_id: int
+    enterprise_id: int
+    state: GrantState
+    submitted_on: datetime.date | None
+    decided_on: datetime.date | None
+    amount_granted_wan: Decimal | None
+    note: str
+
+
+class PolicyApplicationIn(Schema):
+    support_policy_id: int
+    enterprise_id: int | None = Field(
+        None, description="Staff name the company; a company applies for itself"
+    )
+    note: Annotated[str, Field(max_length=2000)] = ""
+
+
+class PolicyApplicationPatch(Schema):
+    note: Annotated[str, Field(max_length=2000)] | None = None
+
+
+register_crud(
+    router,
+    "/grants",
+    Crud(
+        PolicyApplication,
+        PolicyApplicationOut,
+        PolicyApplicationIn,
+        PolicyApplicationPatch,
+        filters.GrantFilter,
+        services.grant_application_create,
+        services.grant_application_update,
+        None,
+        order="-created_at",
+    ),
+)
+
+
+class GrantMoveIn(Schema):
+    action: Literal["submit", "grant", "refuse"]
+    amount_granted_wan: (
+        Annotated[Decimal, DecimalIn(ge=0, max_digits=12, decimal_places=2)] | None
+    ) = None
+    note: Annotated[str, Field(max_length=2000)] = ""
+
+
+describe_fields(
+    GrantMoveIn,
+    action="submit (the company or staff), grant or refuse (staff)",
+    amount_granted_wan="The amount granted, 万元 (for grant)",
+    note="A note; for refuse, the reason (required)",
+)
+
+
+@router.post(
+    "/grants/{id}/move",
+    response={200: PolicyApplicationOut, **ERRORS},
+    summary="Submit a policy application, or record its grant or refusal",
+    operation_id="policy_application_move",
+    **scoped(PolicyApplication, "change"),
+)
+def grant_move(request: HttpRequest, id: PathId, payload: GrantMoveIn) -> Any:
+    row = get_or_404(PolicyApplication, request, "change", id)
+    return services.grant_application_move(
+        actor=request.user,
+        application=row,
+        action=payload.action,
+        amount_wan=payload.amount_granted_wan,
+        note=payload.note,
+    )

@@ -27,6 +27,16 @@ class ProgramsConfig(ParkOpsApp):
             "model": "programs.Equipment",
         },
         {"label": _("Bookings"), "url": "programs:booking_list", "model": "programs.Booking"},
+        {
+            "label": _("Support policies"),
+            "url": "programs:supportpolicy_list",
+            "model": "programs.SupportPolicy",
+        },
+        {
+            "label": _("Policy applications"),
+            "url": "programs:policyapplication_list",
+            "model": "programs.PolicyApplication",
+        },
     ]
 
     def ready(self) -> None:
@@ -34,6 +44,16 @@ class ProgramsConfig(ParkOpsApp):
         from core.views import Tab, register_tab
         from programs.models import ServiceRequest
 
+        register_tab(
+            "enterprises.enterprise",
+            Tab(
+                "policies",
+                _("Policy matches"),
+                "programs/partials/enterprise_policies.html",
+                context=_enterprise_policies,
+                visible=lambda user: user.role in ("operator", "tenant") or user.is_platform_admin,
+            ),
+        )
         register_tab(
             "enterprises.enterprise",
             Tab(
@@ -84,3 +104,22 @@ def _enterprise_requests(request: Any, enterprise: Any) -> dict[str, Any]:
 
     rows = ServiceRequest.objects.restrict(request.user).filter(enterprise=enterprise)
     return {"requests": with_breach(rows.select_related("kind"), timezone.localdate())}
+
+
+def _enterprise_policies(request: Any, enterprise: Any) -> dict[str, Any]:
+    from django.utils import timezone
+
+    from programs.models import PolicyApplication, SupportPolicy
+    from programs.policies import matches_for_enterprise
+
+    policies = SupportPolicy.objects.restrict(request.user)
+    return {
+        "fits": matches_for_enterprise(enterprise, policies, timezone.localdate()),
+        "enterprise": enterprise,
+        "applied": set(
+            PolicyApplication.objects.filter(enterprise=enterprise).values_list(
+                "support_policy_id", flat=True
+            )
+        ),
+        "may_apply": PolicyApplication.policy.allows_role(request.user, "add"),
+    }

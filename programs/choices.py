@@ -66,3 +66,28 @@ class BookingState(models.TextChoices):
     BOOKED = "booked", _("Booked")
     USED = "used", _("Used and billed")
     CANCELLED = "cancelled", _("Cancelled")
+
+
+class PolicyLevel(models.TextChoices):
+    NATIONAL = "national", _("National")
+    MUNICIPAL = "municipal", _("Municipal")
+    DISTRICT = "district", _("District")
+
+
+class GrantState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    GRANTED = "granted", _("Granted")
+    REFUSED = "refused", _("Refused")
+
+
+G = GrantState
+COMPANY_OR_STAFF = frozenset({Role.OPERATOR, Role.TENANT})
+GRANT_TRANSITIONS = {
+    t.action: t
+    for t in [
+        Transition("submit", _("Submit"), (G.DRAFT,), G.SUBMITTED, COMPANY_OR_STAFF),
+        Transition("grant", _("Record the grant"), (G.SUBMITTED,), G.GRANTED, STAFF),
+        Transition("refuse", _("Record the refusal"), (G.SUBMITTED,), G.REFUSED, STAFF),
+    ]
+}

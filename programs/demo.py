@@ -176,6 +176,7 @@ def load(ctx: dict[str, Any]) -> None:
         .distinct()
     )
     load_equipment(ctx, tenancies)
+    load_policies(ctx)
     if ServiceRequest.objects.exists():
         return
     operator, users = ctx["operator"], ctx["users"]
@@ -283,3 +284,118 @@ def load_equipment(ctx: dict[str, Any], tenancies: list[tuple[int, int]]) -> Non
         )
         if used:
             services.booking_complete(actor=staff, booking=booking)
+
+
+# title, issuer, level, benefit, up to 万元, criteria
+POLICIES: list[tuple[Any, ...]] = [
+    (
+        "高新技术企业认定奖励",
+        "海淀区科学技术委员会",
+        "district",
+        "首次认定的高新技术企业一次性奖励。",
+        "30",
+        {"qualification": "high_tech"},
+    ),
+    (
+        "专精特新中小企业培育资金",
+        "北京市经济和信息化局",
+        "municipal",
+        "市级专精特新企业研发投入补贴。",
+        "100",
+        {"qualification": "specialised", "qualification_level": "municipal"},
+    ),
+    (
+        "集成电路设计企业流片补贴",
+        "北京市经济和信息化局",
+        "municipal",
+        "首轮流片费用最高 30% 补贴。",
+        "500",
+        {"industry_codes": "3973、6520"},
+    ),
+    (
+        "智能制造示范园区入驻支持",
+        "海淀区商务局",
+        "district",
+        "入驻智造工场的制造业企业首年租金补贴。",
+        "80",
+        {"industry_codes": "C", "parks": ["ZZGC"]},
+    ),
+    (
+        "初创企业孵化支持",
+        "海淀区科学技术委员会",
+        "district",
+        "成立三年内企业的孵化服务补贴。",
+        "20",
+        {"max_age_years": 3, "stages": ["startup"]},
+    ),
+    (
+        "国家级重点实验室配套支持",
+        "科学技术部",
+        "national",
+        "国家级重点实验室依托企业配套资金。",
+        "1000",
+        {"qualification": "key_lab", "qualification_level": "national"},
+    ),
+]
+
+
+def load_policies(ctx: dict[str, Any]) -> None:
+    from programs.models import PolicyApplication, SupportPolicy
+    from programs.policies import matches_for_policy
+
+    if SupportPolicy.objects.exists():
+        return
+    admin, staff, parks = ctx["admin"], ctx["users"]["operator"], ctx["parks"]
+    today = timezone.localdate()
+    made = []
+    for title, issuer, level, benefit, most, criteria in POLICIES:
+        criteria = dict(criteria)
+        park_codes = criteria.pop("parks", [])
+        made.append(
+            services.policy_create(
+                actor=admin,
+                instance=SupportPolicy(
+                    operator=ctx["operator"],
+                    title=title,
+                    issuer=issuer,
+                    level=level,
+                    benefit=benefit,
+                    max_amount_wan=Decimal(most),
+                    valid_from=today.replace(month=1, day=1),
+                    valid_to=today.replace(month=12, day=31),
+                    **criteria,
+                ),
+                m2m={"parks": [parks[c] for c in park_codes]},
+            )
+        )
+    # applications from the companies that qualify, found by the matching itself
+    from enterprises.models import Enterprise
+
+    companies = Enterprise.objects.all()
+    outcomes = ["granted", "submitted", "refused", "draft"]
+    n = 0
+    for policy in made:
+        qualify, _nearly = matches_for_policy(policy, companies, today)
+        for fit in qualify[:2]:
+            application = services.grant_application_create(
+                actor=staff,
+                instance=PolicyApplication(support_policy=policy, enterprise=fit.facts.enterprise),
+            )
+            outcome, n = outcomes[n % len(outcomes)], n + 1
+            if outcome == "draft":
+                continue
+            services.grant_application_move(actor=staff, application=application, action="submit")
+            if outcome == "granted":
+                services.grant_application_move(
+                    actor=staff,
+                    application=application,
+                    action="grant",
+                    amount_wan=min(policy.max_amount_wan or Decimal(20), Decimal(20)),
+                )
+            elif outcome == "refused":
+                services.grant_application_move(
+                    actor=staff,
+                    application=application,
+                    action="refuse",
+                    note="本年度额度已用完，建议明年再申报。",
+                )

@@ -7,18 +7,28 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from programs.choices import BookingState, RequestState, ServiceCategory
+from programs.choices import BookingState, GrantState, PolicyLevel, RequestState, ServiceCategory
 from programs.models import (
     Booking,
     Equipment,
+    PolicyApplication,
     RequestMessage,
     ServiceKind,
     ServiceRequest,
+    SupportPolicy,
     breached_q,
 )
 from spaces.filters import filter_park_code
 
-__all__ = ["BookingFilter", "EquipmentFilter", "KindFilter", "MessageFilter", "RequestFilter"]
+__all__ = [
+    "BookingFilter",
+    "EquipmentFilter",
+    "GrantFilter",
+    "KindFilter",
+    "MessageFilter",
+    "PolicyFilter",
+    "RequestFilter",
+]
 
 
 class KindFilter(df.FilterSet):
@@ -82,4 +92,31 @@ class BookingFilter(df.FilterSet):
 
     class Meta:
         model = Booking
+        fields: list[str] = []
+
+
+class PolicyFilter(df.FilterSet):
+    level = df.ChoiceFilter(label=_("Level"), choices=PolicyLevel.choices)
+    in_force = df.BooleanFilter(label=_("In force"), method="filter_in_force")
+
+    class Meta:
+        model = SupportPolicy
+        fields: list[str] = []
+
+    def filter_in_force(
+        self, qs: QuerySet[SupportPolicy], name: str, value: bool | None
+    ) -> QuerySet[SupportPolicy]:
+        if value is None:
+            return qs
+        today = timezone.localdate()
+        live = Q(valid_from__lte=today, valid_to__gte=today)
+        return qs.filter(live) if value else qs.exclude(live)
+
+
+class GrantFilter(df.FilterSet):
+    state = df.ChoiceFilter(label=_("State"), choices=GrantState.choices)
+    support_policy = df.NumberFilter(label=_("Policy id"), field_name="support_policy_id")
+
+    class Meta:
+        model = PolicyApplication
         fields: list[str] = []

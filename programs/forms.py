@@ -10,15 +10,25 @@ from django.utils.translation import gettext_lazy as _
 from core.choices import Role
 from core.forms import ScopedModelForm
 from core.models import User
+from enterprises.choices import GrowthStage
 from enterprises.models import Enterprise
-from programs.models import Booking, Equipment, ServiceKind, ServiceRequest
+from programs.models import (
+    Booking,
+    Equipment,
+    PolicyApplication,
+    ServiceKind,
+    ServiceRequest,
+    SupportPolicy,
+)
 
 __all__ = [
     "AssignForm",
     "BookingForm",
     "EquipmentForm",
+    "GrantApplicationForm",
     "KindForm",
     "MessageForm",
+    "PolicyForm",
     "RateForm",
     "RequestForm",
 ]
@@ -152,3 +162,50 @@ class BookingForm(forms.Form):
             ends_at=datetime.datetime.combine(data["day"], data["end"], tzinfo=zone),
             purpose=data.get("purpose", ""),
         )
+
+
+class PolicyForm(ScopedModelForm):
+    stages = forms.MultipleChoiceField(
+        label=_("growth stages"),
+        choices=GrowthStage.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Empty: any stage."),
+    )
+
+    class Meta:
+        model = SupportPolicy
+        fields = [
+            "operator",
+            "title",
+            "issuer",
+            "level",
+            "benefit",
+            "max_amount_wan",
+            "valid_from",
+            "valid_to",
+            "qualification",
+            "qualification_level",
+            "industry_codes",
+            "stages",
+            "parks",
+            "min_age_years",
+            "max_age_years",
+            "min_paid_in_capital_wan",
+        ]
+        widgets = {"benefit": forms.Textarea(attrs={"rows": 3})}
+
+
+class GrantApplicationForm(ScopedModelForm):
+    class Meta:
+        model = PolicyApplication
+        fields = ["support_policy", "enterprise", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        if user.role == Role.TENANT:
+            self.fields.pop("enterprise", None)
+        if self.instance.pk:
+            for name in ("support_policy", "enterprise"):
+                self.fields.pop(name, None)

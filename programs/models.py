@@ -20,16 +20,26 @@ from core.choices import Role
 from core.models import Operator, TimeStampedModel
 from core.permissions import ALL_ACTIONS, READ, Policy, RestrictedQuerySet
 from core.scopes import scope_ids
+from enterprises.choices import GrowthStage, QualificationKind, QualificationLevel
 from enterprises.models import Enterprise
-from programs.choices import DONE_STATES, BookingState, RequestState, ServiceCategory
+from programs.choices import (
+    DONE_STATES,
+    BookingState,
+    GrantState,
+    PolicyLevel,
+    RequestState,
+    ServiceCategory,
+)
 from spaces.models import Park
 
 __all__ = [
     "Booking",
     "Equipment",
+    "PolicyApplication",
     "RequestMessage",
     "ServiceKind",
     "ServiceRequest",
+    "SupportPolicy",
     "breached_q",
 ]
 
@@ -312,3 +322,178 @@ class Booking(TimeStampedModel):
     @property
     def hours(self) -> Decimal:
         return Decimal((self.ends_at - self.starts_at).total_seconds()) / Decimal(3600)
+
+
+class SupportPolicy(TimeStampedModel):
+    """A support policy (政策) with machine-checkable criteria, kept by an operator for the
+    companies of its parks; every criterion left empty accepts any company."""
+
+    operator = models.ForeignKey(
+        Operator, verbose_name=_("operator"), on_delete=models.CASCADE, related_name="+"
+    )
+    title = models.CharField(_("title"), max_length=120)
+    issuer = models.CharField(_("issuer"), max_length=80)
+    level = models.CharField(_("level"), max_length=10, choices=PolicyLevel.choices)
+    benefit = models.TextField(_("benefit"))
+    max_amount_wan = models.DecimalField(
+        _("up to (万元)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"))
+    # criteria
+    qualification = models.CharField(
+        _("qualification required"), max_length=20, choices=QualificationKind.choices, blank=True
+    )
+    qualification_level = models.CharField(
+        _("at least at level"), max_length=12, choices=QualificationLevel.choices, blank=True
+    )
+    industry_codes = models.CharField(
+        _("industries"),
+        max_length=200,
+        blank=True,
+        help_text=_("GB/T 4754-2017 codes at any level (C, 39, 3973), separated by 、 or commas."),
+    )
+    stages: models.JSONField[Any] = models.JSONField(
+        _("growth stages"), default=list, blank=True, help_text=_("Empty: any stage.")
+    )
+    parks = models.ManyToManyField(
+        Park,
+        verbose_name=_("located in"),
+        blank=True,
+        related_name="+",
+        help_text=_("Renting in one of these parks; empty: anywhere."),
+    )
+    min_age_years = models.PositiveSmallIntegerField(
+        _("established at least (years)"), null=True, blank=True
+    )
+    max_age_years = models.PositiveSmallIntegerField(
+        _("established at most (years)"), null=True, blank=True
+    )
+    min_paid_in_capital_wan = models.DecimalField(
+        _("paid-in capital at least (万元)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+
+    objects = RestrictedQuerySet.as_manager()
+    # public policies: every company and reviewer may read them; staff keep their operator's
+    policy = Policy(
+        grants={Role.OPERATOR: ALL_ACTIONS, Role.TENANT: READ, Role.GOV: READ},
+        operator="operator",
+        unscoped_roles=frozenset({Role.TENANT, Role.GOV}),
+    )
+
+    class Meta:
+        verbose_name = _("support policy")
+        verbose_name_plural = _("support policies")
+        ordering = ["-valid_to", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__gte=F("valid_from")), name="policy_valid_range"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        bad = [s for s in self.stages or [] if s not in GrowthStage.values]
+        if bad:
+            raise ValidationError({"stages": _("Unknown stages: %(s)s.") % {"s": ", ".join(bad)}})
+        if (
+            self.min_age_years is not None
+            and self.max_age_years is not None
+            and self.max_age_years < self.min_age_years
+        ):
+            raise ValidationError({"max_age_years": _("The most years is at least the fewest.")})
+        if self.qualification_level and not self.qualification:
+            raise ValidationError(
+                {"qualification_level": _("Choose the qualification this level is of.")}
+            )
+        self.industry_codes = "、".join(_industry_codes(self.industry_codes))
+
+    def industry_list(self) -> list[str]:
+        return [c for c in self.industry_codes.split("、") if c]
+
+
+def _industry_codes(text: str) -> list[str]:
+    """Codes of the GB/T 4754-2017 catalogue, normalised; an unknown one is refused."""
+    import re
+
+    from django.core.exceptions import ValidationError
+
+    from enterprises.models import Industry
+
+    wanted = []
+    for item in re.split(r"[、,，;；\s]+", text or ""):
+        code = item.strip().upper()
+        if code:
+            wanted.append(code.zfill(2) if code.isdigit() and len(code) < 2 else code)
+    known = set(Industry.objects.filter(code__in=wanted).values_list("code", flat=True))
+    unknown = [c for c in wanted if c not in known]
+    if unknown:
+        raise ValidationError(
+            {
+                "industry_codes": _("“%(codes)s” is not a GB/T 4754-2017 code.")
+                % {"codes": "、".join(unknown)}
+            }
+        )
+    return list(dict.fromkeys(wanted))
+
+
+class PolicyApplication(TimeStampedModel):
+    """A company's application for a support policy, tracked to the grant or the refusal."""
+
+    support_policy = models.ForeignKey(
+        SupportPolicy,
+        verbose_name=_("support policy"),
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="+"
+    )
+    state = models.CharField(
+        _("state"), max_length=10, choices=GrantState.choices, default=GrantState.DRAFT
+    )
+    submitted_on = models.DateField(_("submitted on"), null=True, blank=True)
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    amount_granted_wan = models.DecimalField(
+        _("granted (万元)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    policy = Policy(
+        grants={Role.OPERATOR: WORK, Role.TENANT: WORK},
+        operator="support_policy__operator",
+        enterprise="enterprise",
+    )
+
+    class Meta:
+        verbose_name = _("policy application")
+        verbose_name_plural = _("policy applications")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["support_policy", "enterprise"], name="policy_application_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} · {self.support_policy}"

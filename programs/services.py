@@ -5,6 +5,7 @@ all call these; a refused move is a ConflictError (409) saying why."""
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -23,8 +24,14 @@ from core.services import create_record, delete_record, update_record
 from core.workflow import Transition, Workflow
 from enterprises.selectors import company_of
 from programs import sla
-from programs.choices import TRANSITIONS, BookingState, RequestState
-from programs.models import Booking, RequestMessage, ServiceRequest
+from programs.choices import (
+    GRANT_TRANSITIONS,
+    TRANSITIONS,
+    BookingState,
+    GrantState,
+    RequestState,
+)
+from programs.models import Booking, PolicyApplication, RequestMessage, ServiceRequest
 
 __all__ = [
     "allowed_transitions",
@@ -34,12 +41,19 @@ __all__ = [
     "equipment_create",
     "equipment_delete",
     "equipment_update",
+    "grant_application_create",
+    "grant_application_move",
+    "grant_application_update",
+    "grant_moves",
     "is_company_side",
     "kind_create",
     "kind_delete",
     "kind_update",
     "may_edit",
     "message_add",
+    "policy_create",
+    "policy_delete",
+    "policy_update",
     "request_assign",
     "request_open",
     "request_rate",
@@ -415,3 +429,88 @@ def booking_complete(*, actor: Any, booking: Booking) -> Booking:
     return update_record(
         actor=actor, instance=booking, data={"state": BookingState.USED, "fee": charge.amount}
     )
+
+
+# support policies ------------------------------------------------------------------------
+policy_create = create_record
+policy_update = update_record
+policy_delete = delete_record
+
+
+def _is_applicant(user: Any, application: PolicyApplication) -> bool:
+    return user.role == Role.TENANT and getattr(company_of(user), "pk", None) == (
+        application.enterprise_id
+    )
+
+
+def grant_application_update(
+    *, actor: Any, instance: PolicyApplication, data: dict[str, Any]
+) -> PolicyApplication:
+    """A draft's note changes; the rest moves through the workflow."""
+    if instance.state != GrantState.DRAFT:
+        raise ConflictError(_("Only a draft application is edited."))
+    return update_record(actor=actor, instance=instance, data=data)
+
+
+GRANT_FLOW = Workflow("state", GRANT_TRANSITIONS, is_creator=_is_applicant)
+
+
+def grant_moves(user: Any, application: PolicyApplication) -> list[Transition]:
+    return GRANT_FLOW.allowed(user, application)
+
+
+@transaction.atomic
+def grant_application_create(
+    *, actor: Any, instance: PolicyApplication, **_kw: Any
+) -> PolicyApplication:
+    """A company (or staff for it) starts an application for a policy in force."""
+    if actor.role == Role.TENANT:
+        company = company_of(actor)
+        if company is None:
+            raise ConflictError(_("Your account acts for no company; ask the platform admin."))
+        instance.enterprise = company
+    policy, today = instance.support_policy, timezone.localdate()
+    if not policy.valid_from <= today <= policy.valid_to:
+        raise ValidationError({"support_policy": [_("This policy is not in force today.")]})
+    if PolicyApplication.objects.filter(
+        support_policy=policy, enterprise=instance.enterprise
+    ).exists():
+        raise ConflictError(_("This company has applied for this policy already."))
+    instance.state = GrantState.DRAFT
+    return create_record(actor=actor, instance=instance)
+
+
+@transaction.atomic
+def grant_application_move(
+    *,
+    actor: Any,
+    application: PolicyApplication,
+    action: str,
+    amount_wan: Decimal | None = None,
+    note: str = "",
+    today: datetime.date | None = None,
+) -> PolicyApplication:
+    """Submit, then record the grant (with its amount) or the refusal (with the reason)."""
+    day = _today(today)
+    also: dict[str, Any] = {}
+    if action == "submit":
+        also["submitted_on"] = day
+    if action == "grant":
+        if amount_wan is None or amount_wan < 0:
+            raise ValidationError({"amount_granted_wan": [_("Enter the amount granted (万元).")]})
+        limit = application.support_policy.max_amount_wan
+        if limit is not None and amount_wan > limit:
+            raise ValidationError(
+                {"amount_granted_wan": [_("The policy grants at most %(m)s 万元.") % {"m": limit}]}
+            )
+        also.update(decided_on=day, amount_granted_wan=amount_wan)
+    if action == "refuse":
+        if not note.strip():
+            raise ConflictError(_("Say why it was refused."), code="reason_required")
+        also.update(decided_on=day)
+    if note.strip():
+        also["note"] = note.strip()
+    row, _t, _before = GRANT_FLOW.move(
+        actor=actor, row=application, action=action, comment=note, also=also
+    )
+    return row

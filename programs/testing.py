@@ -8,15 +8,23 @@ import datetime
 
 from core.testing.world import World
 from enterprises.models import Enterprise
-from programs.choices import ServiceCategory
-from programs.models import Booking, Equipment, RequestMessage, ServiceKind, ServiceRequest
+from programs.choices import PolicyLevel, ServiceCategory
+from programs.models import (
+    Booking,
+    Equipment,
+    PolicyApplication,
+    RequestMessage,
+    ServiceKind,
+    ServiceRequest,
+    SupportPolicy,
+)
 from spaces.models import Park
 
 __all__ = ["build"]
 
 
 def build(world: World) -> None:
-    kinds, requests, replies, equipment, bookings = [], [], [], [], []
+    kinds, requests, replies, equipment, bookings, policies, grants = [], [], [], [], [], [], []
     for side in "AB":
         opener = world.users.get("tenant") if side == "A" else None
         kind = ServiceKind.objects.create(
@@ -65,3 +73,22 @@ def build(world: World) -> None:
     world.add(*replies)
     world.add(*equipment)
     world.add(*bookings)
+    for side in "AB":
+        policy = SupportPolicy.objects.create(
+            operator=world.operators[side],
+            title=f"高新技术企业认定奖励{side}",
+            issuer="区科委",
+            level=PolicyLevel.DISTRICT,
+            benefit="首次认定奖励 20 万元",
+            valid_from=datetime.date(2020, 1, 1),
+            valid_to=datetime.date(2099, 12, 31),
+            qualification="high_tech",
+        )
+        policies.append(policy)
+        grants.append(
+            PolicyApplication.objects.create(
+                support_policy=policy, enterprise=world.sample(Enterprise, side)
+            )
+        )
+    world.add(*policies)
+    world.add(*grants)

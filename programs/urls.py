@@ -38,4 +38,17 @@ urlpatterns = [
     path("bookings/add/", views.BookingAdd.as_view(), name="booking_add"),
     path("bookings/<int:pk>/", views.BookingDetail.as_view(), name="booking_detail"),
     path("bookings/<int:pk>/action/", views.BookingAction.as_view(), name="booking_action"),
+    *object_urls(
+        "policies",
+        "supportpolicy",
+        list_view=views.PolicyList,
+        detail=views.PolicyDetail,
+        edit=views.PolicyEdit,
+        delete=views.PolicyDelete,
+    ),
+    path("grants/", views.GrantList.as_view(), name="policyapplication_list"),
+    path("grants/add/", views.GrantEdit.as_view(), name="policyapplication_add"),
+    path("grants/<int:pk>/", views.GrantDetail.as_view(), name="policyapplication_detail"),
+    path("grants/<int:pk>/edit/", views.GrantEdit.as_view(), name="policyapplication_edit"),
+    path("grants/<int:pk>/action/", views.GrantAction.as_view(), name="policyapplication_action"),
 ]

@@ -3,6 +3,7 @@ request page with its messages, moves, assignment and rating."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -23,7 +24,16 @@ from core.views import ObjectDetailView, ObjectEditView, ObjectListView, Tab, ge
 from core.views.generic import ScopedView, _attach_errors
 from programs import filters, forms, services
 from programs.choices import BookingState, RequestState
-from programs.models import Booking, Equipment, RequestMessage, ServiceKind, ServiceRequest
+from programs.models import (
+    Booking,
+    Equipment,
+    PolicyApplication,
+    RequestMessage,
+    ServiceKind,
+    ServiceRequest,
+    SupportPolicy,
+)
+from programs.policies import matches_for_policy
 from programs.selectors import with_breach
 
 
@@ -350,3 +360,115 @@ class BookingAction(ScopedView):
         except ConflictError as exc:
             messages.error(request, exc.message)
         return redirect(reverse("programs:booking_detail", args=[pk]))
+
+
+# support policies ------------------------------------------------------------------------
+def _policy_matches(request: HttpRequest, policy: SupportPolicy) -> dict[str, Any]:
+    from enterprises.models import Enterprise
+
+    companies = Enterprise.objects.restrict(request.user)
+    qualify, nearly = matches_for_policy(policy, companies, timezone.localdate())
+    return {"qualify": qualify, "nearly": nearly}
+
+
+class PolicyDetail(ObjectDetailView):
+    model = SupportPolicy
+    fields = [f for f in forms.PolicyForm.Meta.fields if f != "stages"]
+    tabs = [
+        Tab(
+            "matches",
+            gettext_lazy("Companies that qualify"),
+            "programs/partials/policy_matches.html",
+            context=_policy_matches,
+            visible=lambda user: user.role in ("operator", "admin") or user.is_platform_admin,
+        )
+    ]
+
+
+PolicyList, _PolicyDetail, PolicyEdit, PolicyDelete = generic.record_pages(
+    SupportPolicy,
+    form_class=forms.PolicyForm,
+    filterset=filters.PolicyFilter,
+    columns=[
+        Column("title", link=True),
+        Column("issuer"),
+        Column("level"),
+        Column("max_amount_wan", numeric=True),
+        Column("valid_to", sortable=True),
+    ],
+    fields=forms.PolicyForm.Meta.fields,
+    create=services.policy_create,
+    update=services.policy_update,
+    delete=services.policy_delete,
+    default_order="-valid_to",
+)
+
+
+class GrantList(ObjectListView):
+    model = PolicyApplication
+    filterset_class = filters.GrantFilter
+    default_order = "-created_at"
+    select_related = ("support_policy", "enterprise")
+    columns = [
+        Column("support_policy", link=True),
+        Column("enterprise"),
+        Column("state"),
+        Column("submitted_on"),
+        Column("amount_granted_wan", numeric=True),
+    ]
+
+
+class GrantDetail(ObjectDetailView):
+    model = PolicyApplication
+    template_name = "programs/grant_detail.html"
+    fields = [
+        "support_policy",
+        "enterprise",
+        "state",
+        "submitted_on",
+        "decided_on",
+        "amount_granted_wan",
+        "note",
+    ]
+
+    def extra_context(self, request: HttpRequest, obj: PolicyApplication) -> dict[str, Any]:
+        return {
+            "transitions": services.grant_moves(request.user, obj),
+            "can_delete": False,
+            "can_change": obj.state == "draft" and can(request.user, "change", obj),
+        }
+
+
+class GrantEdit(generic.PrefilledEditView):
+    model = PolicyApplication
+    prefill = ("support_policy", "enterprise")
+    form_class = forms.GrantApplicationForm
+    create = services.grant_application_create
+    update = services.grant_application_update
+
+
+class GrantAction(ScopedView):
+    model = PolicyApplication
+    action = "change"
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        row = get_restricted_or_404(PolicyApplication, request.user, "change", pk=pk)
+        raw = (request.POST.get("amount") or "").strip()
+        try:
+            amount = Decimal(raw) if raw else None
+        except ArithmeticError:
+            amount = None
+        try:
+            services.grant_application_move(
+                actor=request.user,
+                application=row,
+                action=request.POST.get("action", ""),
+                amount_wan=amount,
+                note=request.POST.get("note", "")[:2000],
+            )
+            messages.success(request, _("Done."))
+        except ConflictError as exc:
+            messages.error(request, exc.message)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect(reverse("programs:policyapplication_detail", args=[pk]))
