@@ -20,23 +20,29 @@ from core.models import User
 from enterprises.choices import GrowthStage, QualificationKind, QualificationLevel
 from programs import filters, services
 from programs.choices import (
+    PROPOSAL_TRANSITIONS,
     TRANSITIONS,
     BookingState,
     GrantState,
     PolicyLevel,
+    ProposalState,
     RequestState,
+    ScenarioState,
     ServiceCategory,
 )
 from programs.models import (
     Booking,
     Equipment,
     PolicyApplication,
+    Proposal,
     RequestMessage,
+    Scenario,
     ServiceKind,
     ServiceRequest,
     SupportPolicy,
 )
 from programs.policies import matches_for_policy
+from programs.scenario_match import CompanyIndex
 
 __all__ = ["router"]
 
@@ -607,4 +613,180 @@ def grant_move(request: HttpRequest, id: PathId, payload: GrantMoveIn) -> Any:
         action=payload.action,
         amount_wan=payload.amount_granted_wan,
         note=payload.note,
+    )
+
+
+class ScenarioOut(Schema):
+    id: int
+    operator_id: int
+    title: str
+    owner: str
+    setting: str
+    tag_ids: list[int]
+    industry_codes: str
+    budget_wan: Decimal | None
+    deadline: datetime.date
+    contact: str
+    state: ScenarioState
+
+    @staticmethod
+    def resolve_tag_ids(obj: Scenario) -> list[int]:
+        return sorted(t.pk for t in obj.tags.all())
+
+
+class ScenarioIn(Schema):
+    operator_id: int
+    title: Annotated[str, Field(min_length=1, max_length=120)]
+    owner: Annotated[str, Field(min_length=1, max_length=80)]
+    setting: Annotated[str, Field(min_length=1, max_length=4000)]
+    tag_ids: list[int] = []
+    industry_codes: Annotated[str, Field(max_length=200)] = ""
+    budget_wan: Annotated[Decimal, DecimalIn(ge=0, max_digits=12, decimal_places=2)] | None = None
+    deadline: datetime.date
+    contact: Annotated[str, Field(max_length=80)] = ""
+    state: ScenarioState = ScenarioState.OPEN
+
+
+class ScenarioPatch(Schema):
+    setting: Annotated[str, Field(min_length=1, max_length=4000)] | None = None
+    deadline: datetime.date | None = None
+    state: ScenarioState | None = None
+
+
+register_crud(
+    router,
+    "/scenarios",
+    Crud(
+        Scenario,
+        ScenarioOut,
+        ScenarioIn,
+        ScenarioPatch,
+        filters.ScenarioFilter,
+        services.scenario_create,
+        services.scenario_update,
+        services.scenario_delete,
+        order="-deadline",
+        prefetch_related=("tags",),
+    ),
+)
+
+
+class ScenarioFitOut(Schema):
+    enterprise_id: int
+    enterprise: str
+    score: float
+    terms: list[str]
+    reasons: list[str]
+
+
+class ScenarioMatchPage(Schema):
+    items: list[ScenarioFitOut]
+    next: str | None = None
+
+
+describe_fields(
+    ScenarioFitOut,
+    enterprise_id="The company",
+    enterprise="Its name",
+    score="BM25 over the descriptions plus tag and industry bonuses; higher fits better",
+    terms="The scenario's words found in the company's texts",
+    reasons="Why, in the caller's language",
+)
+describe_fields(ScenarioMatchPage, items="Best first", next="Always null")
+
+
+@router.get(
+    "/scenarios/{id}/matches",
+    response={200: ScenarioMatchPage, **ERRORS},
+    summary="The companies in the caller's scope that fit a scenario, best first",
+    operation_id="scenario_matches",
+    **scoped(Scenario, "change"),
+)
+def scenario_matches(request: HttpRequest, id: PathId) -> Any:
+    from enterprises.models import Enterprise
+
+    scenario = get_or_404(Scenario, request, "view", id)
+    index = CompanyIndex.of(Enterprise.objects.restrict(request.user))
+    return {
+        "items": [
+            {
+                "enterprise_id": r.enterprise.pk,
+                "enterprise": r.enterprise.name,
+                "score": r.score,
+                "terms": r.terms,
+                "reasons": r.reasons,
+            }
+            for r in index.rank(scenario, limit=20)
+        ]
+    }
+
+
+class ProposalOut(Schema):
+    id: int
+    scenario_id: int
+    enterprise_id: int
+    summary: str
+    state: ProposalState
+    outcome: str
+    value_wan: Decimal | None
+
+
+class ProposalIn(Schema):
+    scenario_id: int
+    enterprise_id: int | None = Field(
+        None, description="Staff name the company; a company proposes for itself"
+    )
+    summary: Annotated[str, Field(min_length=1, max_length=4000)]
+
+
+class ProposalPatch(Schema):
+    summary: Annotated[str, Field(min_length=1, max_length=4000)] | None = None
+
+
+register_crud(
+    router,
+    "/proposals",
+    Crud(
+        Proposal,
+        ProposalOut,
+        ProposalIn,
+        ProposalPatch,
+        filters.ProposalFilter,
+        services.proposal_create,
+        services.proposal_update,
+        None,
+        order="-created_at",
+    ),
+)
+
+
+class ProposalMoveIn(Schema):
+    action: Literal[tuple(PROPOSAL_TRANSITIONS)]  # type: ignore[valid-type]
+    outcome: Annotated[str, Field(max_length=2000)] = ""
+    value_wan: Annotated[Decimal, DecimalIn(ge=0, max_digits=12, decimal_places=2)] | None = None
+
+
+describe_fields(
+    ProposalMoveIn,
+    action="shortlist, pilot, adopt or decline",
+    outcome="What came of it (required to adopt or decline)",
+    value_wan="The contract value, 万元 (to adopt)",
+)
+
+
+@router.post(
+    "/proposals/{id}/move",
+    response={200: ProposalOut, **ERRORS},
+    summary="Shortlist a proposal, pilot it, adopt it or decline it",
+    operation_id="proposal_move",
+    **scoped(Proposal, "change"),
+)
+def proposal_move(request: HttpRequest, id: PathId, payload: ProposalMoveIn) -> Any:
+    row = get_or_404(Proposal, request, "change", id)
+    return services.proposal_move(
+        actor=request.user,
+        proposal=row,
+        action=payload.action,
+        outcome=payload.outcome,
+        value_wan=payload.value_wan,
     )

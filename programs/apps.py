@@ -28,6 +28,12 @@ class ProgramsConfig(ParkOpsApp):
         },
         {"label": _("Bookings"), "url": "programs:booking_list", "model": "programs.Booking"},
         {
+            "label": _("Application scenarios"),
+            "url": "programs:scenario_list",
+            "model": "programs.Scenario",
+        },
+        {"label": _("Proposals"), "url": "programs:proposal_list", "model": "programs.Proposal"},
+        {
             "label": _("Support policies"),
             "url": "programs:supportpolicy_list",
             "model": "programs.SupportPolicy",
@@ -44,6 +50,16 @@ class ProgramsConfig(ParkOpsApp):
         from core.views import Tab, register_tab
         from programs.models import ServiceRequest
 
+        register_tab(
+            "enterprises.enterprise",
+            Tab(
+                "scenarios",
+                _("Scenarios that fit"),
+                "programs/partials/enterprise_scenarios.html",
+                context=_enterprise_scenarios,
+                visible=lambda user: user.role in ("operator", "tenant") or user.is_platform_admin,
+            ),
+        )
         register_tab(
             "enterprises.enterprise",
             Tab(
@@ -123,3 +139,15 @@ def _enterprise_policies(request: Any, enterprise: Any) -> dict[str, Any]:
         ),
         "may_apply": PolicyApplication.policy.allows_role(request.user, "add"),
     }
+
+
+def _enterprise_scenarios(request: Any, enterprise: Any) -> dict[str, Any]:
+    from django.utils import timezone
+
+    from programs.models import Scenario
+    from programs.scenario_match import scenarios_for
+
+    open_ = Scenario.objects.restrict(request.user).filter(
+        state="open", deadline__gte=timezone.localdate()
+    )
+    return {"ranked": scenarios_for(enterprise, open_)}

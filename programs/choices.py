@@ -91,3 +91,35 @@ GRANT_TRANSITIONS = {
         Transition("refuse", _("Record the refusal"), (G.SUBMITTED,), G.REFUSED, STAFF),
     ]
 }
+
+
+class ScenarioState(models.TextChoices):
+    OPEN = "open", pgettext_lazy("scenario state", "Open for proposals")
+    CLOSED = "closed", _("Closed")
+
+
+class ProposalState(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    SHORTLISTED = "shortlisted", _("Shortlisted")
+    PILOTING = "piloting", _("Piloting")
+    WON = "won", _("Adopted")
+    DECLINED = "declined", _("Declined")
+
+
+P = ProposalState
+PROPOSAL_TRANSITIONS = {
+    t.action: t
+    for t in [
+        Transition("shortlist", _("Shortlist"), (P.SUBMITTED,), P.SHORTLISTED, STAFF),
+        Transition("pilot", _("Start a pilot"), (P.SHORTLISTED,), P.PILOTING, STAFF),
+        Transition("adopt", _("Adopt"), (P.PILOTING,), P.WON, STAFF),
+        Transition(
+            "decline",
+            _("Decline"),
+            (P.SUBMITTED, P.SHORTLISTED, P.PILOTING),
+            P.DECLINED,
+            STAFF,
+            creator=True,
+        ),
+    ]
+}

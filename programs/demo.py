@@ -177,6 +177,7 @@ def load(ctx: dict[str, Any]) -> None:
     )
     load_equipment(ctx, tenancies)
     load_policies(ctx)
+    load_scenarios(ctx)
     if ServiceRequest.objects.exists():
         return
     operator, users = ctx["operator"], ctx["users"]
@@ -398,4 +399,104 @@ def load_policies(ctx: dict[str, Any]) -> None:
                     application=application,
                     action="refuse",
                     note="本年度额度已用完，建议明年再申报。",
+                )
+
+
+# title, offered by, the setting, tags, industry codes, budget 万元, days until the deadline
+SCENARIOS: list[tuple[Any, ...]] = [
+    (
+        "总装产线视觉质检",
+        "京西智造集团",
+        "汽车零部件总装产线需要基于机器视觉的表面缺陷与装配错误检测，"
+        "节拍 30 秒，需与现有 MES 系统对接。",
+        ["智能制造", "人工智能"],
+        "C、65",
+        "300",
+        45,
+    ),
+    (
+        "园区楼宇能耗优化",
+        "京西科创园区运营有限公司",
+        "三栋研发楼的空调与照明能耗监测、预测与节能控制，目标年节电 15%。",
+        ["节能环保", "新一代信息技术"],
+        "",
+        "150",
+        30,
+    ),
+    (
+        "厂区无人巡检",
+        "京西智造集团",
+        "厂区安防与设备巡检机器人，夜间自主巡检并识别跑冒滴漏。",
+        ["智能制造", "人工智能"],
+        "34、65",
+        "200",
+        60,
+    ),
+    (
+        "物业服务数字化",
+        "京西科创园区运营有限公司",
+        "报修、访客与停车一体化小程序，对接门禁与园区账单。",
+        ["新一代信息技术"],
+        "65",
+        "80",
+        20,
+    ),
+]
+# scenario index, how many of the best-fitting companies propose, the path of the first
+PROPOSED = [
+    (0, 3, ["shortlist", "pilot", "adopt"]),
+    (1, 2, ["shortlist"]),
+    (2, 1, []),
+    (3, 2, ["decline"]),
+]
+
+
+def load_scenarios(ctx: dict[str, Any]) -> None:
+    from enterprises.models import CatalogTag, Enterprise
+    from programs.models import Proposal, Scenario
+    from programs.scenario_match import CompanyIndex
+
+    if Scenario.objects.exists():
+        return
+    staff, today = ctx["users"]["operator"], timezone.localdate()
+    made = []
+    for title, owner, setting, tags, codes, budget, days in SCENARIOS:
+        made.append(
+            services.scenario_create(
+                actor=ctx["admin"],
+                instance=Scenario(
+                    operator=ctx["operator"],
+                    title=title,
+                    owner=owner,
+                    setting=setting,
+                    industry_codes=codes,
+                    budget_wan=Decimal(budget),
+                    deadline=today + days * DAY,
+                    contact="园区产业服务部",
+                ),
+                m2m={"tags": list(CatalogTag.objects.filter(name__in=tags))},
+            )
+        )
+    # the companies that propose are the ones the matching ranks best
+    index = CompanyIndex.of(Enterprise.objects.all())
+    for n, count, path in PROPOSED:
+        for k, fit in enumerate(index.rank(made[n], limit=count)):
+            proposal = services.proposal_create(
+                actor=staff,
+                instance=Proposal(
+                    scenario=made[n],
+                    enterprise=fit.enterprise,
+                    summary=f"{fit.enterprise.name}针对“{made[n].title}”的解决方案。",
+                ),
+            )
+            for step in path if k == 0 else []:
+                services.proposal_move(
+                    actor=staff,
+                    proposal=proposal,
+                    action=step,
+                    outcome={
+                        "adopt": "试点验收通过，签订采购合同。",
+                        "decline": "方案与需求不符。",
+                    }.get(step, ""),
+                    value_wan=Decimal(120) if step == "adopt" else None,
                 )

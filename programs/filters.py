@@ -7,12 +7,22 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from programs.choices import BookingState, GrantState, PolicyLevel, RequestState, ServiceCategory
+from programs.choices import (
+    BookingState,
+    GrantState,
+    PolicyLevel,
+    ProposalState,
+    RequestState,
+    ScenarioState,
+    ServiceCategory,
+)
 from programs.models import (
     Booking,
     Equipment,
     PolicyApplication,
+    Proposal,
     RequestMessage,
+    Scenario,
     ServiceKind,
     ServiceRequest,
     SupportPolicy,
@@ -27,7 +37,9 @@ __all__ = [
     "KindFilter",
     "MessageFilter",
     "PolicyFilter",
+    "ProposalFilter",
     "RequestFilter",
+    "ScenarioFilter",
 ]
 
 
@@ -119,4 +131,22 @@ class GrantFilter(df.FilterSet):
 
     class Meta:
         model = PolicyApplication
+        fields: list[str] = []
+
+
+class ScenarioFilter(df.FilterSet):
+    state = df.ChoiceFilter(label=_("State"), choices=ScenarioState.choices)
+    q = df.CharFilter(label=_("Search"), field_name="title", lookup_expr="icontains")
+
+    class Meta:
+        model = Scenario
+        fields: list[str] = []
+
+
+class ProposalFilter(df.FilterSet):
+    state = df.ChoiceFilter(label=_("State"), choices=ProposalState.choices)
+    scenario = df.NumberFilter(label=_("Scenario id"), field_name="scenario_id")
+
+    class Meta:
+        model = Proposal
         fields: list[str] = []

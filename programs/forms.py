@@ -16,6 +16,8 @@ from programs.models import (
     Booking,
     Equipment,
     PolicyApplication,
+    Proposal,
+    Scenario,
     ServiceKind,
     ServiceRequest,
     SupportPolicy,
@@ -29,8 +31,10 @@ __all__ = [
     "KindForm",
     "MessageForm",
     "PolicyForm",
+    "ProposalForm",
     "RateForm",
     "RequestForm",
+    "ScenarioForm",
 ]
 
 
@@ -208,4 +212,41 @@ class GrantApplicationForm(ScopedModelForm):
             self.fields.pop("enterprise", None)
         if self.instance.pk:
             for name in ("support_policy", "enterprise"):
+                self.fields.pop(name, None)
+
+
+class ScenarioForm(ScopedModelForm):
+    class Meta:
+        model = Scenario
+        fields = [
+            "operator",
+            "title",
+            "owner",
+            "setting",
+            "tags",
+            "industry_codes",
+            "budget_wan",
+            "deadline",
+            "contact",
+            "state",
+        ]
+        widgets = {"setting": forms.Textarea(attrs={"rows": 4})}
+
+
+class ProposalForm(ScopedModelForm):
+    class Meta:
+        model = Proposal
+        fields = ["scenario", "enterprise", "summary"]
+        widgets = {"summary": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        if "scenario" in self.fields:
+            self.fields["scenario"].queryset = Scenario.objects.restrict(user).filter(  # type: ignore[attr-defined]
+                state="open", deadline__gte=timezone.localdate()
+            )
+        if user.role == Role.TENANT:
+            self.fields.pop("enterprise", None)
+        if self.instance.pk:
+            for name in ("scenario", "enterprise"):
                 self.fields.pop(name, None)

@@ -21,13 +21,15 @@ from core.models import Operator, TimeStampedModel
 from core.permissions import ALL_ACTIONS, READ, Policy, RestrictedQuerySet
 from core.scopes import scope_ids
 from enterprises.choices import GrowthStage, QualificationKind, QualificationLevel
-from enterprises.models import Enterprise
+from enterprises.models import CatalogTag, Enterprise
 from programs.choices import (
     DONE_STATES,
     BookingState,
     GrantState,
     PolicyLevel,
+    ProposalState,
     RequestState,
+    ScenarioState,
     ServiceCategory,
 )
 from spaces.models import Park
@@ -36,7 +38,9 @@ __all__ = [
     "Booking",
     "Equipment",
     "PolicyApplication",
+    "Proposal",
     "RequestMessage",
+    "Scenario",
     "ServiceKind",
     "ServiceRequest",
     "SupportPolicy",
@@ -497,3 +501,106 @@ class PolicyApplication(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.enterprise} · {self.support_policy}"
+
+
+class Scenario(TimeStampedModel):
+    """An application scenario (应用场景): a real setting the operator or a group company
+    opens to the park's companies — a factory line, a building, property services."""
+
+    operator = models.ForeignKey(
+        Operator, verbose_name=_("operator"), on_delete=models.CASCADE, related_name="+"
+    )
+    title = models.CharField(_("title"), max_length=120)
+    owner = models.CharField(
+        _("offered by"), max_length=80, help_text=_("The operator or the group company.")
+    )
+    setting = models.TextField(_("the setting and the need"))
+    tags = models.ManyToManyField(
+        CatalogTag, verbose_name=_("domains"), blank=True, related_name="+"
+    )
+    industry_codes = models.CharField(
+        _("industries"),
+        max_length=200,
+        blank=True,
+        help_text=_("GB/T 4754-2017 codes of the companies sought (C, 39, 3973)."),
+    )
+    budget_wan = models.DecimalField(
+        _("budget (万元)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    deadline = models.DateField(_("proposals until"))
+    contact = models.CharField(_("contact"), max_length=80, blank=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=ScenarioState.choices, default=ScenarioState.OPEN
+    )
+
+    objects = RestrictedQuerySet.as_manager()
+    # open to every company of the parks to read; the operator's staff publish them
+    policy = Policy(
+        grants={Role.OPERATOR: ALL_ACTIONS, Role.TENANT: READ, Role.GOV: READ},
+        operator="operator",
+        unscoped_roles=frozenset({Role.TENANT, Role.GOV}),
+    )
+
+    class Meta:
+        verbose_name = _("application scenario")
+        verbose_name_plural = _("application scenarios")
+        ordering = ["-deadline", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        self.industry_codes = "、".join(_industry_codes(self.industry_codes))
+
+    def industry_list(self) -> list[str]:
+        return [c for c in self.industry_codes.split("、") if c]
+
+
+class Proposal(TimeStampedModel):
+    """A company's proposal for a scenario, through shortlist and pilot to an outcome."""
+
+    scenario = models.ForeignKey(
+        Scenario,
+        verbose_name=_("application scenario"),
+        on_delete=models.PROTECT,
+        related_name="proposals",
+    )
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="+"
+    )
+    summary = models.TextField(_("the solution"))
+    state = models.CharField(
+        _("state"), max_length=12, choices=ProposalState.choices, default=ProposalState.SUBMITTED
+    )
+    outcome = models.TextField(_("outcome"), blank=True)
+    value_wan = models.DecimalField(
+        _("contract value (万元)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+
+    objects = RestrictedQuerySet.as_manager()
+    policy = Policy(
+        grants={Role.OPERATOR: WORK, Role.TENANT: WORK},
+        operator="scenario__operator",
+        enterprise="enterprise",
+    )
+
+    class Meta:
+        verbose_name = _("proposal")
+        verbose_name_plural = _("proposals")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["scenario", "enterprise"], name="proposal_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} · {self.scenario}"

@@ -26,12 +26,21 @@ from enterprises.selectors import company_of
 from programs import sla
 from programs.choices import (
     GRANT_TRANSITIONS,
+    PROPOSAL_TRANSITIONS,
     TRANSITIONS,
     BookingState,
     GrantState,
+    ProposalState,
     RequestState,
+    ScenarioState,
 )
-from programs.models import Booking, PolicyApplication, RequestMessage, ServiceRequest
+from programs.models import (
+    Booking,
+    PolicyApplication,
+    Proposal,
+    RequestMessage,
+    ServiceRequest,
+)
 
 __all__ = [
     "allowed_transitions",
@@ -54,11 +63,18 @@ __all__ = [
     "policy_create",
     "policy_delete",
     "policy_update",
+    "proposal_create",
+    "proposal_move",
+    "proposal_moves",
+    "proposal_update",
     "request_assign",
     "request_open",
     "request_rate",
     "request_transition",
     "request_update",
+    "scenario_create",
+    "scenario_delete",
+    "scenario_update",
 ]
 
 kind_create = create_record
@@ -512,5 +528,84 @@ def grant_application_move(
         also["note"] = note.strip()
     row, _t, _before = GRANT_FLOW.move(
         actor=actor, row=application, action=action, comment=note, also=also
+    )
+    return row
+
+
+# application scenarios ---------------------------------------------------------------------
+scenario_create = create_record
+scenario_update = update_record
+scenario_delete = delete_record
+
+
+def _is_proposer(user: Any, proposal: Proposal) -> bool:
+    return user.role == Role.TENANT and getattr(company_of(user), "pk", None) == (
+        proposal.enterprise_id
+    )
+
+
+PROPOSAL_FLOW = Workflow("state", PROPOSAL_TRANSITIONS, is_creator=_is_proposer)
+
+
+def proposal_update(*, actor: Any, instance: Proposal, data: dict[str, Any]) -> Proposal:
+    """The company rewrites its solution until it is shortlisted."""
+    if instance.state != ProposalState.SUBMITTED:
+        raise ConflictError(_("A proposal under consideration is not rewritten."))
+    return update_record(actor=actor, instance=instance, data=data)
+
+
+def proposal_moves(user: Any, proposal: Proposal) -> list[Transition]:
+    return PROPOSAL_FLOW.allowed(user, proposal)
+
+
+@transaction.atomic
+def proposal_create(*, actor: Any, instance: Proposal, **_kw: Any) -> Proposal:
+    """A company proposes its solution for an open scenario before its deadline."""
+    if actor.role == Role.TENANT:
+        company = company_of(actor)
+        if company is None:
+            raise ConflictError(_("Your account acts for no company; ask the platform admin."))
+        instance.enterprise = company
+    scenario = instance.scenario
+    if scenario.state != ScenarioState.OPEN or scenario.deadline < timezone.localdate():
+        raise ConflictError(_("This scenario takes no more proposals."))
+    if Proposal.objects.filter(scenario=scenario, enterprise=instance.enterprise).exists():
+        raise ConflictError(_("This company has proposed for this scenario already."))
+    instance.state = ProposalState.SUBMITTED
+    proposal = create_record(actor=actor, instance=instance)
+    staff = User.objects.filter(role=Role.OPERATOR, operator=scenario.operator_id, is_active=True)
+    notify(
+        staff,
+        gettext_noop("New proposal for the scenario “%(title)s”."),
+        about=proposal,
+        params={"title": scenario.title},
+        url=reverse("programs:proposal_detail", args=[proposal.pk]),
+    )
+    return proposal
+
+
+@transaction.atomic
+def proposal_move(
+    *,
+    actor: Any,
+    proposal: Proposal,
+    action: str,
+    outcome: str = "",
+    value_wan: Decimal | None = None,
+) -> Proposal:
+    """Shortlist, pilot, adopt (with the outcome and its value) or decline (with why)."""
+    also: dict[str, Any] = {}
+    if action in ("adopt", "decline"):
+        if not outcome.strip():
+            raise ConflictError(
+                _("Say what came of it: the company reads it."), code="reason_required"
+            )
+        also["outcome"] = outcome.strip()
+    if action == "adopt":
+        if value_wan is None or value_wan < 0:
+            raise ValidationError({"value_wan": [_("Enter the contract value (万元).")]})
+        also["value_wan"] = value_wan
+    row, _t, _before = PROPOSAL_FLOW.move(
+        actor=actor, row=proposal, action=action, comment=outcome, also=also
     )
     return row

@@ -13,7 +13,9 @@ from programs.models import (
     Booking,
     Equipment,
     PolicyApplication,
+    Proposal,
     RequestMessage,
+    Scenario,
     ServiceKind,
     ServiceRequest,
     SupportPolicy,
@@ -92,3 +94,20 @@ def build(world: World) -> None:
         )
     world.add(*policies)
     world.add(*grants)
+    scenarios, proposals = [], []
+    for side in "AB":
+        scenario = Scenario.objects.create(
+            operator=world.operators[side],
+            title=f"产线视觉质检场景{side}",
+            owner="园区运营方",
+            setting="总装产线需要机器视觉缺陷检测方案。",
+            deadline=datetime.date(2099, 12, 31),
+        )
+        scenarios.append(scenario)
+        proposals.append(
+            Proposal.objects.create(
+                scenario=scenario, enterprise=world.sample(Enterprise, side), summary="视觉检测方案"
+            )
+        )
+    world.add(*scenarios)
+    world.add(*proposals)

@@ -51,4 +51,16 @@ urlpatterns = [
     path("grants/<int:pk>/", views.GrantDetail.as_view(), name="policyapplication_detail"),
     path("grants/<int:pk>/edit/", views.GrantEdit.as_view(), name="policyapplication_edit"),
     path("grants/<int:pk>/action/", views.GrantAction.as_view(), name="policyapplication_action"),
+    *object_urls(
+        "scenarios",
+        "scenario",
+        list_view=views.ScenarioList,
+        detail=views.ScenarioDetail,
+        edit=views.ScenarioEdit,
+        delete=views.ScenarioDelete,
+    ),
+    path("proposals/", views.ProposalList.as_view(), name="proposal_list"),
+    path("proposals/add/", views.ProposalAdd.as_view(), name="proposal_add"),
+    path("proposals/<int:pk>/", views.ProposalDetail.as_view(), name="proposal_detail"),
+    path("proposals/<int:pk>/action/", views.ProposalAction.as_view(), name="proposal_action"),
 ]

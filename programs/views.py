@@ -28,12 +28,15 @@ from programs.models import (
     Booking,
     Equipment,
     PolicyApplication,
+    Proposal,
     RequestMessage,
+    Scenario,
     ServiceKind,
     ServiceRequest,
     SupportPolicy,
 )
 from programs.policies import matches_for_policy
+from programs.scenario_match import CompanyIndex
 from programs.selectors import with_breach
 
 
@@ -472,3 +475,125 @@ class GrantAction(ScopedView):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         return redirect(reverse("programs:policyapplication_detail", args=[pk]))
+
+
+# application scenarios ---------------------------------------------------------------------
+def _scenario_matches(request: HttpRequest, scenario: Scenario) -> dict[str, Any]:
+    from enterprises.models import Enterprise
+
+    index = CompanyIndex.of(Enterprise.objects.restrict(request.user))
+    return {"ranked": index.rank(scenario, limit=15)}
+
+
+def _scenario_proposals(request: HttpRequest, scenario: Scenario) -> dict[str, Any]:
+    rows = (
+        Proposal.objects.restrict(request.user)
+        .filter(scenario=scenario)
+        .select_related("enterprise")
+    )
+    return {"proposals": rows, "scenario": scenario, "may_propose": scenario.state == "open"}
+
+
+def _staff_only(user: Any) -> bool:
+    return user.role == "operator" or user.is_platform_admin
+
+
+class ScenarioDetail(ObjectDetailView):
+    model = Scenario
+    fields = forms.ScenarioForm.Meta.fields
+    tabs = [
+        Tab(
+            "matches",
+            gettext_lazy("Companies that fit"),
+            "programs/partials/scenario_matches.html",
+            context=_scenario_matches,
+            visible=_staff_only,
+        ),
+        Tab(
+            "proposals",
+            gettext_lazy("Proposals"),
+            "programs/partials/scenario_proposals.html",
+            context=_scenario_proposals,
+        ),
+    ]
+
+
+ScenarioList, _ScenarioDetail, ScenarioEdit, ScenarioDelete = generic.record_pages(
+    Scenario,
+    form_class=forms.ScenarioForm,
+    filterset=filters.ScenarioFilter,
+    columns=[
+        Column("title", link=True),
+        Column("owner"),
+        Column("budget_wan", numeric=True),
+        Column("deadline", sortable=True),
+        Column("state"),
+    ],
+    fields=forms.ScenarioForm.Meta.fields,
+    create=services.scenario_create,
+    update=services.scenario_update,
+    delete=services.scenario_delete,
+    default_order="-deadline",
+)
+
+
+class ProposalList(ObjectListView):
+    model = Proposal
+    filterset_class = filters.ProposalFilter
+    default_order = "-created_at"
+    select_related = ("scenario", "enterprise")
+    columns = [
+        Column("scenario", link=True),
+        Column("enterprise"),
+        Column("state"),
+        Column("value_wan", numeric=True),
+        Column("created_at", sortable=True),
+    ]
+
+
+class ProposalDetail(ObjectDetailView):
+    model = Proposal
+    template_name = "programs/proposal_detail.html"
+    fields = ["scenario", "enterprise", "summary", "state", "outcome", "value_wan"]
+
+    def extra_context(self, request: HttpRequest, obj: Proposal) -> dict[str, Any]:
+        return {
+            "transitions": services.proposal_moves(request.user, obj),
+            "can_change": False,
+            "can_delete": False,
+        }
+
+
+class ProposalAdd(generic.PrefilledEditView):
+    model = Proposal
+    form_class = forms.ProposalForm
+    prefill = ("scenario",)
+    create = services.proposal_create
+    update = services.proposal_update
+
+
+class ProposalAction(ScopedView):
+    model = Proposal
+    action = "change"
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        row = get_restricted_or_404(Proposal, request.user, "change", pk=pk)
+        raw = (request.POST.get("value") or "").strip()
+        try:
+            value = Decimal(raw) if raw else None
+        except ArithmeticError:
+            value = None
+        try:
+            services.proposal_move(
+                actor=request.user,
+                proposal=row,
+                action=request.POST.get("action", ""),
+                outcome=request.POST.get("outcome", "")[:2000],
+                value_wan=value,
+            )
+            messages.success(request, _("Done."))
+        except ConflictError as exc:
+            messages.error(request, exc.message)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect(reverse("programs:proposal_detail", args=[pk]))
