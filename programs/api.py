@@ -721,7 +721,7 @@ def scenario_matches(request: HttpRequest, id: PathId) -> Any:
     }
 
 
-class ProposalOut(Schema):
+class ScenarioProposalOut(Schema):
     id: int
     scenario_id: int
     enterprise_id: int
@@ -731,7 +731,7 @@ class ProposalOut(Schema):
     value_wan: Decimal | None
 
 
-class ProposalIn(Schema):
+class ScenarioProposalIn(Schema):
     scenario_id: int
     enterprise_id: int | None = Field(
         None, description="Staff name the company; a company proposes for itself"
@@ -739,7 +739,7 @@ class ProposalIn(Schema):
     summary: Annotated[str, Field(min_length=1, max_length=4000)]
 
 
-class ProposalPatch(Schema):
+class ScenarioProposalPatch(Schema):
     summary: Annotated[str, Field(min_length=1, max_length=4000)] | None = None
 
 
@@ -748,9 +748,9 @@ register_crud(
     "/proposals",
     Crud(
         Proposal,
-        ProposalOut,
-        ProposalIn,
-        ProposalPatch,
+        ScenarioProposalOut,
+        ScenarioProposalIn,
+        ScenarioProposalPatch,
         filters.ProposalFilter,
         services.proposal_create,
         services.proposal_update,
@@ -760,14 +760,14 @@ register_crud(
 )
 
 
-class ProposalMoveIn(Schema):
+class ScenarioProposalMoveIn(Schema):
     action: Literal[tuple(PROPOSAL_TRANSITIONS)]  # type: ignore[valid-type]
     outcome: Annotated[str, Field(max_length=2000)] = ""
     value_wan: Annotated[Decimal, DecimalIn(ge=0, max_digits=12, decimal_places=2)] | None = None
 
 
 describe_fields(
-    ProposalMoveIn,
+    ScenarioProposalMoveIn,
     action="shortlist, pilot, adopt or decline",
     outcome="What came of it (required to adopt or decline)",
     value_wan="The contract value, 万元 (to adopt)",
@@ -776,12 +776,12 @@ describe_fields(
 
 @router.post(
     "/proposals/{id}/move",
-    response={200: ProposalOut, **ERRORS},
+    response={200: ScenarioProposalOut, **ERRORS},
     summary="Shortlist a proposal, pilot it, adopt it or decline it",
     operation_id="proposal_move",
     **scoped(Proposal, "change"),
 )
-def proposal_move(request: HttpRequest, id: PathId, payload: ProposalMoveIn) -> Any:
+def proposal_move(request: HttpRequest, id: PathId, payload: ScenarioProposalMoveIn) -> Any:
     row = get_or_404(Proposal, request, "change", id)
     return services.proposal_move(
         actor=request.user,
