@@ -63,6 +63,7 @@ bench: install-dev
 	$(PY) bench/unit_search.py
 	$(PY) bench/leasing.py
 	$(PY) bench/fund.py
+	$(PY) bench/programs.py
 
 clean:
 	rm -rf $(VENV) var
