@@ -68,11 +68,21 @@ class RequestFilter(df.FilterSet):
         label=_("Category"), field_name="kind__category", choices=ServiceCategory.choices
     )
     breached = df.BooleanFilter(label=_("Past the SLA"), method=_breached)
+    mine = df.BooleanFilter(label=_("Assigned to me"), method="assigned_to_me")
     q = df.CharFilter(label=_("Search"), method="search")
 
     class Meta:
         model = ServiceRequest
         fields: list[str] = []
+
+    def assigned_to_me(
+        self, qs: QuerySet[ServiceRequest], name: str, value: bool | None
+    ) -> QuerySet[ServiceRequest]:
+        """A service manager's own queue."""
+        user = getattr(self.request, "user", None)
+        if value is None or user is None:
+            return qs
+        return qs.filter(assignee=user) if value else qs.exclude(assignee=user)
 
     def search(
         self, qs: QuerySet[ServiceRequest], name: str, value: str

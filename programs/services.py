@@ -230,7 +230,9 @@ def request_transition(
 
 @transaction.atomic
 def request_assign(*, actor: Any, request: ServiceRequest, assignee: Any) -> ServiceRequest:
-    """Give the request to a member of the park's staff."""
+    """Give the request to a member of the park's staff (staff decide who handles what)."""
+    if actor.role == Role.TENANT:
+        raise ConflictError(_("The park's staff assign requests."))
     if assignee is not None and not (
         assignee.role == Role.OPERATOR
         and assignee.is_active

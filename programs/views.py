@@ -146,24 +146,40 @@ class RequestEdit(ObjectEditView):
     update = services.request_update
 
 
-class RequestAction(ScopedView):
-    """POST endpoints of the request page; a refusal comes back as a message on the page."""
+class RecordAction(ScopedView):
+    """A POST endpoint of a record's page: find the row in the user's scope, call the app's
+    service, and come back to the page, a refusal shown as a message on it."""
 
-    model = ServiceRequest
-    action = "view"
+    action = "change"
+    lookup = "change"  # the action the row itself must allow
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        row = get_restricted_or_404(ServiceRequest, request.user, "view", pk=pk)
+        row = get_restricted_or_404(self.model, request.user, self.lookup, pk=pk)
         try:
             self.perform(request, row)
         except ConflictError as exc:
             messages.error(request, exc.message)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
-        return redirect(reverse("programs:servicerequest_detail", args=[pk]))
+        return redirect(reverse(f"programs:{self.model._meta.model_name}_detail", args=[pk]))
 
-    def perform(self, request: HttpRequest, row: ServiceRequest) -> None:
+    def perform(self, request: HttpRequest, row: Any) -> None:
         raise NotImplementedError
+
+
+def _decimal(request: HttpRequest, name: str) -> Decimal | None:
+    """A decimal from the form, or None when it is empty or not a number."""
+    raw = (request.POST.get(name) or "").strip()
+    try:
+        return Decimal(raw) if raw else None
+    except ArithmeticError:
+        return None
+
+
+class RequestAction(RecordAction):
+    model = ServiceRequest
+    action = "view"
+    lookup = "view"
 
 
 class TransitionView(RequestAction):
@@ -193,6 +209,7 @@ class MessageView(RequestAction):
 
 class AssignView(RequestAction):
     action = "change"
+    lookup = "change"
 
     def perform(self, request: HttpRequest, row: ServiceRequest) -> None:
         form = forms.AssignForm(request.POST, park_id=row.park_id)
@@ -346,23 +363,17 @@ class BookingAdd(ScopedView):
         return self.render_form(request, form)
 
 
-class BookingAction(ScopedView):
+class BookingAction(RecordAction):
     model = Booking
-    action = "change"
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        booking = get_restricted_or_404(Booking, request.user, "change", pk=pk)
+    def perform(self, request: HttpRequest, row: Booking) -> None:
         move = request.POST.get("action")
-        try:
-            if move == "complete":
-                services.booking_complete(actor=request.user, booking=booking)
-                messages.success(request, _("The fee is on the company's next bill."))
-            elif move == "cancel":
-                services.booking_cancel(actor=request.user, booking=booking)
-                messages.success(request, _("The booking is cancelled."))
-        except ConflictError as exc:
-            messages.error(request, exc.message)
-        return redirect(reverse("programs:booking_detail", args=[pk]))
+        if move == "complete":
+            services.booking_complete(actor=request.user, booking=row)
+            messages.success(request, _("The fee is on the company's next bill."))
+        elif move == "cancel":
+            services.booking_cancel(actor=request.user, booking=row)
+            messages.success(request, _("The booking is cancelled."))
 
 
 # support policies ------------------------------------------------------------------------
@@ -450,31 +461,18 @@ class GrantEdit(generic.PrefilledEditView):
     update = services.grant_application_update
 
 
-class GrantAction(ScopedView):
+class GrantAction(RecordAction):
     model = PolicyApplication
-    action = "change"
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        row = get_restricted_or_404(PolicyApplication, request.user, "change", pk=pk)
-        raw = (request.POST.get("amount") or "").strip()
-        try:
-            amount = Decimal(raw) if raw else None
-        except ArithmeticError:
-            amount = None
-        try:
-            services.grant_application_move(
-                actor=request.user,
-                application=row,
-                action=request.POST.get("action", ""),
-                amount_wan=amount,
-                note=request.POST.get("note", "")[:2000],
-            )
-            messages.success(request, _("Done."))
-        except ConflictError as exc:
-            messages.error(request, exc.message)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        return redirect(reverse("programs:policyapplication_detail", args=[pk]))
+    def perform(self, request: HttpRequest, row: PolicyApplication) -> None:
+        services.grant_application_move(
+            actor=request.user,
+            application=row,
+            action=request.POST.get("action", ""),
+            amount_wan=_decimal(request, "amount"),
+            note=request.POST.get("note", "")[:2000],
+        )
+        messages.success(request, _("Done."))
 
 
 # application scenarios ---------------------------------------------------------------------
@@ -572,28 +570,15 @@ class ProposalAdd(generic.PrefilledEditView):
     update = services.proposal_update
 
 
-class ProposalAction(ScopedView):
+class ProposalAction(RecordAction):
     model = Proposal
-    action = "change"
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        row = get_restricted_or_404(Proposal, request.user, "change", pk=pk)
-        raw = (request.POST.get("value") or "").strip()
-        try:
-            value = Decimal(raw) if raw else None
-        except ArithmeticError:
-            value = None
-        try:
-            services.proposal_move(
-                actor=request.user,
-                proposal=row,
-                action=request.POST.get("action", ""),
-                outcome=request.POST.get("outcome", "")[:2000],
-                value_wan=value,
-            )
-            messages.success(request, _("Done."))
-        except ConflictError as exc:
-            messages.error(request, exc.message)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        return redirect(reverse("programs:proposal_detail", args=[pk]))
+    def perform(self, request: HttpRequest, row: Proposal) -> None:
+        services.proposal_move(
+            actor=request.user,
+            proposal=row,
+            action=request.POST.get("action", ""),
+            outcome=request.POST.get("outcome", "")[:2000],
+            value_wan=_decimal(request, "value"),
+        )
+        messages.success(request, _("Done."))

@@ -166,8 +166,12 @@ def test_a_service_of_another_operator_is_refused(world):
 
 
 @pytest.mark.django_db
-def test_assignment_is_to_the_park_staff_only(world):
+def test_assignment_is_to_the_park_staff_only(world, client_for):
     request = open_request(world)
+    with pytest.raises(ConflictError):  # a company does not pick who serves it
+        services.request_assign(
+            actor=world.users["tenant"], request=request, assignee=world.users["operator"]
+        )
     with pytest.raises(ValidationError):
         services.request_assign(
             actor=world.users["operator"], request=request, assignee=world.users["gov"]
@@ -177,6 +181,8 @@ def test_assignment_is_to_the_park_staff_only(world):
     )
     request.refresh_from_db()
     assert request.assignee == world.users["operator"]
+    mine = client_for("operator").get("/api/v1/programs/requests?mine=true").json()["items"]
+    assert [r["id"] for r in mine] == [request.pk]  # the manager's own queue
 
 
 @pytest.mark.django_db
