@@ -353,6 +353,30 @@ def _overlap_refused(exc: Exception, booking: Booking) -> None:
         ) from exc
 
 
+def _billing_lease(booking: Booking, day: datetime.date) -> Any:
+    """The signed lease of the company in the equipment's park on ``day``, which a booking's
+    fee is billed to; a company without one cannot book there."""
+    from leasing.billing import BILLED_STATES
+    from leasing.models import Lease
+
+    lease = (
+        Lease.objects.filter(
+            enterprise=booking.enterprise_id,
+            park=booking.equipment.park_id,
+            state__in=BILLED_STATES,
+            start_on__lte=day,
+        )
+        .order_by("-start_on")
+        .first()
+    )
+    if lease is None:
+        raise ConflictError(
+            _("%(company)s has no signed lease in %(park)s to bill the fee to.")
+            % {"company": booking.enterprise, "park": booking.equipment.park}
+        )
+    return lease
+
+
 @transaction.atomic
 def booking_create(*, actor: Any, instance: Booking, **_kw: Any) -> Booking:
     """Book shared equipment for half-hours within its opening hours on one day; the
@@ -384,6 +408,7 @@ def booking_create(*, actor: Any, instance: Booking, **_kw: Any) -> Booking:
         )
     if actor.role == Role.TENANT and instance.starts_at < timezone.now():
         raise ValidationError({"starts_at": [_("Choose a time ahead.")]})
+    _billing_lease(instance, start.date())  # the fee must have a lease to go on
     if (end - start) % SLOT or start.minute % 30 or start.second:
         raise ValidationError({"starts_at": [_("Book whole half-hours (09:00, 09:30…).")]})
     instance.booked_by, instance.state = actor, BookingState.BOOKED
@@ -407,30 +432,15 @@ def booking_cancel(*, actor: Any, booking: Booking) -> Booking:
 def booking_complete(*, actor: Any, booking: Booking) -> Booking:
     """Staff confirm the equipment was used: the fee (hours × price) becomes a line of the
     company's next bill, through leasing's one charge service, on its lease in that park."""
-    from leasing.billing import BILLED_STATES, charge_add
+    from leasing.billing import charge_add
     from leasing.choices import ChargeKind
-    from leasing.models import Lease
 
     if actor.role != Role.OPERATOR and not actor.is_platform_admin:
         raise ConflictError(_("The park's staff confirm that equipment was used."))
     if booking.state != BookingState.BOOKED:
         raise ConflictError(_("Only a booking not used yet can be billed."))
     used_on = timezone.localtime(booking.starts_at).date()
-    lease = (
-        Lease.objects.filter(
-            enterprise=booking.enterprise_id,
-            park=booking.equipment.park_id,
-            state__in=BILLED_STATES,
-            start_on__lte=used_on,
-        )
-        .order_by("-start_on")
-        .first()
-    )
-    if lease is None:
-        raise ConflictError(
-            _("%(company)s has no signed lease in %(park)s to bill the fee to.")
-            % {"company": booking.enterprise, "park": booking.equipment.park}
-        )
+    lease = _billing_lease(booking, used_on)
     hours = booking.hours
     charge = charge_add(
         actor=actor,

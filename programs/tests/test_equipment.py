@@ -155,3 +155,21 @@ def test_the_api_books_and_refuses_an_overlap_with_409(world, client_for):
     listed = tenant.get("/api/v1/programs/bookings").json()["items"]
     assert [b["id"] for b in listed if b["equipment_id"] == ct.pk] == [made.json()["id"]]
     assert client_for("gov").get("/api/v1/programs/bookings").status_code == 403
+
+
+def test_a_company_without_a_lease_in_that_park_cannot_book_there(world):
+    elsewhere = Equipment.objects.create(
+        park=world.sample(Park, "B"), code="CT-9", name="工业 CT", hourly_rate=Decimal("350")
+    )
+    with pytest.raises(ConflictError) as exc:  # the fee would have no lease to go on
+        services.booking_create(
+            actor=world.users["admin"],
+            instance=Booking(
+                equipment=elsewhere,
+                enterprise=world.sample(Enterprise),  # rents in park A only
+                starts_at=at(10, 9),
+                ends_at=at(10, 10),
+            ),
+        )
+    assert world.sample(Park, "B").name in exc.value.message
+    assert not Booking.objects.filter(equipment=elsewhere).exists()
