@@ -52,6 +52,8 @@ TONES = {
         "issued",
         "valid",
         "resolved",
+        "graduated",
+        "completed",
     },
     "blue": {
         "submitted",
@@ -63,9 +65,20 @@ TONES = {
         "running",
         "queued",
         "in_progress",
+        "planned",
+        "agreed",
     },
     "orange": {"draft", "partial", "reserved", "expiring", "pending", "renewed", "waiting"},
-    "red": {"overdue", "rejected", "terminated", "failed", "expired", "withdrawn", "cancelled"},
+    "red": {
+        "overdue",
+        "rejected",
+        "terminated",
+        "failed",
+        "expired",
+        "withdrawn",
+        "cancelled",
+        "exited",
+    },
 }
 _TONE_OF = {value: tone for tone, values in TONES.items() for value in values}
 

@@ -11,6 +11,14 @@ class ProgramsConfig(ParkOpsApp):
     name = "programs"
     verbose_name = _("Innovation services")
     nav = [
+        {"label": _("Programs"), "url": "programs:program_list", "model": "programs.Program"},
+        {
+            "label": _("Program members"),
+            "url": "programs:programmember_list",
+            "model": "programs.ProgramMember",
+        },
+        {"label": _("Moves between parks"), "url": "programs:move_list", "model": "programs.Move"},
+        {"label": _("Growth funnel"), "url": "programs:funnel", "model": "programs.ProgramMember"},
         {
             "label": _("Service requests"),
             "url": "programs:servicerequest_list",
@@ -48,8 +56,18 @@ class ProgramsConfig(ParkOpsApp):
     def ready(self) -> None:
         super().ready()
         from core.views import Tab, register_tab
-        from programs.models import ServiceRequest
+        from programs.models import ProgramMember, ServiceRequest
 
+        register_tab(
+            "enterprises.enterprise",
+            Tab(
+                "path",
+                _("Growth path"),
+                "programs/partials/enterprise_path.html",
+                context=_enterprise_path,
+                visible=lambda user: ProgramMember.policy.allows_role(user, "view"),
+            ),
+        )
         register_tab(
             "enterprises.enterprise",
             Tab(
@@ -151,3 +169,9 @@ def _enterprise_scenarios(request: Any, enterprise: Any) -> dict[str, Any]:
         state="open", deadline__gte=timezone.localdate()
     )
     return {"ranked": scenarios_for(enterprise, open_)}
+
+
+def _enterprise_path(request: Any, enterprise: Any) -> dict[str, Any]:
+    from programs.growth_views import enterprise_path
+
+    return enterprise_path(request, enterprise)

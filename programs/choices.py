@@ -123,3 +123,48 @@ PROPOSAL_TRANSITIONS = {
         ),
     ]
 }
+
+
+# growth path: programs per park, their members, and moves between parks -----------------
+class ProgramKind(models.TextChoices):
+    INCUBATION = "incubation", _("Incubation")
+    ACCELERATION = "acceleration", _("Acceleration")
+
+
+class MilestoneKind(models.TextChoices):
+    FIRST_REVENUE = "first_revenue", _("First revenue")
+    FIRST_FINANCING = "first_financing", _("First financing")
+    HEADCOUNT_20 = "headcount_20", _("Headcount of 20 or more")
+    FIRST_PATENT = "first_patent", _("First invention patent")
+    OTHER = "other", _("Other milestone")
+
+
+class MembershipState(models.TextChoices):
+    ACTIVE = "active", _("In the program")
+    GRADUATED = "graduated", _("Graduated")
+    EXITED = "exited", _("Left the program")
+
+
+class MoveState(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    AGREED = "agreed", _("Agreed")
+    COMPLETED = "completed", _("Moved")
+    CANCELLED = "cancelled", pgettext_lazy("move state", "Cancelled")
+
+
+M = MoveState
+MOVE_TRANSITIONS = {
+    t.action: t
+    for t in [
+        Transition("agree", _("Agree the move"), (M.PLANNED,), M.AGREED, STAFF),
+        Transition("complete", _("Complete the move"), (M.AGREED,), M.COMPLETED, STAFF),
+        Transition(
+            "cancel",
+            _("Cancel the move"),
+            (M.PLANNED, M.AGREED),
+            M.CANCELLED,
+            STAFF,
+            danger=True,
+        ),
+    ]
+}

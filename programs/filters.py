@@ -10,7 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from programs.choices import (
     BookingState,
     GrantState,
+    MembershipState,
+    MoveState,
     PolicyLevel,
+    ProgramKind,
     ProposalState,
     RequestState,
     ScenarioState,
@@ -18,8 +21,13 @@ from programs.choices import (
 )
 from programs.models import (
     Booking,
+    Cohort,
     Equipment,
+    Milestone,
+    Move,
     PolicyApplication,
+    Program,
+    ProgramMember,
     Proposal,
     RequestMessage,
     Scenario,
@@ -32,11 +40,16 @@ from spaces.filters import filter_park_code
 
 __all__ = [
     "BookingFilter",
+    "CohortFilter",
     "EquipmentFilter",
     "GrantFilter",
     "KindFilter",
+    "MemberFilter",
     "MessageFilter",
+    "MilestoneFilter",
+    "MoveFilter",
     "PolicyFilter",
+    "ProgramFilter",
     "ProposalFilter",
     "RequestFilter",
     "ScenarioFilter",
@@ -159,4 +172,47 @@ class ProposalFilter(df.FilterSet):
 
     class Meta:
         model = Proposal
+        fields: list[str] = []
+
+
+class ProgramFilter(df.FilterSet):
+    park = df.CharFilter(label=_("Park code"), field_name="park_id", method=filter_park_code)
+    kind = df.ChoiceFilter(label=_("Kind"), choices=ProgramKind.choices)
+
+    class Meta:
+        model = Program
+        fields: list[str] = []
+
+
+class CohortFilter(df.FilterSet):
+    program = df.NumberFilter(label=_("Program id"), field_name="program_id")
+
+    class Meta:
+        model = Cohort
+        fields: list[str] = []
+
+
+class MilestoneFilter(df.FilterSet):
+    program = df.NumberFilter(label=_("Program id"), field_name="program_id")
+
+    class Meta:
+        model = Milestone
+        fields: list[str] = []
+
+
+class MemberFilter(df.FilterSet):
+    state = df.ChoiceFilter(label=_("State"), choices=MembershipState.choices)
+    cohort = df.NumberFilter(label=_("Cohort id"), field_name="cohort_id")
+    enterprise = df.NumberFilter(label=_("Enterprise id"), field_name="enterprise_id")
+
+    class Meta:
+        model = ProgramMember
+        fields: list[str] = []
+
+
+class MoveFilter(df.FilterSet):
+    state = df.ChoiceFilter(label=_("State"), choices=MoveState.choices)
+
+    class Meta:
+        model = Move
         fields: list[str] = []

@@ -8,14 +8,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import Role
-from core.forms import ScopedModelForm
+from core.forms import ScopedModelForm, html_date
 from core.models import User
 from enterprises.choices import GrowthStage
 from enterprises.models import Enterprise
 from programs.models import (
     Booking,
+    Cohort,
     Equipment,
+    Milestone,
+    Move,
     PolicyApplication,
+    Program,
+    ProgramMember,
     Proposal,
     Scenario,
     ServiceKind,
@@ -26,11 +31,19 @@ from programs.models import (
 __all__ = [
     "AssignForm",
     "BookingForm",
+    "ChooseUnitsForm",
+    "CohortForm",
+    "EndForm",
     "EquipmentForm",
     "GrantApplicationForm",
     "KindForm",
+    "MeetForm",
+    "MemberForm",
     "MessageForm",
+    "MilestoneForm",
+    "MoveForm",
     "PolicyForm",
+    "ProgramForm",
     "ProposalForm",
     "RateForm",
     "RequestForm",
@@ -250,3 +263,118 @@ class ProposalForm(ScopedModelForm):
         if self.instance.pk:
             for name in ("scenario", "enterprise"):
                 self.fields.pop(name, None)
+
+
+# growth path ---------------------------------------------------------------------------
+class ProgramForm(ScopedModelForm):
+    class Meta:
+        model = Program
+        fields = [
+            "park",
+            "name",
+            "kind",
+            "stage",
+            "graduate_stage",
+            "next_park",
+            "graduation_criteria",
+            "description",
+        ]
+        widgets = {
+            "graduation_criteria": forms.Textarea(attrs={"rows": 3}),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class CohortForm(ScopedModelForm):
+    class Meta:
+        model = Cohort
+        fields = [
+            "program",
+            "name",
+            "starts_on",
+            "ends_on",
+            "capacity",
+            "entry_criteria",
+            "mentors",
+        ]
+        widgets = {
+            "entry_criteria": forms.Textarea(attrs={"rows": 3}),
+            "mentors": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class MilestoneForm(ScopedModelForm):
+    class Meta:
+        model = Milestone
+        fields = ["program", "name", "kind", "due_months", "required"]
+
+
+class MemberForm(ScopedModelForm):
+    """Staff add a company of their parks to a cohort that has room."""
+
+    class Meta:
+        model = ProgramMember
+        fields = ["cohort", "enterprise", "joined_on"]
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        if not self.initial.get("joined_on"):
+            self.initial["joined_on"] = timezone.localdate()
+
+
+class MeetForm(forms.Form):
+    met_on = forms.DateField(label=_("met on"), widget=html_date(forms.DateInput()))
+    evidence = forms.CharField(
+        label=_("evidence"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class EndForm(forms.Form):
+    """Graduation (no reason) or leaving (a reason)."""
+
+    on = forms.DateField(label=_("on"), widget=html_date(forms.DateInput()))
+    reason = forms.CharField(label=_("reason for leaving"), max_length=300, required=False)
+
+
+class MoveForm(ScopedModelForm):
+    class Meta:
+        model = Move
+        fields = [
+            "enterprise",
+            "from_lease",
+            "to_park",
+            "move_on",
+            "area_min_m2",
+            "area_max_m2",
+            "clear_height_min_m",
+            "notes",
+        ]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        from leasing.choices import LeaseState
+
+        super().__init__(*args, user=user, **kwargs)
+        if "from_lease" in self.fields:
+            field: Any = self.fields["from_lease"]
+            field.queryset = field.queryset.filter(state=LeaseState.ACTIVE).select_related(
+                "enterprise", "park"
+            )
+
+
+class ChooseUnitsForm(forms.Form):
+    units = forms.CharField(widget=forms.HiddenInput)
+    rent_per_m2_day = forms.DecimalField(
+        label=_("rent (元/m²/day)"), min_value=0, max_digits=8, decimal_places=2
+    )
+    term_months = forms.IntegerField(label=_("term (months)"), min_value=1, max_value=240)
+
+    def clean_units(self) -> list[int]:
+        raw = self.cleaned_data["units"]
+        try:
+            ids = [int(x) for x in raw.split(",") if x.strip()]
+        except ValueError:
+            raise forms.ValidationError(_("Choose units from the matches shown.")) from None
+        if not ids:
+            raise forms.ValidationError(_("Choose at least one unit."))
+        return ids

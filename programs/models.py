@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -26,23 +27,34 @@ from programs.choices import (
     DONE_STATES,
     BookingState,
     GrantState,
+    MembershipState,
+    MilestoneKind,
+    MoveState,
     PolicyLevel,
+    ProgramKind,
     ProposalState,
     RequestState,
     ScenarioState,
     ServiceCategory,
 )
-from spaces.models import Park
+from spaces.models import Park, Unit
 
 __all__ = [
     "Booking",
+    "Cohort",
     "Equipment",
+    "Milestone",
+    "MilestoneRecord",
+    "Move",
     "PolicyApplication",
+    "Program",
+    "ProgramMember",
     "Proposal",
     "RequestMessage",
     "Scenario",
     "ServiceKind",
     "ServiceRequest",
+    "StageChange",
     "SupportPolicy",
     "breached_q",
 ]
@@ -409,7 +421,6 @@ class SupportPolicy(TimeStampedModel):
         return self.title
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
 
         bad = [s for s in self.stages or [] if s not in GrowthStage.values]
         if bad:
@@ -604,3 +615,350 @@ class Proposal(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.enterprise} · {self.scenario}"
+
+
+# growth path ---------------------------------------------------------------------------
+# Programs are the operator's offer (companies and the government read them); members and
+# their milestones are the company's own record (its staff read them, the park's staff write).
+OFFER = Policy(
+    grants={Role.OPERATOR: ALL_ACTIONS, Role.GOV: READ, Role.TENANT: READ},
+    operator="park__operator",
+    unscoped_roles=frozenset({Role.TENANT, Role.GOV}),
+)
+
+
+class Program(TimeStampedModel):
+    """An incubation or acceleration program of one park, with the stage its members are
+    at while in it and the stage they reach when they graduate."""
+
+    park = models.ForeignKey(
+        Park, verbose_name=_("park"), on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField(_("name"), max_length=80)
+    kind = models.CharField(_("kind"), max_length=12, choices=ProgramKind.choices)
+    stage = models.CharField(
+        _("stage while in it"),
+        max_length=20,
+        choices=GrowthStage.choices,
+        help_text=_("A company that joins is at this growth stage."),
+    )
+    graduate_stage = models.CharField(
+        _("stage on graduation"), max_length=20, choices=GrowthStage.choices
+    )
+    next_park = models.ForeignKey(
+        Park,
+        verbose_name=_("next park"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Where graduates usually move on to; a move plan starts there."),
+    )
+    graduation_criteria = models.TextField(
+        _("graduation criteria"),
+        blank=True,
+        help_text=_("In words; the milestones marked “required” are checked before graduation."),
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    policy = OFFER
+
+    class Meta:
+        verbose_name = _("program")
+        verbose_name_plural = _("programs")
+        ordering = ["park__code", "kind", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Cohort(TimeStampedModel):
+    program = models.ForeignKey(
+        Program, verbose_name=_("program"), on_delete=models.PROTECT, related_name="cohorts"
+    )
+    name = models.CharField(_("name"), max_length=60)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    capacity = models.PositiveSmallIntegerField(
+        _("capacity"), validators=[MinValueValidator(1), MaxValueValidator(500)]
+    )
+    entry_criteria = models.TextField(_("entry criteria"), blank=True)
+    mentors = models.TextField(_("mentors"), blank=True, help_text=_("One per line."))
+
+    objects = RestrictedQuerySet.as_manager()
+    policy = Policy(
+        grants=OFFER.grants, operator="program__park__operator", unscoped_roles=OFFER.unscoped_roles
+    )
+
+    class Meta:
+        verbose_name = _("cohort")
+        verbose_name_plural = _("cohorts")
+        ordering = ["-starts_on", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gt=F("starts_on")), name="cohort_ends_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program} · {self.name}"
+
+    def clean(self) -> None:
+        if self.starts_on and self.ends_on and self.ends_on <= self.starts_on:
+            raise ValidationError({"ends_on": _("A cohort ends after it starts.")})
+
+    def mentor_list(self) -> list[str]:
+        return [m.strip() for m in self.mentors.splitlines() if m.strip()]
+
+
+class Milestone(TimeStampedModel):
+    """What a member of the program should reach, and by how many months after joining."""
+
+    program = models.ForeignKey(
+        Program, verbose_name=_("program"), on_delete=models.CASCADE, related_name="milestones"
+    )
+    name = models.CharField(_("name"), max_length=80)
+    kind = models.CharField(_("kind"), max_length=20, choices=MilestoneKind.choices)
+    due_months = models.PositiveSmallIntegerField(
+        _("due (months after joining)"), validators=[MinValueValidator(1), MaxValueValidator(60)]
+    )
+    required = models.BooleanField(
+        _("required to graduate"), default=True, help_text=_("Checked before graduation.")
+    )
+
+    objects = RestrictedQuerySet.as_manager()
+    policy = Policy(
+        grants=OFFER.grants, operator="program__park__operator", unscoped_roles=OFFER.unscoped_roles
+    )
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["program", "due_months", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+MEMBER: dict[str, frozenset[str]] = {Role.OPERATOR: WORK, Role.GOV: READ, Role.TENANT: READ}
+
+
+class ProgramMember(TimeStampedModel):
+    """A company in a cohort: joined, then graduated or left with a reason."""
+
+    cohort = models.ForeignKey(
+        Cohort, verbose_name=_("cohort"), on_delete=models.PROTECT, related_name="members"
+    )
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="+"
+    )
+    joined_on = models.DateField(_("joined on"))
+    state = models.CharField(
+        _("state"), max_length=10, choices=MembershipState.choices, default=MembershipState.ACTIVE
+    )
+    ended_on = models.DateField(_("graduated or left on"), null=True, blank=True)
+    exit_reason = models.CharField(_("reason for leaving"), max_length=300, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    policy = Policy(
+        grants=MEMBER,
+        operator="cohort__program__park__operator",
+        enterprise="enterprise",
+        unscoped_roles=frozenset({Role.GOV}),
+    )
+
+    class Meta:
+        verbose_name = _("program membership")
+        verbose_name_plural = _("program memberships")
+        ordering = ["-joined_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "enterprise"], name="membership_once"),
+            # one program at a time: a company is incubated or accelerated, not both
+            models.UniqueConstraint(
+                fields=["enterprise"],
+                condition=Q(state="active"),
+                name="membership_one_active",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} · {self.cohort}"
+
+
+class MilestoneRecord(TimeStampedModel):
+    """One milestone of one member: when it is due, and when it was met, with the evidence."""
+
+    membership = models.ForeignKey(
+        ProgramMember,
+        verbose_name=_("membership"),
+        on_delete=models.CASCADE,
+        related_name="milestones",
+    )
+    milestone = models.ForeignKey(
+        Milestone, verbose_name=_("milestone"), on_delete=models.PROTECT, related_name="+"
+    )
+    due_on = models.DateField(_("due on"))
+    met_on = models.DateField(_("met on"), null=True, blank=True)
+    evidence = models.TextField(_("evidence"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = RestrictedQuerySet.as_manager()
+    policy = Policy(
+        grants=MEMBER,
+        operator="membership__cohort__program__park__operator",
+        enterprise="membership__enterprise",
+        unscoped_roles=frozenset({Role.GOV}),
+    )
+
+    class Meta:
+        verbose_name = _("milestone record")
+        verbose_name_plural = _("milestone records")
+        ordering = ["due_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["membership", "milestone"], name="milestone_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.membership.enterprise} · {self.milestone}"
+
+    def status(self, today: datetime.date) -> str:
+        """met, missed (due and not met) or due."""
+        if self.met_on is not None:
+            return "met" if self.met_on <= self.due_on else "met_late"
+        return "missed" if today > self.due_on else "due"
+
+
+class StageChange(models.Model):
+    """A company's growth stage moved (joining a program, graduating): the funnel's clock."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="+"
+    )
+    from_stage = models.CharField(_("from"), max_length=20, choices=GrowthStage.choices)
+    to_stage = models.CharField(_("to"), max_length=20, choices=GrowthStage.choices)
+    on = models.DateField(_("on"))
+    membership = models.ForeignKey(
+        ProgramMember,
+        verbose_name=_("program membership"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = RestrictedQuerySet.as_manager()
+    policy = Policy(
+        grants={Role.OPERATOR: READ, Role.GOV: READ, Role.FUND: READ, Role.TENANT: READ},
+        enterprise="enterprise",
+        unscoped_roles=frozenset({Role.OPERATOR, Role.GOV, Role.FUND}),
+    )
+
+    class Meta:
+        verbose_name = _("stage change")
+        verbose_name_plural = _("stage changes")
+        ordering = ["on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise}: {self.from_stage} → {self.to_stage}"
+
+
+class Move(TimeStampedModel):
+    """A company's move to another park of the operator: planned (the space it needs),
+    agreed (the units chosen and the terms), completed (the new lease signed and the old one
+    ended in one transaction)."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="+"
+    )
+    membership = models.ForeignKey(
+        ProgramMember,
+        verbose_name=_("graduation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    from_lease = models.ForeignKey(
+        "leasing.Lease",
+        verbose_name=_("current lease"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    to_park = models.ForeignKey(
+        Park, verbose_name=_("to park"), on_delete=models.PROTECT, related_name="+"
+    )
+    move_on = models.DateField(
+        _("move on"), help_text=_("The new lease starts and the old one ends this day.")
+    )
+    area_min_m2 = models.DecimalField(
+        _("area needed from (m²)"),
+        max_digits=10,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("1"))],
+    )
+    area_max_m2 = models.DecimalField(
+        _("area needed up to (m²)"),
+        max_digits=10,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("1"))],
+    )
+    clear_height_min_m = models.DecimalField(
+        _("clear height at least (m)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    state = models.CharField(
+        _("state"), max_length=10, choices=MoveState.choices, default=MoveState.PLANNED
+    )
+    units = models.ManyToManyField(Unit, verbose_name=_("units"), blank=True, related_name="+")
+    rent_per_m2_day = models.DecimalField(
+        _("rent (元/m²/day)"),
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    term_months = models.PositiveSmallIntegerField(
+        _("term (months)"), default=36, validators=[MinValueValidator(1), MaxValueValidator(240)]
+    )
+    new_lease = models.OneToOneField(
+        "leasing.Lease",
+        verbose_name=_("new lease"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    policy = Policy(
+        grants={Role.OPERATOR: WORK, Role.GOV: READ, Role.TENANT: READ},
+        operator="to_park__operator",
+        enterprise="enterprise",
+        unscoped_roles=frozenset({Role.GOV}),
+    )
+
+    class Meta:
+        verbose_name = _("move between parks")
+        verbose_name_plural = _("moves between parks")
+        ordering = ["-move_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(area_max_m2__gte=F("area_min_m2")), name="move_area_range"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} → {self.to_park}"
+
+    def clean(self) -> None:
+        if self.area_min_m2 and self.area_max_m2 and self.area_max_m2 < self.area_min_m2:
+            raise ValidationError({"area_max_m2": _("The upper bound is below the lower one.")})

@@ -8,10 +8,17 @@ import datetime
 
 from core.testing.world import World
 from enterprises.models import Enterprise
-from programs.choices import PolicyLevel, ServiceCategory
+from programs.choices import MilestoneKind, PolicyLevel, ProgramKind, ServiceCategory
 from programs.models import (
     Booking,
+    Cohort,
     Equipment,
+    Milestone,
+    MilestoneRecord,
+    Move,
+    Program,
+    ProgramMember,
+    StageChange,
     PolicyApplication,
     Proposal,
     RequestMessage,
@@ -20,7 +27,7 @@ from programs.models import (
     ServiceRequest,
     SupportPolicy,
 )
-from spaces.models import Park
+from spaces.models import Park, Unit
 
 __all__ = ["build"]
 
@@ -111,3 +118,57 @@ def build(world: World) -> None:
         )
     world.add(*scenarios)
     world.add(*proposals)
+    _growth(world)
+
+
+def _growth(world: World) -> None:
+    """Per side a program of the park with a cohort and a milestone, the side's company in it
+    with its milestone record and stage change, and a move out of the side's lease."""
+    from leasing.models import Lease
+
+    rows: dict[str, list[object]] = {"A": [], "B": []}
+    for side in "AB":
+        park, company = world.sample(Park, side), world.sample(Enterprise, side)
+        program = Program.objects.create(
+            park=park,
+            name=f"苗圃孵化计划{side}",
+            kind=ProgramKind.INCUBATION,
+            stage="startup",
+            graduate_stage="growth",
+        )
+        cohort = Cohort.objects.create(
+            program=program,
+            name="2026 春季营",
+            starts_on=datetime.date(2026, 3, 1),
+            ends_on=datetime.date(2027, 2, 28),
+            capacity=10,
+        )
+        milestone = Milestone.objects.create(
+            program=program, name="首笔收入", kind=MilestoneKind.FIRST_REVENUE, due_months=6
+        )
+        member = ProgramMember.objects.create(
+            cohort=cohort, enterprise=company, joined_on=datetime.date(2026, 3, 1)
+        )
+        record = MilestoneRecord.objects.create(
+            membership=member, milestone=milestone, due_on=datetime.date(2026, 9, 1)
+        )
+        change = StageChange.objects.create(
+            enterprise=company,
+            from_stage="growth",
+            to_stage="startup",
+            on=datetime.date(2026, 3, 1),
+            membership=member,
+        )
+        move = Move.objects.create(
+            enterprise=company,
+            membership=member,
+            from_lease=world.sample(Lease, side),
+            to_park=park,
+            move_on=datetime.date(2027, 3, 1),
+            area_min_m2=100,
+            area_max_m2=300,
+        )
+        move.units.set([world.sample(Unit, side)])
+        rows[side] = [program, cohort, milestone, member, record, change, move]
+    for a, b in zip(rows["A"], rows["B"], strict=True):
+        world.add(a, b)  # type: ignore[arg-type]

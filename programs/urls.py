@@ -1,6 +1,7 @@
 from django.urls import path
 
 from core.views import object_urls
+from programs import growth_views as growth
 from programs import views
 
 app_name = "programs"
@@ -63,4 +64,40 @@ urlpatterns = [
     path("proposals/add/", views.ProposalAdd.as_view(), name="proposal_add"),
     path("proposals/<int:pk>/", views.ProposalDetail.as_view(), name="proposal_detail"),
     path("proposals/<int:pk>/action/", views.ProposalAction.as_view(), name="proposal_action"),
+    *object_urls(
+        "programs",
+        "program",
+        list_view=growth.ProgramList,
+        detail=growth.ProgramDetail,
+        edit=growth.ProgramEdit,
+        delete=growth.ProgramDelete,
+    ),
+    *object_urls(
+        "cohorts",
+        "cohort",
+        list_view=growth.CohortList,
+        detail=growth.CohortDetail,
+        edit=growth.CohortEdit,
+        delete=growth.CohortDelete,
+    ),
+    *object_urls(
+        "milestones",
+        "milestone",
+        list_view=growth.MilestoneList,
+        detail=growth.MilestoneDetail,
+        edit=growth.MilestoneEdit,
+        delete=growth.MilestoneDelete,
+    ),
+    path("members/", growth.MemberList.as_view(), name="programmember_list"),
+    path("members/add/", growth.MemberAdd.as_view(), name="programmember_add"),
+    path("members/<int:pk>/", growth.MemberDetail.as_view(), name="programmember_detail"),
+    path("members/<int:pk>/meet/", growth.MeetView.as_view(), name="programmember_meet"),
+    path("members/<int:pk>/end/", growth.EndView.as_view(), name="programmember_end"),
+    path("moves/", growth.MoveList.as_view(), name="move_list"),
+    path("moves/add/", growth.MoveEdit.as_view(), name="move_add"),
+    path("moves/<int:pk>/", growth.MoveDetail.as_view(), name="move_detail"),
+    path("moves/<int:pk>/edit/", growth.MoveEdit.as_view(), name="move_edit"),
+    path("moves/<int:pk>/choose/", growth.MoveChoose.as_view(), name="move_choose"),
+    path("moves/<int:pk>/action/", growth.MoveAction.as_view(), name="move_action"),
+    path("funnel/", growth.FunnelView.as_view(), name="funnel"),
 ]
