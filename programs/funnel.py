@@ -207,14 +207,13 @@ def path_of(user: Any, enterprise: Any) -> list[Event]:
             )
         )
     for s in StageChange.objects.restrict(user).filter(enterprise=enterprise):
-        events.append(
-            Event(
-                s.on,
-                "stage",
-                _("Growth stage: %(from)s → %(to)s")
-                % {"from": s.get_from_stage_display(), "to": s.get_to_stage_display()},
-            )
+        words = {"from": s.get_from_stage_display(), "to": s.get_to_stage_display()}
+        title = (
+            _("Growth stage: %(from)s → %(to)s") % words
+            if s.from_stage != s.to_stage
+            else _("Growth stage confirmed: %(to)s") % words
         )
+        events.append(Event(s.on, "stage", title))
     moves = Move.objects.restrict(user).filter(enterprise=enterprise, state=MoveState.COMPLETED)
     for mv in moves.select_related("to_park"):
         url = reverse("programs:move_detail", args=[mv.pk])

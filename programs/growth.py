@@ -110,13 +110,14 @@ def milestone_delete(*, actor: Any, instance: Milestone) -> None:
 def _set_stage(
     actor: Any, enterprise: Enterprise, stage: str, on: datetime.date, member: ProgramMember
 ) -> None:
-    """The company's growth stage follows the program; the change is dated for the funnel."""
-    if enterprise.stage == stage:
-        return
+    """The company's growth stage follows the program, dated for the funnel: a company that
+    joins at the stage it is already at is recorded too (from and to the same), so the
+    funnel knows when it reached that stage."""
     StageChange.objects.create(
         enterprise=enterprise, from_stage=enterprise.stage, to_stage=stage, on=on, membership=member
     )
-    update_record(actor=actor, instance=enterprise, data={"stage": stage})
+    if enterprise.stage != stage:
+        update_record(actor=actor, instance=enterprise, data={"stage": stage})
 
 
 @transaction.atomic

@@ -857,8 +857,9 @@ class StageChange(models.Model):
     objects = RestrictedQuerySet.as_manager()
     policy = Policy(
         grants={Role.OPERATOR: READ, Role.GOV: READ, Role.FUND: READ, Role.TENANT: READ},
+        operator="membership__cohort__program__park__operator",
         enterprise="enterprise",
-        unscoped_roles=frozenset({Role.OPERATOR, Role.GOV, Role.FUND}),
+        unscoped_roles=frozenset({Role.GOV, Role.FUND}),
     )
 
     class Meta:
