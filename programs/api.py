@@ -18,7 +18,7 @@ from core.api.base import ERRORS, DecimalIn, PathId, describe_fields, get_or_404
 from core.api.crud import Crud, register_crud
 from core.models import User
 from enterprises.choices import GrowthStage, QualificationKind, QualificationLevel
-from programs import filters, services
+from programs import filters, growth_api, services
 from programs.choices import (
     PROPOSAL_TRANSITIONS,
     TRANSITIONS,
@@ -790,3 +790,6 @@ def proposal_move(request: HttpRequest, id: PathId, payload: ScenarioProposalMov
         outcome=payload.outcome,
         value_wan=payload.value_wan,
     )
+
+
+growth_api.register(router)  # the growth path's endpoints, on the same router

@@ -32,7 +32,7 @@ def stages_by_park(user: Any) -> list[dict[str, Any]]:
     rows = (
         Lease.objects.restrict(user)
         .filter(state=LeaseState.ACTIVE)
-        .values("park__code", "park__name", "enterprise__stage")
+        .values("park_id", "park__code", "park__name", "enterprise__stage")
         .annotate(n=Count("enterprise", distinct=True))
         .order_by("park__code")
     )
@@ -40,7 +40,12 @@ def stages_by_park(user: Any) -> list[dict[str, Any]]:
     for row in rows:
         park = parks.setdefault(
             row["park__code"],
-            {"park": row["park__name"], "counts": dict.fromkeys(GrowthStage.values, 0), "total": 0},
+            {
+                "park_id": row["park_id"],
+                "park": row["park__name"],
+                "counts": dict.fromkeys(GrowthStage.values, 0),
+                "total": 0,
+            },
         )
         park["counts"][row["enterprise__stage"]] += row["n"]
         park["total"] += row["n"]
@@ -54,11 +59,19 @@ class Step:
     """From one stage to the next: how many reached the first, how many of them went on,
     and the median days it took."""
 
-    source: Any
-    target: Any
+    source: str
+    target: str
     reached: int
     went_on: int
     median_days: float | None
+
+    @property
+    def source_label(self) -> str:
+        return str(GrowthStage(self.source).label)
+
+    @property
+    def target_label(self) -> str:
+        return str(GrowthStage(self.target).label)
 
     @property
     def rate(self) -> float | None:
@@ -79,8 +92,8 @@ def stage_steps(user: Any) -> list[Step]:
         days = [(after[c] - on).days for c, on in before.items() if c in after and after[c] >= on]
         steps.append(
             Step(
-                source.label,
-                target.label,
+                source.value,
+                target.value,
                 len(before),
                 len(days),
                 statistics.median(days) if days else None,

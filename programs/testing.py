@@ -16,15 +16,15 @@ from programs.models import (
     Milestone,
     MilestoneRecord,
     Move,
+    PolicyApplication,
     Program,
     ProgramMember,
-    StageChange,
-    PolicyApplication,
     Proposal,
     RequestMessage,
     Scenario,
     ServiceKind,
     ServiceRequest,
+    StageChange,
     SupportPolicy,
 )
 from spaces.models import Park, Unit

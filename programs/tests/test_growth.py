@@ -6,6 +6,7 @@ transaction — a fault in the middle leaves the old lease and no new one."""
 from __future__ import annotations
 
 import datetime
+import json
 from decimal import Decimal
 from unittest import mock
 
@@ -14,8 +15,8 @@ from django.utils import timezone
 
 from core.dates import add_months
 from core.errors import ConflictError
-from enterprises.models import Enterprise
 from enterprises.demo import credit_code
+from enterprises.models import Enterprise
 from leasing.choices import LeaseState
 from leasing.models import Lease
 from programs import funnel, growth
@@ -101,8 +102,9 @@ def test_joining_lays_out_the_milestones_and_moves_the_stage(world, cohort):
 def test_capacity_dates_and_one_program_at_a_time(world, cohort):
     first, second, third = company("甲"), company("乙"), company("丙")
     join(world, cohort, first)
-    with pytest.raises(ConflictError, match="2026|between|之间"):
+    with pytest.raises(ConflictError) as late:
         join(world, cohort, second, on=cohort.ends_on + datetime.timedelta(days=1))
+    assert cohort.ends_on.isoformat() in late.value.message
     join(world, cohort, second)
     with pytest.raises(ConflictError) as full:
         join(world, cohort, third)
@@ -308,3 +310,95 @@ def test_a_fault_in_the_middle_of_the_move_leaves_the_old_lease_and_no_new_one(w
     assert old.state == LeaseState.ACTIVE and old.terminated_on is None
     assert Lease.objects.count() == leases_before
     assert not Lease.objects.filter(park=next_park).exists()
+
+
+# through the API and the pages ------------------------------------------------------------
+def post(client, url, body):
+    return client.post(url, json.dumps(body, default=str), content_type="application/json")
+
+
+def test_the_api_runs_a_member_from_joining_to_graduation(world, cohort, client_for):
+    operator, tenant = client_for("operator"), client_for("tenant")
+    acme = company("甲")
+    body = {"cohort_id": cohort.pk, "enterprise_id": acme.pk, "joined_on": cohort.starts_on}
+    assert post(tenant, "/api/v1/programs/members", body).status_code == 403
+    joined = post(operator, "/api/v1/programs/members", body)
+    assert joined.status_code == 201, joined.content
+    member = joined.json()
+    assert [m["name"] for m in member["milestones"]] == ["路演", "首笔收入", "首轮融资"]
+    url = f"/api/v1/programs/members/{member['id']}"
+    early = post(operator, f"{url}/end", {"action": "graduate", "on": TODAY})
+    assert early.status_code == 409 and "首笔收入" in early.json()["detail"]
+    for mark in member["milestones"][1:]:
+        met = post(
+            operator,
+            f"{url}/meet",
+            {"record_id": mark["id"], "met_on": TODAY, "evidence": "发票 No.1"},
+        )
+        assert met.status_code == 200, met.content
+    graduated = post(operator, f"{url}/end", {"action": "graduate", "on": TODAY})
+    assert graduated.status_code == 200 and graduated.json()["state"] == "graduated"
+    funnel_body = operator.get("/api/v1/programs/funnel").json()
+    row = next(r for r in funnel_body["by_cohort"] if r["cohort_id"] == cohort.pk)
+    assert (row["members"], row["graduated"], row["graduation_rate"]) == (1, 1, 1.0)
+    assert client_for("fund").get("/api/v1/programs/funnel").status_code == 403
+
+
+def test_the_api_plans_and_completes_a_move(world, next_park, client_for):
+    operator = client_for("operator")
+    lease = world.sample(Lease)
+    planned = post(
+        operator,
+        "/api/v1/programs/moves",
+        {
+            "enterprise_id": lease.enterprise_id,
+            "from_lease_id": lease.pk,
+            "to_park_id": next_park.pk,
+            "move_on": "2027-01-01",
+            "area_min_m2": "300",
+            "area_max_m2": "900",
+        },
+    )
+    assert planned.status_code == 201, planned.content
+    url = f"/api/v1/programs/moves/{planned.json()['id']}"
+    assert post(operator, f"{url}/move", {"action": "agree"}).status_code == 409
+    unit = Unit.objects.filter(park=next_park).order_by("code").first()
+    chosen = post(operator, f"{url}/units", {"unit_ids": [unit.pk], "rent_per_m2_day": "2.80"})
+    assert chosen.status_code == 200 and chosen.json()["unit_ids"] == [unit.pk]
+    missing = post(operator, f"{url}/units", {"unit_ids": [999999], "rent_per_m2_day": "2.80"})
+    assert missing.status_code == 422
+    assert post(operator, f"{url}/move", {"action": "agree"}).json()["state"] == "agreed"
+    done = post(operator, f"{url}/move", {"action": "complete"})
+    assert done.status_code == 200 and done.json()["new_lease_id"] is not None
+    lease.refresh_from_db()
+    assert lease.state == LeaseState.TERMINATED
+
+
+def test_the_pages_of_the_path(world, cohort, next_park, client_for):
+    member = join(world, cohort, company("甲"))
+    operator = client_for("operator")
+    page = operator.get(f"/programs/members/{member.pk}/")
+    assert page.status_code == 200 and "首笔收入" in page.content.decode()
+    record = member.milestones.get(milestone__name="首笔收入")
+    refused = operator.post(
+        f"/programs/members/{member.pk}/meet/",
+        {"record": record.pk, "met_on": TODAY.isoformat(), "evidence": ""},
+        follow=True,
+    )
+    assert refused.status_code == 200
+    record.refresh_from_db()
+    assert record.met_on is None
+    operator.post(
+        f"/programs/members/{member.pk}/meet/",
+        {"record": record.pk, "met_on": TODAY.isoformat(), "evidence": "合同"},
+    )
+    record.refresh_from_db()
+    assert record.met_on == TODAY
+    for url in ("/programs/funnel/", f"/programs/cohorts/{cohort.pk}/", "/programs/programs/"):
+        for role in ("operator", "gov", "tenant", "admin"):
+            assert client_for(role).get(url).status_code == 200, (url, role)
+    assert client_for("fund").get("/programs/programs/").status_code == 404  # not its business
+    funnel_page = operator.get("/programs/funnel/").content.decode()
+    assert cohort.name in funnel_page
+    path = operator.get(f"/enterprises/companies/{member.enterprise_id}/?tab=path").content.decode()
+    assert "苗圃孵化计划" in path
