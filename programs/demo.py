@@ -13,7 +13,7 @@ from typing import Any
 from django.utils import timezone
 
 from leasing.models import Lease
-from programs import services
+from programs import growth_demo, services
 from programs.choices import ServiceCategory as C
 from programs.models import ServiceKind, ServiceRequest
 
@@ -178,6 +178,7 @@ def load(ctx: dict[str, Any]) -> None:
     load_equipment(ctx, tenancies)
     load_policies(ctx)
     load_scenarios(ctx)
+    growth_demo.load(ctx)
     if ServiceRequest.objects.exists():
         return
     operator, users = ctx["operator"], ctx["users"]

@@ -25,33 +25,49 @@ STAGES = list(GrowthStage)
 
 
 def stages_by_park(user: Any) -> list[dict[str, Any]]:
-    """Per park, the companies with an active lease there at each growth stage (one query)."""
+    """Per park, the companies there at each growth stage today: those with an active lease
+    in the park and those in one of its programs (an incubatee may rent elsewhere). Two
+    queries."""
     from leasing.choices import LeaseState
     from leasing.models import Lease
 
-    rows = (
+    leases = (
         Lease.objects.restrict(user)
         .filter(state=LeaseState.ACTIVE)
-        .values("park_id", "park__code", "park__name", "enterprise__stage")
-        .annotate(n=Count("enterprise", distinct=True))
-        .order_by("park__code")
+        .values_list("park_id", "park__code", "park__name", "enterprise_id", "enterprise__stage")
+    )
+    members = (
+        ProgramMember.objects.restrict(user)
+        .filter(state=MembershipState.ACTIVE)
+        .values_list(
+            "cohort__program__park_id",
+            "cohort__program__park__code",
+            "cohort__program__park__name",
+            "enterprise_id",
+            "enterprise__stage",
+        )
     )
     parks: dict[str, dict[str, Any]] = {}
-    for row in rows:
+    seen: set[tuple[int, int]] = set()
+    for park_id, code, name, company, stage in [*leases, *members]:
+        if (park_id, company) in seen:
+            continue
+        seen.add((park_id, company))
         park = parks.setdefault(
-            row["park__code"],
+            code,
             {
-                "park_id": row["park_id"],
-                "park": row["park__name"],
+                "park_id": park_id,
+                "park": name,
                 "counts": dict.fromkeys(GrowthStage.values, 0),
                 "total": 0,
             },
         )
-        park["counts"][row["enterprise__stage"]] += row["n"]
-        park["total"] += row["n"]
-    for park in parks.values():
+        park["counts"][stage] += 1
+        park["total"] += 1
+    rows = [parks[code] for code in sorted(parks)]
+    for park in rows:
         park["cells"] = [park["counts"][s] for s in GrowthStage.values]
-    return list(parks.values())
+    return rows
 
 
 @dataclass

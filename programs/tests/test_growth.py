@@ -205,6 +205,11 @@ def test_the_funnel_counts_from_the_records(world, cohort):
     # joined 400 days ago, all three milestones (3, 6, 12 months) have fallen due: 乙 (who
     # left) and 丙 missed all three, 甲 met the two required and missed the optional one
     assert row["missed"] == 7
+    # park A: the world's tenant (lease and program, counted once) and 丙 (in the program,
+    # no lease); 甲 graduated and 乙 left, with no lease there
+    park_a = next(p for p in funnel.stages_by_park(actor) if p["park_id"] == cohort.program.park_id)
+    assert park_a["total"] == 2
+    assert park_a["counts"]["startup"] == 1 + (world.sample(Enterprise).stage == "startup")
     step = funnel.stage_steps(actor)[0]  # start-up → growth
     # the three joined at start-up (and the sample company of the world); one went on
     assert (step.reached, step.went_on) == (4, 1)
