@@ -29,6 +29,10 @@ router = Router(tags=["enterprises"])
 
 Money = Annotated[Decimal, DecimalIn(ge=0, max_digits=14, decimal_places=2)]
 Text = Annotated[str, Field(max_length=200)]
+Year = Annotated[int, Field(ge=2000, le=2100, description="The year the figures are for")]
+Headcount = Annotated[
+    int, Field(ge=0, le=10_000_000, description="Employees at the end of that year")
+]
 # "" for kinds without a level (the model stores an empty string, not null)
 Level = Annotated[str, Field(pattern=f"^({'|'.join(QualificationLevel.values)})?$")]
 
@@ -45,6 +49,10 @@ class EnterpriseOut(Schema):
     established_on: datetime.date | None
     registered_capital_wan: Decimal | None
     paid_in_capital_wan: Decimal | None
+    figures_year: int | None
+    headcount: int | None
+    revenue_wan: Decimal | None
+    rd_spend_wan: Decimal | None
     legal_representative: str
     address: str
     description: str
@@ -67,6 +75,10 @@ class EnterpriseIn(Schema):
     established_on: IsoDate | None = None
     registered_capital_wan: Money | None = None
     paid_in_capital_wan: Money | None = None
+    figures_year: Year | None = None
+    headcount: Headcount | None = None
+    revenue_wan: Money | None = None
+    rd_spend_wan: Money | None = None
     legal_representative: Annotated[str, Field(max_length=50)] = ""
     address: Text = ""
     description: Annotated[str, Field(max_length=5000)] = ""
@@ -80,6 +92,10 @@ class EnterprisePatch(Schema):
     established_on: IsoDate | None = None
     registered_capital_wan: Money | None = None
     paid_in_capital_wan: Money | None = None
+    figures_year: Year | None = None
+    headcount: Headcount | None = None
+    revenue_wan: Money | None = None
+    rd_spend_wan: Money | None = None
     legal_representative: Annotated[str, Field(max_length=50)] | None = None
     address: Text | None = None
     description: Annotated[str, Field(max_length=5000)] | None = None

@@ -33,6 +33,37 @@ U, K, S, H, G, Z = (
     QualificationKind.GAZELLE,
     QualificationKind.SPECIALISED,
 )
+# last year's headcount, revenue and R&D spend (万元) by company; the newest company has
+# not reported yet
+FIGURES: list[tuple[int, int, int] | None] = [
+    (320, 18600, 1480),
+    (260, 12400, 1120),
+    (180, 9800, 690),
+    (150, 7600, 530),
+    (95, 4200, 380),
+    (210, 15800, 1260),
+    (48, 1900, 240),
+    (23, 1100, 190),
+    (14, 260, 120),
+    (19, 820, 95),
+    (410, 36000, 180),
+    None,
+]
+
+
+def _figures(index: int, year: int) -> dict[str, Any]:
+    row = FIGURES[index] if index < len(FIGURES) else None
+    if row is None:
+        return {}
+    headcount, revenue, rd = row
+    return {
+        "figures_year": year,
+        "headcount": headcount,
+        "revenue_wan": revenue,
+        "rd_spend_wan": rd,
+    }
+
+
 # name, credit-code body, industry division, tags, stage, founded, capital 万元, qualifications
 DEMO_ENTERPRISES: list[tuple[Any, ...]] = [
     (
@@ -154,6 +185,7 @@ def load(ctx: dict[str, Any]) -> None:
 
     admin = ctx["admin"]
     ensure_catalogs(Industry, CatalogTag)
+    last_year = timezone.localdate().year - 1
     today = timezone.localdate()
     tags = {t.name: t for t in CatalogTag.objects.all()}
     companies = []
@@ -173,6 +205,7 @@ def load(ctx: dict[str, Any]) -> None:
                     established_on=datetime.date(year, 3 + i % 9, 1 + i),
                     registered_capital_wan=capital,
                     paid_in_capital_wan=capital * 6 // 10,
+                    **_figures(i, last_year),
                     legal_representative=["张伟", "王芳", "李强", "刘洋", "陈静", "杨帆"][i % 6],
                     address=f"北京市海淀区西三旗建材城中路 {10 + i} 号",
                     description=f"{name[2:-4]}，专注于{'、'.join(tag_names) or '仓储物流服务'}。",

@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -154,6 +154,33 @@ class Enterprise(TimeStampedModel):
         blank=True,
         validators=[MinValueValidator(Decimal("0"))],
     )
+    # the latest yearly figures the company reported: support policies match on them
+    figures_year = models.PositiveSmallIntegerField(
+        _("figures for the year"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(2000), MaxValueValidator(2100)],
+        help_text=_("The year the headcount, revenue and R&D spend below are for."),
+    )
+    headcount = models.PositiveIntegerField(
+        _("headcount"), null=True, blank=True, validators=[MaxValueValidator(10_000_000)]
+    )
+    revenue_wan = models.DecimalField(
+        _("revenue (万元)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    rd_spend_wan = models.DecimalField(
+        _("R&D spend (万元)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
     legal_representative = models.CharField(_("legal representative"), max_length=50, blank=True)
     address = models.CharField(_("registered address"), max_length=200, blank=True)
     description = models.TextField(_("business description"), blank=True)
@@ -187,6 +214,14 @@ class Enterprise(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def rd_intensity_pct(self) -> Decimal | None:
+        """R&D spend over revenue, in per cent, unrounded (a threshold compares the exact
+        ratio), where both are known."""
+        if self.rd_spend_wan is None or not self.revenue_wan:
+            return None
+        return Decimal(self.rd_spend_wan) * 100 / Decimal(self.revenue_wan)
 
     def clean_fields(self, exclude: Collection[str] | None = None) -> None:
         # Normalise before the length check, so a code typed with spaces or in full width

@@ -433,6 +433,9 @@ class SupportPolicyOut(Schema):
     min_age_years: int | None
     max_age_years: int | None
     min_paid_in_capital_wan: Decimal | None
+    min_headcount: int | None
+    min_revenue_wan: Decimal | None
+    min_rd_intensity_pct: Decimal | None
 
     @staticmethod
     def resolve_park_ids(obj: SupportPolicy) -> list[int]:
@@ -459,6 +462,13 @@ class SupportPolicyIn(Schema):
     max_age_years: Annotated[int, Field(ge=0, le=100)] | None = None
     min_paid_in_capital_wan: (
         Annotated[Decimal, DecimalIn(ge=0, max_digits=14, decimal_places=2)] | None
+    ) = None
+    min_headcount: Annotated[int, Field(ge=0, le=10_000_000)] | None = None
+    min_revenue_wan: Annotated[Decimal, DecimalIn(ge=0, max_digits=14, decimal_places=2)] | None = (
+        None
+    )
+    min_rd_intensity_pct: (
+        Annotated[Decimal, DecimalIn(ge=0, le=100, max_digits=5, decimal_places=2)] | None
     ) = None
 
 

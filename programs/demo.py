@@ -302,9 +302,14 @@ POLICIES: list[tuple[Any, ...]] = [
         "专精特新中小企业培育资金",
         "北京市经济和信息化局",
         "municipal",
-        "市级专精特新企业研发投入补贴。",
+        "市级专精特新企业研发投入补贴（上年研发投入强度不低于 5%，从业人员不少于 20 人）。",
         "100",
-        {"qualification": "specialised", "qualification_level": "municipal"},
+        {
+            "qualification": "specialised",
+            "qualification_level": "municipal",
+            "min_headcount": 20,
+            "min_rd_intensity_pct": Decimal(5),
+        },
     ),
     (
         "集成电路设计企业流片补贴",

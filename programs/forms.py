@@ -209,6 +209,9 @@ class PolicyForm(ScopedModelForm):
             "min_age_years",
             "max_age_years",
             "min_paid_in_capital_wan",
+            "min_headcount",
+            "min_revenue_wan",
+            "min_rd_intensity_pct",
         ]
         widgets = {"benefit": forms.Textarea(attrs={"rows": 3})}
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from core.choices import Role
-from core.dates import add_months
+from core.dates import add_months, term_end
 from core.errors import ConflictError
 from core.models import User
 from core.notifications import notify
@@ -363,7 +363,7 @@ def move_complete(*, actor: Any, move: Move) -> Move:
             enterprise=row.enterprise,
             park=row.to_park,
             start_on=row.move_on,
-            end_on=add_months(row.move_on, row.term_months) - datetime.timedelta(days=1),
+            end_on=term_end(row.move_on, row.term_months),
             signed_on=timezone.localdate(),
             rent_per_m2_day=row.rent_per_m2_day,
             notes=_("Moved from %(park)s (lease %(lease)s).")

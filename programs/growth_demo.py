@@ -10,7 +10,7 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from core.dates import term_end
 from programs import growth
@@ -60,6 +60,11 @@ def _day(today: datetime.date, days_ago: int) -> datetime.date:
 def load(ctx: dict[str, Any]) -> None:
     if Program.objects.exists():
         return
+    with translation.override("zh-hans"):  # the notes the services write read in Chinese
+        _load(ctx)
+
+
+def _load(ctx: dict[str, Any]) -> None:
     today, staff = timezone.localdate(), ctx["admin"]
     parks, companies = ctx["parks"], ctx["enterprises"]
     programs = []

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
-from core.dates import add_months
+from core.dates import term_end
 from core.forms import errors_as_text
 from core.permissions import can
 from core.tables import Column
@@ -330,9 +330,13 @@ class MoveDetail(ObjectDetailView):
             "matches": matches,
             "planned": planned,
             "chosen": chosen,
-            "term_end": add_months(obj.move_on, obj.term_months),
+            "term_end": term_end(obj.move_on, obj.term_months),
             "can_change": planned,
             "can_delete": False,
+            "breadcrumbs": [
+                (gettext_lazy("Moves between parks"), reverse("programs:move_list")),
+                (obj, None),
+            ],
         }
 
 

@@ -398,6 +398,26 @@ class SupportPolicy(TimeStampedModel):
         blank=True,
         validators=[MinValueValidator(Decimal("0"))],
     )
+    min_headcount = models.PositiveIntegerField(
+        _("headcount at least"), null=True, blank=True, validators=[MaxValueValidator(10_000_000)]
+    )
+    min_revenue_wan = models.DecimalField(
+        _("revenue at least (万元)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    min_rd_intensity_pct = models.DecimalField(
+        _("R&D intensity at least (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+        help_text=_("R&D spend over revenue, from the company's latest yearly figures."),
+    )
 
     objects = RestrictedQuerySet.as_manager()
     # public policies: every company and reviewer may read them; staff keep their operator's

@@ -1,14 +1,14 @@
 """Support-policy matching: which companies qualify for a policy now, which nearly qualify
 (one criterion short) and exactly what they lack, from the records (verified qualifications
 in force, the industry by the GB/T 4754-2017 hierarchy, growth stage, the parks they rent in,
-age and paid-in capital). The facts of many companies are read in a handful of queries."""
+age, paid-in capital, and the latest yearly headcount, revenue and R&D intensity). The facts of many companies are read in a handful of queries."""
 
 from __future__ import annotations
 
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -166,7 +166,33 @@ def evaluate(policy: SupportPolicy, facts: Facts, day: datetime.date, parks: lis
             _("paid-in capital %(c)s 万元, below %(m)s 万元")
             % {"c": capital if capital is not None else "—", "m": policy.min_paid_in_capital_wan},
         )
+    _figures(policy, company, check, missing)
     return Fit(policy, facts, met, missing)
+
+
+def _figures(policy: SupportPolicy, company: Enterprise, check: Any, missing: list[str]) -> None:
+    """Headcount, revenue and R&D intensity against the company's latest yearly figures: a
+    figure the company has not reported is missing, never taken as met."""
+    year = company.figures_year or "—"
+    wanted = [
+        (policy.min_headcount, company.headcount, _("headcount"), ""),
+        (policy.min_revenue_wan, company.revenue_wan, _("revenue"), " 万元"),
+        (policy.min_rd_intensity_pct, company.rd_intensity_pct, _("R&D intensity"), "%"),
+    ]
+    for need, have, label, unit in wanted:
+        if need is None:
+            continue
+        if have is None:
+            missing.append(_("%(what)s not reported") % {"what": label})
+            continue
+        # shown cut (not rounded) to the cent: 4.999 % below 5 % reads 4.99 %, never 5.00 %
+        shown = Decimal(have).quantize(Decimal("0.01"), ROUND_DOWN) if unit == "%" else have
+        words = {"what": label, "have": f"{shown:,}{unit}", "need": f"{need:,}{unit}", "year": year}
+        check(
+            Decimal(have) >= Decimal(need),
+            _("%(what)s %(have)s (%(year)s)") % words,
+            _("%(what)s %(have)s (%(year)s), below %(need)s") % words,
+        )
 
 
 def matches_for_policy(

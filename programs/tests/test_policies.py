@@ -216,3 +216,33 @@ def test_the_api_lists_who_qualifies_for_staff_only(world, client_for):
         content_type="application/json",
     )
     assert moved.status_code == 200 and moved.json()["state"] == "submitted"
+
+
+def test_headcount_revenue_and_rd_intensity_from_the_latest_figures(world):
+    row = policy(
+        world,
+        min_headcount=20,
+        min_revenue_wan=Decimal("1000"),
+        min_rd_intensity_pct=Decimal("5"),
+    )
+    company = world.sample(Enterprise)
+    unreported = fit(world, row)  # nothing reported: missing, never taken as met
+    assert unreported.missing == [
+        "headcount not reported",
+        "revenue not reported",
+        "R&D intensity not reported",
+    ]
+    Enterprise.objects.filter(pk=company.pk).update(
+        figures_year=2025, headcount=25, revenue_wan=Decimal("1200"), rd_spend_wan=Decimal("60")
+    )
+    met = fit(world, row)
+    assert met.qualifies
+    assert met.met == [
+        "headcount 25 (2025)",
+        "revenue 1,200.00 万元 (2025)",
+        "R&D intensity 5.00% (2025)",
+    ]
+    Enterprise.objects.filter(pk=company.pk).update(rd_spend_wan=Decimal("59.99"))
+    short = fit(world, row)
+    # 4.99917 %: the exact ratio is compared, and shown cut, not rounded up to the threshold
+    assert short.nearly and short.missing == ["R&D intensity 4.99% (2025), below 5%"]
