@@ -138,10 +138,9 @@ def _load(ctx: dict[str, Any]) -> None:
     again = join(cohorts[1], companies[8], 90)
     meet(again, K.FIRST_PATENT, 30, "发明专利申请号 2026 1 0123456.7")
     # the accelerator: one met its first milestone, the other missed it
-    accelerated = join(cohorts[2], companies[9], 240)
+    join(cohorts[2], companies[9], 240)  # its headcount milestone fell due, not met: missed
     ahead = join(cohorts[2], companies[7], 240)
-    meet(ahead, K.HEADCOUNT_20, 100, "社保缴纳名单 23 人（2026 年 8 月）")
-    del accelerated  # its headcount milestone fell due 2 months ago, not met: missed
+    meet(ahead, K.HEADCOUNT_20, 100, "社保缴纳名单 23 人")
     _move(ctx, mover, incubator_lease, today)
 
 
@@ -153,6 +152,8 @@ def _incubator_lease(ctx: dict[str, Any], company: Any, today: datetime.date) ->
 
     start = _day(today, 700)
     unit = Unit.objects.filter(park__code="FHQ", status="vacant").order_by("code").first()
+    if unit is None:
+        raise RuntimeError("the demo incubator has no vacant office")
     lease = leases.lease_create(
         actor=ctx["admin"],
         lease=Lease(
