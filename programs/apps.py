@@ -117,6 +117,7 @@ class ProgramsConfig(ParkOpsApp):
             mine = mine.filter(park__code=park_code)
         url = reverse("programs:servicerequest_list")
         return [
+            *_growth_todos(user, park_code),
             {
                 "label": _("Service requests to handle"),
                 "count": mine.filter(assignee=user).count(),
@@ -175,3 +176,31 @@ def _enterprise_path(request: Any, enterprise: Any) -> dict[str, Any]:
     from programs.growth_views import enterprise_path
 
     return enterprise_path(request, enterprise)
+
+
+def _growth_todos(user: Any, park_code: str | None) -> list[dict[str, Any]]:
+    """Staff: members of the programs with a milestone past due, and agreed moves to make."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from programs.choices import MoveState
+    from programs.filters import overdue_q
+    from programs.models import Move, ProgramMember
+
+    members = ProgramMember.objects.restrict(user).filter(overdue_q(timezone.localdate()))
+    moves = Move.objects.restrict(user).filter(state=MoveState.AGREED)
+    if park_code:
+        members = members.filter(cohort__program__park__code=park_code)
+        moves = moves.filter(to_park__code=park_code)
+    return [
+        {
+            "label": _("Program members with a milestone past due"),
+            "count": members.distinct().count(),
+            "url": reverse("programs:programmember_list") + "?overdue=true",
+        },
+        {
+            "label": _("Agreed moves to complete"),
+            "count": moves.count(),
+            "url": reverse("programs:move_list") + "?state=agreed",
+        },
+    ]

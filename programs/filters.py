@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import django_filters as df
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -200,14 +202,32 @@ class MilestoneFilter(df.FilterSet):
         fields: list[str] = []
 
 
+def overdue_q(today: datetime.date) -> Q:
+    """Members still in their program with a milestone due before today and not met."""
+    return Q(
+        state=MembershipState.ACTIVE,
+        milestones__met_on__isnull=True,
+        milestones__due_on__lt=today,
+    )
+
+
 class MemberFilter(df.FilterSet):
     state = df.ChoiceFilter(label=_("State"), choices=MembershipState.choices)
+    overdue = df.BooleanFilter(label=_("Milestone past due"), method="filter_overdue")
     cohort = df.NumberFilter(label=_("Cohort id"), field_name="cohort_id")
     enterprise = df.NumberFilter(label=_("Enterprise id"), field_name="enterprise_id")
 
     class Meta:
         model = ProgramMember
         fields: list[str] = []
+
+    def filter_overdue(
+        self, qs: QuerySet[ProgramMember], name: str, value: bool | None
+    ) -> QuerySet[ProgramMember]:
+        if value is None:
+            return qs
+        late = ProgramMember.objects.filter(overdue_q(timezone.localdate())).values("pk")
+        return qs.filter(pk__in=late) if value else qs.exclude(pk__in=late)
 
 
 class MoveFilter(df.FilterSet):

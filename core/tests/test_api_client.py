@@ -21,6 +21,7 @@ import pytest
 from django.core.wsgi import get_wsgi_application
 from django.utils import timezone
 
+from core.dates import term_end
 from core.tokens import token_create
 from spaces.models import Floor
 
@@ -204,7 +205,7 @@ def test_a_generated_client_drives_admission_to_cash(world, generated):
             body=m.ConvertIn(
                 unit_ids=[unit.id],
                 start_on=start,
-                end_on=start.replace(year=start.year + 2) - datetime.timedelta(days=1),
+                end_on=term_end(start, 24),  # two years, whatever the start day (29 Feb too)
                 rent_per_m2_day="3.00",
             ),
         )

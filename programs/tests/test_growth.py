@@ -407,3 +407,18 @@ def test_the_pages_of_the_path(world, cohort, next_park, client_for):
     assert cohort.name in funnel_page
     path = operator.get(f"/enterprises/companies/{member.enterprise_id}/?tab=path").content.decode()
     assert "苗圃孵化计划" in path
+
+
+def test_members_with_a_milestone_past_due_are_a_to_do(world, cohort, client_for):
+    from programs.apps import ProgramsConfig
+
+    late = join(world, cohort, company("甲"))  # joined 400 days ago: all three are past due
+    punctual = join(world, cohort, company("乙"), on=TODAY - datetime.timedelta(days=10))
+    body = client_for("operator").get("/api/v1/programs/members?overdue=true").json()
+    ids = {row["id"] for row in body["items"]}
+    assert late.pk in ids and punctual.pk not in ids
+    todos = ProgramsConfig.home_todos(world.users["operator"], None)
+    overdue = next(t for t in todos if "overdue=true" in t["url"])
+    # the world's own member joined 2026-03-01 with a six-month milestone, past due by now
+    world_member_late = TODAY > datetime.date(2026, 9, 1)
+    assert overdue["count"] == 1 + world_member_late
