@@ -231,6 +231,8 @@ def register_crud(router: Router, path: str, spec: Crud) -> None:
             continue
         if method == "DELETE" and spec.delete is None:  # e.g. cancelled through a move instead
             continue
+        if method == "PATCH" and spec.update is None:  # changed only through its actions
+            continue
         router.add_api_operation(
             url,
             [method],

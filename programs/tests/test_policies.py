@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from core.errors import ConflictError
 from enterprises.models import Enterprise, Qualification
@@ -218,6 +218,7 @@ def test_the_api_lists_who_qualifies_for_staff_only(world, client_for):
     assert moved.status_code == 200 and moved.json()["state"] == "submitted"
 
 
+@translation.override("en")
 def test_headcount_revenue_and_rd_intensity_from_the_latest_figures(world):
     row = policy(
         world,
