@@ -363,6 +363,8 @@ class MoveForm(ScopedModelForm):
             field.queryset = field.queryset.filter(state=LeaseState.ACTIVE).select_related(
                 "enterprise", "park"
             )
+            if self.instance.enterprise_id:  # the company's own leases only
+                field.queryset = field.queryset.filter(enterprise=self.instance.enterprise_id)
 
 
 class ChooseUnitsForm(forms.Form):

@@ -4,6 +4,7 @@ search, the units chosen, the move made) and the growth funnel."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -353,11 +354,17 @@ class MoveEdit(generic.PrefilledEditView):
         setattr(instance, name, row)
         if name == "membership":
             instance.enterprise = row.enterprise
+            if instance.to_park_id is None:
+                instance.to_park_id = row.cohort.program.next_park_id
         if name == "from_lease":
             instance.enterprise = row.enterprise
             area = sum((s.area_m2 for s in row.lease_units.all()), start=0)
             if area:
                 instance.area_min_m2, instance.area_max_m2 = area, area * 2
+            if instance.move_on is None:  # a month on, within the lease
+                instance.move_on = min(
+                    timezone.localdate() + datetime.timedelta(days=30), row.end_on
+                )
 
 
 class MoveChoose(RecordAction):

@@ -420,5 +420,5 @@ def test_members_with_a_milestone_past_due_are_a_to_do(world, cohort, client_for
     todos = ProgramsConfig.home_todos(world.users["operator"], None)
     overdue = next(t for t in todos if "overdue=true" in t["url"])
     # the world's own member joined 2026-03-01 with a six-month milestone, past due by now
-    world_member_late = TODAY > datetime.date(2026, 9, 1)
+    world_member_late = datetime.date(2026, 9, 1) < TODAY
     assert overdue["count"] == 1 + world_member_late
