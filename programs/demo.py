@@ -317,7 +317,7 @@ POLICIES: list[tuple[Any, ...]] = [
         "municipal",
         "首轮流片费用最高 30% 补贴。",
         "500",
-        {"industry_codes": "3973、6520"},
+        {"industry_codes": "39、65"},  # electronics and IT services: the demo records divisions
     ),
     (
         "智能制造示范园区入驻支持",
