@@ -61,3 +61,40 @@ def test_tenant_request_resolved_and_rated(live_server, browser):
     assert "已关闭" in tenant.locator(".summary").inner_text()
     request = ServiceRequest.objects.get(subject="实用新型专利申请两件")
     assert request.rating == 5 and request.state == "closed"
+
+
+def test_operator_graduates_a_company_and_moves_it_to_another_park(live_server, browser):
+    """Milestones recorded with evidence, graduation, then a move planned from the graduate's
+    page, units chosen among the matches, agreed and completed: the old lease ends, the new
+    one runs."""
+    from leasing.models import Lease
+    from programs.models import Move, ProgramMember
+
+    base = live_server.url
+    member = ProgramMember.objects.get(state="active", cohort__name="2026 秋季营")
+    operator = login(browser, base, "operator")
+    operator.goto(f"{base}/programs/members/{member.pk}/")
+    for _ in ("首笔销售收入", "完成首轮融资"):
+        operator.locator("details.action-menu summary", has_text="记为达成").first.click()
+        operator.fill("details.action-menu[open] textarea[name=evidence]", "合同与银行回单")
+        operator.locator("details.action-menu[open] button[type=submit]").click()
+        operator.wait_for_load_state()
+    act(operator, "毕业")
+    assert "已毕业" in operator.locator(".summary").inner_text()
+
+    operator.click("text=规划迁往下一站园区")
+    operator.select_option("select[name=to_park]", label="科创孵化器")
+    operator.fill("input[name=area_min_m2]", "80")
+    operator.fill("input[name=area_max_m2]", "200")
+    operator.click("form.form button[type=submit]")
+    assert "规划中" in operator.locator(".summary").inner_text()
+    operator.locator("details.action-menu summary", has_text="选择").first.click()
+    operator.locator("details.action-menu[open] button[type=submit]").click()
+    operator.wait_for_load_state()
+    act(operator, "商定迁移")
+    act(operator, "完成迁移")
+    assert "已迁移" in operator.locator(".summary").inner_text()
+    move = Move.objects.get(enterprise=member.enterprise)
+    old = Lease.objects.get(pk=move.from_lease_id)
+    assert old.state == "terminated" and move.new_lease.state == "active"
+    assert move.new_lease.park.code == "FHQ"
