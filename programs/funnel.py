@@ -118,12 +118,14 @@ def stage_steps(user: Any) -> list[Step]:
     return steps
 
 
-def cohort_rows(user: Any) -> list[dict[str, Any]]:
-    """Per cohort: members by state, graduation rate, median days to graduate, milestones met
-    and missed (three queries)."""
+def cohort_rows(user: Any, program: Any = None) -> list[dict[str, Any]]:
+    """Per cohort (of one program, or of every program the user sees): members by state,
+    graduation rate, median days to graduate, milestones met and missed (three queries)."""
     today = timezone.localdate()
+    of = (lambda path: Q()) if program is None else (lambda path: Q(**{path: program}))
     cohorts = (
         Cohort.objects.restrict(user)
+        .filter(of("program"))
         .select_related("program__park")
         .annotate(
             active=Count("members", filter=Q(members__state=MembershipState.ACTIVE)),
@@ -135,13 +137,15 @@ def cohort_rows(user: Any) -> list[dict[str, Any]]:
     durations: dict[int, list[int]] = {}
     for cohort_id, joined, ended in (
         ProgramMember.objects.restrict(user)
-        .filter(state=MembershipState.GRADUATED)
+        .filter(of("cohort__program"), state=MembershipState.GRADUATED)
         .values_list("cohort_id", "joined_on", "ended_on")
     ):
         durations.setdefault(cohort_id, []).append((ended - joined).days)
     marks: dict[int, dict[str, int]] = {}
-    records = MilestoneRecord.objects.restrict(user).values_list(
-        "membership__cohort_id", "due_on", "met_on"
+    records = (
+        MilestoneRecord.objects.restrict(user)
+        .filter(of("membership__cohort__program"))
+        .values_list("membership__cohort_id", "due_on", "met_on")
     )
     for cohort_id, due, met in records:
         tally = marks.setdefault(cohort_id, {"met": 0, "missed": 0})

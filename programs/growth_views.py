@@ -34,7 +34,7 @@ def _staff(user: Any) -> bool:
 
 # programs, cohorts, milestones ------------------------------------------------------------
 def _program_cohorts(request: HttpRequest, program: Program) -> dict[str, Any]:
-    rows = [r for r in funnel.cohort_rows(request.user) if r["cohort"].program_id == program.pk]
+    rows = funnel.cohort_rows(request.user, program=program)
     return {"rows": rows, "program": program, "may_add": can(request.user, "change", program)}
 
 
@@ -327,7 +327,7 @@ class MoveDetail(ObjectDetailView):
             ]
         chosen = list(obj.units.order_by("code"))
         return {
-            "transitions": [t for t in growth.move_moves(request.user, obj)],
+            "transitions": growth.move_moves(request.user, obj),
             "matches": matches,
             "planned": planned,
             "chosen": chosen,

@@ -198,6 +198,9 @@ def test_the_funnel_counts_from_the_records(world, cohort):
     growth.member_exit(actor=actor, member=quitter, on=TODAY, reason="转型")
     join(world, cohort, staying)
     row = next(r for r in funnel.cohort_rows(actor) if r["cohort"] == cohort)
+    # one program's rows (its page) are the same rows, and no other program's cohort
+    (own,) = funnel.cohort_rows(actor, program=cohort.program)
+    assert own == row
     assert (row["members"], row["active"], row["graduated"], row["exited"]) == (3, 1, 1, 1)
     assert row["rate"] == 0.5
     assert row["median_days"] == (TODAY - cohort.starts_on).days
