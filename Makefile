@@ -9,7 +9,7 @@ PORT ?= 8000
 TEST_WORKERS ?= auto
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run serve test lint worker install install-dev migrate demo messages bench clean
+.PHONY: run serve test lint worker install install-dev migrate demo messages bench clean vendor-echarts
 
 $(VENV)/.installed: requirements/base.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -64,6 +64,19 @@ bench: install-dev
 	$(PY) bench/leasing.py
 	$(PY) bench/fund.py
 	$(PY) bench/programs.py
+
+## vendor-echarts: Apache ECharts from its npm package at a pinned version, with its licence and
+## checksums, into the project's static files (committed: nothing is fetched at run time)
+ECHARTS_VERSION := 5.6.0
+ECHARTS_DIR := core/static/core/vendor/echarts
+vendor-echarts:
+	rm -rf $(ECHARTS_DIR) && mkdir -p $(ECHARTS_DIR)
+	tmp=$$(mktemp -d) && (cd $$tmp && npm pack --silent echarts@$(ECHARTS_VERSION) >/dev/null \
+	  && tar -xzf echarts-$(ECHARTS_VERSION).tgz) \
+	  && cp $$tmp/package/dist/echarts.min.js $$tmp/package/LICENSE $$tmp/package/NOTICE $(ECHARTS_DIR)/ \
+	  && rm -rf $$tmp
+	echo "echarts@$(ECHARTS_VERSION) from the npm registry (Apache-2.0)" > $(ECHARTS_DIR)/VERSION
+	cd $(ECHARTS_DIR) && sha256sum echarts.min.js LICENSE NOTICE > SHA256SUMS
 
 clean:
 	rm -rf $(VENV) var

@@ -54,6 +54,7 @@ TONES = {
         "resolved",
         "graduated",
         "completed",
+        "filed",
     },
     "blue": {
         "submitted",
@@ -68,7 +69,7 @@ TONES = {
         "planned",
         "agreed",
     },
-    "orange": {"draft", "partial", "reserved", "expiring", "pending", "renewed", "waiting"},
+    "orange": {"draft", "partial", "reserved", "expiring", "pending", "renewed", "waiting", "due"},
     "red": {
         "overdue",
         "rejected",

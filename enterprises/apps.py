@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 from core.registry import ParkOpsApp
@@ -18,7 +20,31 @@ class EnterprisesConfig(ParkOpsApp):
             "url": "enterprises:qualification_list",
             "model": "enterprises.Qualification",
         },
+        {
+            "label": _("Statistics filings"),
+            "url": "enterprises:statfiling_list",
+            "model": "enterprises.StatFiling",
+        },
     ]
+
+    @staticmethod
+    def home_todos(user: Any, park_code: str | None) -> list[dict[str, Any]]:
+        """A company's statistics still to file."""
+        from django.urls import reverse
+
+        from enterprises.choices import FilingState
+        from enterprises.models import StatFiling
+
+        if user.role != "tenant":
+            return []
+        due = StatFiling.objects.restrict(user).filter(state=FilingState.DUE)
+        return [
+            {
+                "label": _("Statistics to file"),
+                "count": due.count(),
+                "url": reverse("enterprises:statfiling_list") + "?state=due",
+            }
+        ]
 
     def ready(self) -> None:
         super().ready()

@@ -3,7 +3,14 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-__all__ = ["FundingRound", "GrowthStage", "QualificationKind", "QualificationLevel"]
+__all__ = [
+    "FilingState",
+    "FundingRound",
+    "GrowthStage",
+    "QualificationKind",
+    "QualificationLevel",
+    "StatPeriodKind",
+]
 
 
 class GrowthStage(models.TextChoices):
@@ -52,3 +59,16 @@ class FundingRound(models.TextChoices):
     PRE_IPO = "pre_ipo", _("Pre-IPO")
     STRATEGIC = "strategic", _("Strategic")
     IPO = "ipo", _("IPO")
+
+
+class StatPeriodKind(models.TextChoices):
+    """How long a statistics period (企业统计报表的报告期) runs."""
+
+    MONTH = "month", _("Monthly")
+    QUARTER = "quarter", _("Quarterly")
+    YEAR = "year", _("Annual")
+
+
+class FilingState(models.TextChoices):
+    DUE = "due", _("To be filed")
+    FILED = "filed", _("Filed")

@@ -5,6 +5,7 @@ valid check digits computed with python-stdnum, as real ones do."""
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
@@ -33,34 +34,71 @@ U, K, S, H, G, Z = (
     QualificationKind.GAZELLE,
     QualificationKind.SPECIALISED,
 )
-# last year's headcount, revenue and R&D spend (万元) by company; the newest company has
-# not reported yet
-FIGURES: list[tuple[int, int, int] | None] = [
-    (320, 18600, 1480),
-    (260, 12400, 1120),
-    (180, 9800, 690),
-    (150, 7600, 530),
-    (95, 4200, 380),
-    (210, 15800, 1260),
-    (48, 1900, 240),
-    (23, 1100, 190),
-    (14, 260, 120),
-    (19, 820, 95),
-    (410, 36000, 180),
-    None,
+# Each company's size in the year before the demo's (headcount, revenue, output value and R&D
+# spend in 万元, IP items held) and its yearly growth: the one source of its quarterly
+# statistics (analytics' demo files them) and of its registry figures for last year, so the
+# two agree.
+STATS: list[tuple[int, int, int, int, int, Decimal] | None] = [
+    (2100, 210000, 240000, 16800, 1300, Decimal("0.30")),
+    (1500, 160000, 180000, 14400, 1100, Decimal("0.25")),
+    (900, 62000, 70000, 4400, 500, Decimal("0.20")),
+    (1300, 130000, 150000, 9100, 800, Decimal("0.25")),
+    (600, 30000, 36000, 2700, 600, Decimal("0.35")),
+    (1600, 95000, 98000, 7600, 900, Decimal("0.40")),
+    (350, 18000, 26000, 2300, 160, Decimal("0.50")),
+    (240, 9000, 11000, 1500, 140, Decimal("0.15")),
+    (14, 260, 300, 120, 12, Decimal("0.60")),
+    (19, 820, 900, 95, 9, Decimal("-0.10")),
+    (410, 36000, 36000, 180, 6, Decimal("0.05")),
+    (45, 1200, 1100, 300, 30, Decimal("0.80")),
 ]
+TALENT_SHARE = Decimal("0.82")  # bachelor's and above, of the headcount
+
+
+def quarter_stats(index: int, year: int, quarter: int, base_year: int) -> dict[str, Any] | None:
+    """Company ``index``'s statistics for a quarter: people and IP at its end, money over it,
+    grown smoothly from its ``base_year`` size (None for a company without figures)."""
+    row = STATS[index] if index < len(STATS) else None
+    if row is None:
+        return None
+    headcount, revenue, output, rd, ip, growth = row
+    # years from the middle of the base year to the middle of the quarter
+    t = Decimal(year - base_year) + Decimal(2 * quarter - 5) / 8
+    size = Decimal(str(round((1 + float(growth)) ** float(t), 6)))
+    people = int(headcount * size)
+    patents = int(ip * size)
+
+    def money(annual: int) -> Decimal:
+        return (Decimal(annual) / 4 * size).quantize(Decimal("0.01"))
+
+    return {
+        "headcount": people,
+        "doctorates": people * 6 // 100,
+        "masters": people * 26 // 100,
+        "bachelors": int(people * TALENT_SHARE) - people * 32 // 100,
+        "returnees": people * 4 // 100,
+        "revenue_wan": money(revenue),
+        "output_value_wan": money(output),
+        "rd_spend_wan": money(rd),
+        "tax_paid_wan": money(revenue * 6 // 100),
+        "financing_wan": Decimal(0) if quarter != 2 else money(revenue // 10),
+        "invention_patents": patents * 35 // 100,
+        "utility_models": patents * 40 // 100,
+        "designs": patents * 10 // 100,
+        "software_copyrights": patents - patents * 85 // 100,
+    }
 
 
 def _figures(index: int, year: int) -> dict[str, Any]:
-    row = FIGURES[index] if index < len(FIGURES) else None
-    if row is None:
+    """Registry figures for ``year``: its four quarters' statistics, added up."""
+    quarters = [quarter_stats(index, year, q, year) for q in (1, 2, 3, 4)]
+    if quarters[0] is None:
         return {}
-    headcount, revenue, rd = row
     return {
         "figures_year": year,
-        "headcount": headcount,
-        "revenue_wan": revenue,
-        "rd_spend_wan": rd,
+        "headcount": quarters[-1]["headcount"],  # type: ignore[index]
+        "revenue_wan": sum(q["revenue_wan"] for q in quarters),  # type: ignore[index]
+        "rd_spend_wan": sum(q["rd_spend_wan"] for q in quarters),  # type: ignore[index]
     }
 
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import django_filters as df
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from enterprises.choices import FundingRound, GrowthStage, QualificationKind
+from enterprises.choices import FilingState, FundingRound, GrowthStage, QualificationKind
 from enterprises.models import (
     EXPIRY_WARNING_DAYS,
     CatalogTag,
@@ -17,9 +18,17 @@ from enterprises.models import (
     Enterprise,
     FinancingRound,
     Qualification,
+    StatFiling,
+    StatPeriod,
 )
 
-__all__ = ["ContactFilter", "EnterpriseFilter", "FinancingFilter", "QualificationFilter"]
+__all__ = [
+    "ContactFilter",
+    "EnterpriseFilter",
+    "FilingFilter",
+    "FinancingFilter",
+    "QualificationFilter",
+]
 
 SECTIONS = [
     ("A", "A 农、林、牧、渔业"),
@@ -108,4 +117,23 @@ class FinancingFilter(df.FilterSet):
 
     class Meta:
         model = FinancingRound
+        fields: list[str] = []
+
+
+def _periods(request: Any) -> QuerySet[StatPeriod]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return StatPeriod.objects.none()
+    return StatPeriod.objects.restrict(user)
+
+
+class FilingFilter(df.FilterSet):
+    q = df.CharFilter(
+        label=_("Company name"), field_name="enterprise__name", lookup_expr="icontains"
+    )
+    period = df.ModelChoiceFilter(label=_("Period"), queryset=_periods)
+    state = df.ChoiceFilter(label=_("Status"), choices=FilingState.choices)
+
+    class Meta:
+        model = StatFiling
         fields: list[str] = []

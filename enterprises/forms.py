@@ -2,12 +2,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import ScopedModelForm
-from enterprises.models import Contact, Enterprise, FinancingRound, Qualification
+from enterprises.models import (
+    FILING_FIGURES,
+    Contact,
+    Enterprise,
+    FinancingRound,
+    Qualification,
+    StatFiling,
+)
 
-__all__ = ["ContactForm", "EnterpriseForm", "FinancingForm", "QualificationForm"]
+__all__ = ["ContactForm", "EnterpriseForm", "FilingForm", "FinancingForm", "QualificationForm"]
 
 
 class EnterpriseForm(ScopedModelForm):
@@ -57,3 +65,20 @@ class FinancingForm(ScopedModelForm):
     class Meta:
         model = FinancingRound
         fields = ["enterprise", "round", "closed_on", "amount_raised", "pre_money", "investors"]
+
+
+class FilingForm(ScopedModelForm):
+    """A period's figures; ``confirm`` answers the checks' warnings, ``reason`` says why staff
+    correct figures already filed."""
+
+    confirm = forms.BooleanField(label=_("I confirm the flagged figures are right"), required=False)
+    reason = forms.CharField(label=_("Reason for the correction"), required=False, max_length=300)
+
+    class Meta:
+        model = StatFiling
+        fields = list(FILING_FIGURES)
+
+    def __init__(self, *args: Any, user: Any, correcting: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        if not correcting:
+            del self.fields["reason"]

@@ -21,16 +21,20 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import Role
+from core.dates import add_months
 from core.fields import EncryptedCharField
 from core.models import TimeStampedModel
 from core.permissions import ALL_ACTIONS, READ, Policy, RestrictedQuerySet
 from core.personal import digest
+from core.scopes import scope_ids
 from enterprises.choices import (
     LEVELS_BY_KIND,
+    FilingState,
     FundingRound,
     GrowthStage,
     QualificationKind,
     QualificationLevel,
+    StatPeriodKind,
 )
 from enterprises.validators import (
     mask_phone,
@@ -48,6 +52,8 @@ __all__ = [
     "Industry",
     "Membership",
     "Qualification",
+    "StatFiling",
+    "StatPeriod",
 ]
 
 EXPIRY_WARNING_DAYS = 90
@@ -504,3 +510,200 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.enterprise}"
+
+
+def _periods_of_own_filings(user: Any) -> Q:
+    return Q(
+        pk__in=StatFiling.objects.filter(enterprise__in=scope_ids(user, "enterprise")).values(
+            "period"
+        )
+    )
+
+
+class StatPeriod(TimeStampedModel):
+    """A reporting period of the tenants' statistics (企业统计报表) an operator opens, with a
+    deadline. Opening it lists the companies expected to file (a :class:`StatFiling` each)."""
+
+    operator = models.ForeignKey(
+        "core.Operator",
+        verbose_name=_("operator"),
+        on_delete=models.CASCADE,
+        related_name="stat_periods",
+    )
+    kind = models.CharField(_("period"), max_length=10, choices=StatPeriodKind.choices)
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    number = models.PositiveSmallIntegerField(
+        _("number"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text=_("The month (1–12) or quarter (1–4); 1 for a year."),
+    )
+    starts_on = models.DateField(_("starts on"), editable=False)
+    ends_on = models.DateField(_("ends on"), editable=False)
+    due_on = models.DateField(_("deadline"))
+    jump_factor = models.DecimalField(
+        _("jump factor"),
+        max_digits=4,
+        decimal_places=1,
+        default=Decimal("3"),
+        validators=[MinValueValidator(Decimal("1.1"))],
+        help_text=_(
+            "A figure this many times the company's last filing (or that share of it) must be "
+            "confirmed by the filer."
+        ),
+    )
+
+    objects = RestrictedQuerySet.as_manager()
+    # Staff open periods for their operator; fund managers read them (DESIGN.md: they read
+    # statistics); a company sees the periods it is asked to file.
+    policy = Policy(
+        grants={Role.OPERATOR: ALL_ACTIONS, Role.FUND: READ, Role.TENANT: READ},
+        operator="operator",
+        scopes={Role.TENANT: _periods_of_own_filings},
+    )
+
+    class Meta:
+        verbose_name = _("statistics period")
+        verbose_name_plural = _("statistics periods")
+        ordering = ["-ends_on", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["operator", "kind", "year", "number"], name="stat_period_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.kind == StatPeriodKind.YEAR:
+            return _("%(year)s annual") % {"year": self.year}
+        if self.kind == StatPeriodKind.QUARTER:
+            return _("%(year)s Q%(n)s") % {"year": self.year, "n": self.number}
+        return _("%(year)s-%(n)02d") % {"year": self.year, "n": self.number}
+
+    def derive(self) -> None:
+        """The period's first and last day from its kind, year and number."""
+        if not self.year or not self.kind:
+            return
+        months = {StatPeriodKind.MONTH: 1, StatPeriodKind.QUARTER: 3}.get(self.kind, 12)
+        number = self.number if self.kind != StatPeriodKind.YEAR else 1
+        first_month = (number - 1) * months + 1
+        if not 1 <= first_month <= 12:
+            return  # clean() names the field
+        self.starts_on = datetime.date(self.year, first_month, 1)
+        self.ends_on = add_months(self.starts_on, months) - datetime.timedelta(days=1)
+
+    def clean(self) -> None:
+        top = {StatPeriodKind.MONTH: 12, StatPeriodKind.QUARTER: 4}.get(self.kind, 1)
+        if self.number and not 1 <= self.number <= top:
+            raise ValidationError(
+                {"number": _("Choose a number from 1 to %(top)s for this period.") % {"top": top}}
+            )
+        self.derive()
+        if self.due_on and self.ends_on and self.due_on < self.ends_on:
+            raise ValidationError(
+                {
+                    "due_on": _("The deadline must be on or after the period's last day (%(day)s).")
+                    % {"day": self.ends_on.isoformat()}
+                }
+            )
+
+    def is_late(self, today: datetime.date | None = None) -> bool:
+        return (today or timezone.localdate()) > self.due_on
+
+
+# The figures a filing reports, in the order of the form and the spreadsheet: stocks at the
+# period's end (people, IP held) and flows over the period (money).
+FILING_PEOPLE = ("headcount", "doctorates", "masters", "bachelors", "returnees")
+FILING_MONEY = ("revenue_wan", "output_value_wan", "rd_spend_wan", "tax_paid_wan", "financing_wan")
+FILING_IP = ("invention_patents", "utility_models", "designs", "software_copyrights")
+FILING_FIGURES = FILING_PEOPLE + FILING_MONEY + FILING_IP
+_WAN: dict[str, Any] = {
+    "max_digits": 14,
+    "decimal_places": 2,
+    "null": True,
+    "blank": True,
+    "validators": [MinValueValidator(Decimal("0"))],
+}
+
+
+def _count(label: Any) -> models.PositiveIntegerField:
+    return models.PositiveIntegerField(label, null=True, blank=True)
+
+
+class StatFiling(TimeStampedModel):
+    """One company's statistics for one period: to be filed until the company (or staff on its
+    behalf) files; after that only staff correct it, with a reason in the change log.
+
+    People and IP are counts at the period's end; money is the period's own (a quarter's
+    revenue, not the year to date), in 万元."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="filings"
+    )
+    period = models.ForeignKey(
+        StatPeriod, verbose_name=_("period"), on_delete=models.CASCADE, related_name="filings"
+    )
+    state = models.CharField(
+        _("status"), max_length=10, choices=FilingState.choices, default=FilingState.DUE
+    )
+    filed_at = models.DateTimeField(_("filed at"), null=True, blank=True, editable=False)
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("filed by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    headcount = _count(_("employees"))
+    doctorates = _count(_("of whom doctorates"))
+    masters = _count(_("of whom master's degrees"))
+    bachelors = _count(_("of whom bachelor's degrees"))
+    returnees = _count(_("of whom returnees"))
+    revenue_wan = models.DecimalField(_("revenue (万元)"), **_WAN)
+    output_value_wan = models.DecimalField(_("output value (万元)"), **_WAN)
+    rd_spend_wan = models.DecimalField(_("R&D spend (万元)"), **_WAN)
+    tax_paid_wan = models.DecimalField(_("tax paid (万元)"), **_WAN)
+    financing_wan = models.DecimalField(_("financing raised (万元)"), **_WAN)
+    invention_patents = _count(_("invention patents held"))
+    utility_models = _count(_("utility model patents held"))
+    designs = _count(_("design patents held"))
+    software_copyrights = _count(_("software copyrights held"))
+    # the checks' warnings the filer confirmed ("rd_over_revenue", "jump:headcount", …)
+    confirmed_flags = models.JSONField(_("confirmed warnings"), default=list, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    # Government reviewers read aggregates only (analytics), never one company's filing.
+    policy = Policy(
+        grants={
+            Role.OPERATOR: ALL_ACTIONS,
+            Role.FUND: READ,
+            Role.TENANT: frozenset({"view", "change"}),
+        },
+        operator="period__operator",
+        enterprise="enterprise",
+    )
+
+    class Meta:
+        verbose_name = _("statistics filing")
+        verbose_name_plural = _("statistics filings")
+        ordering = ["-period__ends_on", "enterprise__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "period"], name="stat_filing_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} · {self.period}"
+
+    @property
+    def talents(self) -> int | None:
+        """Bachelor's degree and above (本科及以上): what the park's 人才 figure counts."""
+        parts = (self.doctorates, self.masters, self.bachelors)
+        return None if any(p is None for p in parts) else sum(parts)  # type: ignore[arg-type]
+
+    @property
+    def ip_items(self) -> int | None:
+        parts = [getattr(self, name) for name in FILING_IP]
+        return None if any(p is None for p in parts) else sum(parts)

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from core.testing.world import World, make_role_users
 from enterprises.catalogs import ensure_catalogs
-from enterprises.choices import FundingRound, QualificationKind
+from enterprises.choices import FilingState, FundingRound, QualificationKind, StatPeriodKind
 from enterprises.demo import credit_code
 from enterprises.models import (
     CatalogTag,
@@ -16,6 +16,8 @@ from enterprises.models import (
     FinancingRound,
     Industry,
     Qualification,
+    StatFiling,
+    StatPeriod,
 )
 
 __all__ = ["build"]
@@ -64,6 +66,43 @@ def build(world: World) -> None:
                 post_money=Decimal("100000000"),
             )
             for s in "AB"
+        )
+    )
+    periods = [
+        StatPeriod.objects.create(
+            operator=world.operators[s],
+            kind=StatPeriodKind.QUARTER,
+            year=2026,
+            number=1,
+            starts_on=datetime.date(2026, 1, 1),
+            ends_on=datetime.date(2026, 3, 31),
+            due_on=datetime.date(2026, 4, 20),
+        )
+        for s in "AB"
+    ]
+    world.add(*periods)
+    world.add(
+        *(
+            StatFiling.objects.create(
+                enterprise=enterprises[s],
+                period=period,
+                state=FilingState.FILED,
+                headcount=40,
+                doctorates=2,
+                masters=8,
+                bachelors=20,
+                returnees=1,
+                revenue_wan=Decimal("500"),
+                output_value_wan=Decimal("600"),
+                rd_spend_wan=Decimal("80"),
+                tax_paid_wan=Decimal("30"),
+                financing_wan=Decimal("0"),
+                invention_patents=3,
+                utility_models=5,
+                designs=1,
+                software_copyrights=4,
+            )
+            for s, period in zip("AB", periods, strict=True)
         )
     )
     make_role_users(world, enterprises["A"])

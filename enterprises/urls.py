@@ -40,6 +40,9 @@ urlpatterns = [
         edit=views.ContactEdit,
         delete=views.ContactDelete,
     ),
+    path("filings/", views.FilingList.as_view(), name="statfiling_list"),
+    path("filings/<int:pk>/", views.FilingDetail.as_view(), name="statfiling_detail"),
+    path("filings/<int:pk>/file/", views.FilingFile.as_view(), name="filing_file"),
     *import_urls("companies", Enterprise, imports.TEMPLATE_KIND),
     path(
         "qualifications/<int:pk>/verify/",

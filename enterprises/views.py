@@ -5,18 +5,27 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import ConflictError
-from core.permissions import get_restricted_or_404, shown_value
-from core.tables import Column
+from core.permissions import can, get_restricted_or_404, shown_value
+from core.tables import Column, status_tag
 from core.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView, Tab
-from core.views.generic import ScopedView
-from enterprises import filters, forms, services
-from enterprises.models import Contact, Enterprise, FinancingRound, Qualification
+from core.views.generic import ScopedView, _attach_errors
+from enterprises import filings, filters, forms, services
+from enterprises.choices import FilingState
+from enterprises.models import (
+    FILING_FIGURES,
+    Contact,
+    Enterprise,
+    FinancingRound,
+    Qualification,
+    StatFiling,
+)
 
 
 def _crumbs(*pairs: tuple[Any, str | None]) -> list[tuple[Any, str | None]]:
@@ -275,3 +284,117 @@ class QualificationVerify(ScopedView):
         else:
             messages.success(request, _("Qualification verified: it now counts."))
         return redirect("enterprises:qualification_detail", pk=pk)
+
+
+def _filing_tag(filing: StatFiling) -> Any:
+    """Filed, to be filed, or late (red) once the deadline has passed."""
+    late = filing.state == FilingState.DUE and filing.period.is_late()
+    label = _("Late") if late else filing.get_state_display()
+    return status_tag("overdue" if late else filing.state, label)
+
+
+class FilingList(ObjectListView):
+    model = StatFiling
+    filterset_class = filters.FilingFilter
+    default_order = "-created_at"
+    select_related = ("enterprise", "period")
+    columns = [
+        Column("period", link=True),
+        Column("enterprise"),
+        Column("state", label=_("Status"), render=_filing_tag),
+        Column("filed_at", sortable=True),
+        Column("headcount"),
+        Column("revenue_wan", numeric=True),
+        Column("output_value_wan", numeric=True),
+    ]
+
+
+class FilingDetail(ObjectDetailView):
+    model = StatFiling
+    fields = ["enterprise", "period", "state", "filed_at", "filed_by", *FILING_FIGURES]
+    template_name = "enterprises/filing_detail.html"
+
+    def extra_context(self, request: HttpRequest, obj: StatFiling) -> dict[str, Any]:
+        filed = obj.state == FilingState.FILED
+        user = request.user
+        return {
+            "state_tag": _filing_tag(obj),
+            "can_file": not filed and can(user, "change", obj),
+            "can_correct": filed and can(user, "delete", obj),
+            "flags": obj.confirmed_flags,
+            "edit_url": None,  # figures change through filing or correcting, not a plain edit
+            "delete_url": None,
+        }
+
+
+class FilingFile(ScopedView):
+    """File a period's figures (the company, or staff for it); staff correct filed ones."""
+
+    model = StatFiling
+    action = "change"
+    template_name = "enterprises/filing_form.html"
+
+    def _page(self, request: HttpRequest, filing: StatFiling, form: Any) -> HttpResponse:
+        return render(
+            request,
+            self.template_name,
+            {
+                **self.base_context(),
+                "object": filing,
+                "form": form,
+                "correcting": filing.state == FilingState.FILED,
+                # a company files once; corrections are staff's
+                "closed": filing.state == FilingState.FILED
+                and not can(request.user, "delete", filing),
+                "cancel_url": reverse("enterprises:statfiling_detail", args=[filing.pk]),
+            },
+        )
+
+    def _filing(self, request: HttpRequest, pk: int) -> StatFiling:
+        return get_restricted_or_404(StatFiling, request.user, "change", pk=pk)
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        filing = self._filing(request, pk)
+        correcting = filing.state == FilingState.FILED
+        return self._page(
+            request,
+            filing,
+            forms.FilingForm(instance=filing, user=request.user, correcting=correcting),
+        )
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        filing = self._filing(request, pk)
+        correcting = filing.state == FilingState.FILED
+        form = forms.FilingForm(
+            request.POST,
+            instance=StatFiling.objects.get(pk=pk),
+            user=request.user,
+            correcting=correcting,
+        )
+        if form.is_valid():
+            data = {name: form.cleaned_data[name] for name in FILING_FIGURES}
+            confirm = form.cleaned_data["confirm"]
+            try:
+                if correcting:
+                    filings.filing_correct(
+                        actor=request.user,
+                        filing=filing,
+                        data=data,
+                        reason=form.cleaned_data["reason"],
+                        confirm=confirm,
+                    )
+                else:
+                    filings.filing_submit(
+                        actor=request.user, filing=filing, data=data, confirm=confirm
+                    )
+            except ValidationError as exc:
+                _attach_errors(form, exc)
+            except ConflictError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(
+                    request,
+                    _("Figures corrected.") if correcting else _("Statistics filed. Thank you."),
+                )
+                return redirect("enterprises:statfiling_detail", pk=pk)
+        return self._page(request, filing, form)

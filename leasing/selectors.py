@@ -48,6 +48,7 @@ __all__ = [
     "PickableUnit",
     "RentRollRow",
     "arrears_aging",
+    "collection",
     "days_vacant",
     "expiring_leases",
     "late_bill_count",
@@ -57,6 +58,7 @@ __all__ = [
     "months_between",
     "occupancy",
     "occupancy_series",
+    "overdue_bills",
     "overdue_total",
     "rent_free_value",
     "rent_roll",
@@ -184,9 +186,26 @@ def _overdue_on(invoices: QuerySet[Invoice], day: datetime.date) -> QuerySet[Inv
     return _open_on(invoices, day).filter(overdue_q(day))
 
 
+def overdue_bills(invoices: QuerySet[Invoice], day: datetime.date) -> QuerySet[Invoice]:
+    """Bills with an amount open past their due date on ``day`` (as ``open``)."""
+    return _overdue_on(invoices, day)
+
+
 def overdue_total(invoices: QuerySet[Invoice], day: datetime.date) -> Decimal:
     """All that is overdue on ``day`` (the aging's total, in one aggregate: the dashboard)."""
     return _whole(_overdue_on(invoices, day).aggregate(t=Coalesce(Sum("open"), ZERO))["t"])
+
+
+def collection(
+    invoices: QuerySet[Invoice], start: datetime.date, day: datetime.date
+) -> tuple[Decimal, Decimal]:
+    """Bills (not credit notes) due from ``start`` to ``day``: what they ask, and what was
+    paid or offset on them by ``day`` (one query): the rent collection rate."""
+    bills = invoices.exclude(kind=InvoiceKind.CREDIT).filter(due_on__gte=start, due_on__lte=day)
+    row = bills.annotate(paid_by=Coalesce(_settled_by(day), ZERO)).aggregate(
+        due=Coalesce(Sum("amount"), ZERO), paid=Coalesce(Sum("paid_by"), ZERO)
+    )
+    return _whole(row["due"]), _whole(row["paid"])
 
 
 def arrears_aging(

@@ -61,6 +61,7 @@ PARKOPS_APPS = [
     "fund",
     "utilities",
     "programs",
+    "analytics",
 ]
 
 INSTALLED_APPS = [

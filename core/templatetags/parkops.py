@@ -98,3 +98,19 @@ def shown(value: Any) -> Any:
 @register.filter
 def get_item(mapping: dict[Any, Any] | None, key: Any) -> Any:
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def figure(value: Any, unit: str) -> str:
+    """A KPI as its unit reads: rate 98.5%, area 101,025 ㎡, money in 万/亿, counts grouped."""
+    if value in (None, ""):
+        return "—"
+    if unit == "rate":
+        return percent(value)
+    if unit == "multiple":
+        return multiple(value)
+    if unit == "yuan":
+        return big_number(value)
+    number = Decimal(str(value))
+    text = f"{number:,.0f}" if unit in ("count", "m2") else f"{number:,.2f}"
+    return f"{text} ㎡" if unit == "m2" else text

@@ -1,0 +1,21 @@
+from django.utils.translation import gettext_lazy as _
+
+from core.registry import ParkOpsApp
+
+
+class AnalyticsConfig(ParkOpsApp):
+    name = "analytics"
+    verbose_name = _("Analytics")
+    nav = [
+        {
+            "label": _("Park dashboard"),
+            "url": "analytics:dashboard",
+            "model": "analytics.ParkFigures",
+        },
+        {
+            "label": _("Statistics periods"),
+            "url": "analytics:period_list",
+            "model": "enterprises.StatPeriod",
+            "action": "add",
+        },
+    ]

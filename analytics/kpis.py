@@ -1,0 +1,442 @@
+"""The one registry of park KPIs: what each figure is, in one sentence, and how it is computed.
+
+Every figure the dashboard, the API, the exports and ``manage.py kpis`` show comes from
+:func:`compute` over a :class:`Scope` (a set of parks on a day), so a figure is the same
+everywhere. Nothing is typed in: areas from the units, tenants from the leases, people, IP and
+money from the tenants' filed statistics, labels such as 独角兽 from verified qualifications.
+
+Rules the sentences state:
+- a company is a tenant of a park on a day when a signed lease of one of the park's units
+  covers that day (a lease ending that day counts);
+- a qualification counts on a day when staff have verified it and the day falls between its
+  issue and its expiry (expiring that day counts);
+- people and IP are the company's latest filed figures for a period ended by that day;
+- money of a year is, per company, its annual filing of that year, else the sum of its
+  quarterly filings, else of its monthly ones — never two kinds added up.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cached_property
+from typing import Any
+
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.utils.translation import gettext_lazy as _
+
+from enterprises.choices import FilingState, QualificationKind, QualificationLevel, StatPeriodKind
+from enterprises.models import FILING_IP, FILING_MONEY, Qualification, StatFiling
+from leasing.models import Invoice
+from leasing.selectors import collection, leased_spans_on, occupancy, overdue_total
+from spaces.models import Park, Unit
+from spaces.selectors import area_figures
+
+__all__ = ["KPIS", "Kpi", "Scope", "as_json", "compute", "kpi"]
+
+WAN = Decimal(10000)
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class Kpi:
+    """One figure: ``measure`` says how it reads (rate 0–1, m2, count, yuan, yuan_m2, multiple),
+    ``drill`` which records lie behind it (analytics.drill), ``sentence`` how it is computed."""
+
+    key: str
+    label: Any
+    measure: str
+    group: str
+    sentence: Any
+    value: Callable[[Scope], Any]
+    drill: str = ""
+    drill_args: tuple[tuple[str, str], ...] = ()
+
+
+class Scope:
+    """A set of parks on a day, with the shared reads the KPIs take from it (each once)."""
+
+    def __init__(self, parks: Iterable[Park], as_of: datetime.date, label: str = "") -> None:
+        self.parks = list(parks)
+        self.park_ids = [p.pk for p in self.parks]
+        self.as_of = as_of
+        self.label = label or "、".join(p.name for p in self.parks)
+
+    @cached_property
+    def units(self) -> QuerySet[Unit]:
+        return Unit.objects.filter(park_id__in=self.park_ids)
+
+    @cached_property
+    def areas(self) -> Any:
+        return area_figures(self.units)
+
+    @cached_property
+    def occupancy(self) -> Any:
+        return occupancy(self.units, self.as_of)
+
+    def tenant_spans(self) -> QuerySet:
+        return leased_spans_on(self.as_of).filter(unit__park_id__in=self.park_ids)
+
+    @cached_property
+    def tenant_ids(self) -> list[int]:
+        return sorted(set(self.tenant_spans().values_list("lease__enterprise_id", flat=True)))
+
+    def latest_filings(self) -> QuerySet[StatFiling]:
+        """Each tenant's latest filed figures for a period ended by the day."""
+        latest = (
+            StatFiling.objects.filter(
+                enterprise=OuterRef("enterprise"),
+                state=FilingState.FILED,
+                period__ends_on__lte=self.as_of,
+            )
+            .order_by("-period__ends_on", "-filed_at")
+            .values("pk")[:1]
+        )
+        return StatFiling.objects.filter(
+            enterprise_id__in=self.tenant_ids, pk=Subquery(latest)
+        ).select_related("enterprise", "period")
+
+    @cached_property
+    def stocks(self) -> dict[str, int]:
+        names = ("headcount", "doctorates", "masters", "bachelors", "returnees", *FILING_IP)
+        row = self.latest_filings().aggregate(**{n: Sum(n) for n in names})
+        return {n: int(row[n] or 0) for n in names}
+
+    def year_filings(self, year: int) -> QuerySet[StatFiling]:
+        return StatFiling.objects.filter(
+            enterprise_id__in=self.tenant_ids, state=FilingState.FILED, period__year=year
+        ).select_related("enterprise", "period")
+
+    def flows(self, year: int) -> dict[str, Decimal]:
+        """Money of calendar ``year`` in 元: per company its annual filing, else its
+        quarters, else its months (one grouped query)."""
+        return self._flows.setdefault(year, self._year_flows(year))
+
+    @cached_property
+    def _flows(self) -> dict[int, dict[str, Decimal]]:
+        return {}
+
+    def _year_flows(self, year: int) -> dict[str, Decimal]:
+        rows = (
+            self.year_filings(year)
+            .values("enterprise_id", "period__kind")
+            .annotate(**{n: Sum(n) for n in FILING_MONEY})
+        )
+        by_company: dict[int, dict[str, Any]] = defaultdict(dict)
+        for row in rows:
+            by_company[row["enterprise_id"]][row["period__kind"]] = row
+        totals = {n: Decimal(0) for n in FILING_MONEY}
+        for kinds in by_company.values():
+            row = next(kinds[k] for k in PRECEDENCE if k in kinds)
+            for n in FILING_MONEY:
+                totals[n] += Decimal(str(row[n] or 0))
+        return {n: (v * WAN).quantize(CENT) for n, v in totals.items()}
+
+    @cached_property
+    def qualifications(self) -> dict[str, int]:
+        """Companies holding each verified, valid label on the day (one query)."""
+        counts = {
+            key: Count("enterprise", distinct=True, filter=Q(kind=kind, **extra))
+            for key, kind, extra in QUALIFICATION_KPIS
+        }
+        return valid_qualifications(self.tenant_ids, self.as_of).aggregate(**counts)
+
+    @cached_property
+    def invoices(self) -> QuerySet[Invoice]:
+        return Invoice.objects.filter(park_id__in=self.park_ids)
+
+
+PRECEDENCE = (StatPeriodKind.YEAR, StatPeriodKind.QUARTER, StatPeriodKind.MONTH)
+
+# (KPI key, qualification kind, extra condition)
+QUALIFICATION_KPIS: list[tuple[str, str, dict[str, Any]]] = [
+    ("national_key_labs", QualificationKind.KEY_LAB, {"level": QualificationLevel.NATIONAL}),
+    ("provincial_key_labs", QualificationKind.KEY_LAB, {"level": QualificationLevel.PROVINCIAL}),
+    ("unicorns", QualificationKind.UNICORN, {}),
+    ("gazelles", QualificationKind.GAZELLE, {}),
+    ("star_market_candidates", QualificationKind.STAR_CANDIDATE, {}),
+    ("high_tech_enterprises", QualificationKind.HIGH_TECH, {}),
+    ("specialised_national", QualificationKind.SPECIALISED, {"level": QualificationLevel.NATIONAL}),
+    (
+        "specialised_provincial",
+        QualificationKind.SPECIALISED,
+        {"level": QualificationLevel.PROVINCIAL},
+    ),
+    (
+        "specialised_municipal",
+        QualificationKind.SPECIALISED,
+        {"level": QualificationLevel.MUNICIPAL},
+    ),
+]
+
+
+def valid_qualifications(enterprise_ids: Iterable[int], day: datetime.date) -> QuerySet:
+    """Verified qualifications of the companies in force on ``day`` (expiring that day too)."""
+    return Qualification.objects.filter(
+        enterprise_id__in=list(enterprise_ids), verified_at__isnull=False
+    ).filter(
+        Q(issued_on__isnull=True) | Q(issued_on__lte=day),
+        Q(expires_on__isnull=True) | Q(expires_on__gte=day),
+    )
+
+
+def _ratio(part: Decimal, whole: Decimal, places: str = "0.0001") -> Decimal | None:
+    return (Decimal(part) / Decimal(whole)).quantize(Decimal(places)) if whole else None
+
+
+def _year_money(name: str, last: bool = False) -> Callable[[Scope], Decimal]:
+    return lambda s: s.flows(s.as_of.year - (1 if last else 0))[name]
+
+
+def _per_m2(last: bool) -> Callable[[Scope], Decimal | None]:
+    def value(s: Scope) -> Decimal | None:
+        output = s.flows(s.as_of.year - (1 if last else 0))["output_value_wan"]
+        return _ratio(output, s.occupancy.leased_area_m2, "0.01")
+
+    return value
+
+
+def _collection_rate(s: Scope) -> Decimal | None:
+    due, collected = collection(s.invoices, datetime.date(s.as_of.year, 1, 1), s.as_of)
+    return _ratio(collected, due)
+
+
+def _qualification(key: str, kind: str, extra: dict[str, Any]) -> Kpi:
+    level = extra.get("level", "")
+    label = (
+        f"{QualificationKind(kind).label}（{QualificationLevel(level).label}）"
+        if level
+        else QualificationKind(kind).label
+    )
+    return Kpi(
+        key,
+        label,
+        "count",
+        "labels",
+        _("Tenants holding this verified qualification in force on the day."),
+        lambda s: s.qualifications[key],
+        drill="qualifications",
+        drill_args=(("kind", kind), ("level", level)),
+    )
+
+
+def _stock(key: str, label: Any, sentence: Any, names: tuple[str, ...], group: str) -> Kpi:
+    return Kpi(
+        key,
+        label,
+        "count",
+        group,
+        sentence,
+        lambda s: sum(s.stocks[n] for n in names),
+        drill="latest_filings",
+    )
+
+
+KPIS: list[Kpi] = [
+    Kpi(
+        "occupancy_rate",
+        _("Occupancy (by area)"),
+        "rate",
+        "space",
+        _("Leased area over leasable area on the day; a unit counts its own area."),
+        lambda s: s.occupancy.rate,
+        drill="leased_units",
+    ),
+    Kpi(
+        "leasable_area_m2",
+        _("Leasable area"),
+        "m2",
+        "space",
+        _("Building area of the units that are not marked 'not leasable'."),
+        lambda s: s.occupancy.leasable_area_m2,
+        drill="units",
+    ),
+    Kpi(
+        "leased_area_m2",
+        _("Leased area"),
+        "m2",
+        "space",
+        _("Area of the units a signed lease covers on the day."),
+        lambda s: s.occupancy.leased_area_m2,
+        drill="leased_units",
+    ),
+    Kpi(
+        "high_clear_height_area_share",
+        _("Share of area over 6.5 m clear height"),
+        "rate",
+        "space",
+        _("Building area of units with clear height over 6.5 m, over all building area."),
+        lambda s: s.areas.high_clear_height_share,
+        drill="units",
+    ),
+    Kpi(
+        "tenants",
+        _("Tenants"),
+        "count",
+        "companies",
+        _("Companies a signed lease of the parks' units covers on the day."),
+        lambda s: len(s.tenant_ids),
+        drill="tenants",
+    ),
+    _stock(
+        "talents",
+        _("Talents (bachelor's and above)"),
+        _("Doctorates, master's and bachelor's degrees in the tenants' latest filings."),
+        ("doctorates", "masters", "bachelors"),
+        "people",
+    ),
+    _stock(
+        "headcount",
+        _("Employees"),
+        _("Employees in the tenants' latest filings."),
+        ("headcount",),
+        "people",
+    ),
+    _stock(
+        "doctorates",
+        _("Doctorates"),
+        _("Doctorates in the tenants' latest filings."),
+        ("doctorates",),
+        "people",
+    ),
+    _stock(
+        "returnees",
+        _("Returnees"),
+        _("Returnees from study abroad in the tenants' latest filings."),
+        ("returnees",),
+        "people",
+    ),
+    *(_qualification(key, kind, extra) for key, kind, extra in QUALIFICATION_KPIS),
+    _stock(
+        "ip_items",
+        _("IP items"),
+        _(
+            "Invention, utility-model and design patents and software copyrights held, in the "
+            "tenants' latest filings."
+        ),
+        FILING_IP,
+        "ip",
+    ),
+    _stock(
+        "invention_patents",
+        _("Invention patents"),
+        _("Invention patents held, in the tenants' latest filings."),
+        ("invention_patents",),
+        "ip",
+    ),
+    Kpi(
+        "output_value_yuan",
+        _("Output value, this year (元)"),
+        "yuan",
+        "economy",
+        _("Output value the tenants filed for the calendar year of the day, so far."),
+        _year_money("output_value_wan"),
+        drill="year_filings",
+    ),
+    Kpi(
+        "output_value_last_year_yuan",
+        _("Output value, last year (元)"),
+        "yuan",
+        "economy",
+        _("Output value the tenants filed for the last full calendar year."),
+        _year_money("output_value_wan", last=True),
+        drill="last_year_filings",
+    ),
+    Kpi(
+        "revenue_yuan",
+        _("Revenue, this year (元)"),
+        "yuan",
+        "economy",
+        _("Revenue the tenants filed for the calendar year of the day, so far."),
+        _year_money("revenue_wan"),
+        drill="year_filings",
+    ),
+    Kpi(
+        "tax_paid_yuan",
+        _("Tax paid, this year (元)"),
+        "yuan",
+        "economy",
+        _("Tax the tenants filed for the calendar year of the day, so far."),
+        _year_money("tax_paid_wan"),
+        drill="year_filings",
+    ),
+    Kpi(
+        "rd_spend_yuan",
+        _("R&D spend, this year (元)"),
+        "yuan",
+        "economy",
+        _("R&D spend the tenants filed for the calendar year of the day, so far."),
+        _year_money("rd_spend_wan"),
+        drill="year_filings",
+    ),
+    Kpi(
+        "financing_yuan",
+        _("Financing raised, this year (元)"),
+        "yuan",
+        "economy",
+        _("Financing the tenants filed as raised in the calendar year of the day, so far."),
+        _year_money("financing_wan"),
+        drill="year_filings",
+    ),
+    Kpi(
+        "output_per_m2_yuan",
+        _("Output per m², this year (元/㎡)"),
+        "yuan_m2",
+        "economy",
+        _("This year's output value over the leased area on the day."),
+        _per_m2(last=False),
+        drill="year_filings",
+    ),
+    Kpi(
+        "output_per_m2_last_year_yuan",
+        _("Output per m², last year (元/㎡)"),
+        "yuan_m2",
+        "economy",
+        _("Last full year's output value over the leased area on the day."),
+        _per_m2(last=True),
+        drill="last_year_filings",
+    ),
+    Kpi(
+        "rent_collection_rate",
+        _("Rent collection rate, this year"),
+        "rate",
+        "finance",
+        _(
+            "Of the bills that fell due from 1 January to the day, the share paid or offset "
+            "by the day."
+        ),
+        _collection_rate,
+        drill="invoices_due",
+    ),
+    Kpi(
+        "arrears_yuan",
+        _("Arrears (元)"),
+        "yuan",
+        "finance",
+        _("What is open past its due date on the day (the arrears aging's total)."),
+        lambda s: overdue_total(s.invoices, s.as_of),
+        drill="overdue_invoices",
+    ),
+]
+_BY_KEY = {k.key: k for k in KPIS}
+assert len(_BY_KEY) == len(KPIS), "KPI keys are unique"
+
+
+def kpi(key: str) -> Kpi:
+    return _BY_KEY[key]
+
+
+def compute(scope: Scope, keys: Iterable[str] | None = None) -> dict[str, Any]:
+    """The KPIs of ``scope`` (all, or those of ``keys``), in registry order."""
+    wanted = set(keys) if keys is not None else None
+    return {k.key: k.value(scope) for k in KPIS if wanted is None or k.key in wanted}
+
+
+def as_json(value: Any) -> Any:
+    """A KPI value for JSON: counts as integers, other figures as numbers (None stays)."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral() else float(value)
+    return value

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from analytics import views
+
+app_name = "analytics"
+
+urlpatterns = [
+    path("", views.Dashboard.as_view(), name="dashboard"),
+    path("kpi/", views.KpiDrill.as_view(), name="drill"),
+    path("periods/", views.PeriodList.as_view(), name="period_list"),
+    path("periods/add/", views.PeriodAdd.as_view(), name="period_add"),
+    path("periods/<int:pk>/", views.PeriodBoard.as_view(), name="period_board"),
+]

@@ -1,0 +1,223 @@
+"""Pages of analytics: the park dashboard, the records behind a figure, statistics periods."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from analytics import selectors
+from analytics.kpis import KPIS, compute
+from analytics.models import ParkFigures
+from core.forms import ScopedModelForm
+from core.permissions import can, get_restricted_or_404
+from core.views.generic import ScopedView, _attach_errors
+from enterprises import filings
+from enterprises.choices import FilingState
+from enterprises.models import StatPeriod
+
+__all__ = ["Dashboard", "KpiDrill", "PeriodAdd", "PeriodBoard", "PeriodList"]
+
+GROUPS = [
+    ("space", _("Space")),
+    ("companies", _("Companies")),
+    ("people", _("Talent")),
+    ("labels", _("Qualified companies")),
+    ("ip", _("Intellectual property")),
+    ("economy", _("Economy")),
+    ("finance", _("Rent and arrears")),
+]
+
+
+def _as_of(request: HttpRequest) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(request.GET.get("as_of", ""))
+    except ValueError:
+        return timezone.localdate()
+
+
+def _park(request: HttpRequest) -> str:
+    """The park asked for: ?park=, else the park chosen in the top bar ('' for all)."""
+    if "park" in request.GET:
+        return request.GET["park"]
+    return str(request.session.get("park", ""))
+
+
+class Dashboard(ScopedView):
+    """Every KPI of a park (or all the user's parks) on a day, grouped, with charts."""
+
+    model = ParkFigures
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        as_of, park = _as_of(request), _park(request)
+        scope = selectors.scope_for(request.user, park, as_of)
+        values = compute(scope)
+        query = f"park={park}&as_of={as_of.isoformat()}"
+        groups = [
+            (
+                label,
+                [
+                    {
+                        "kpi": k,
+                        "value": values[k.key],
+                        "url": f"{reverse('analytics:drill')}?key={k.key}&{query}",
+                    }
+                    for k in KPIS
+                    if k.group == key
+                ],
+            )
+            for key, label in GROUPS
+        ]
+        return render(
+            request,
+            "analytics/dashboard.html",
+            {
+                "scope": scope,
+                "park": park,
+                "as_of": as_of,
+                "groups": groups,
+                "parks": ParkFigures.objects.restrict(request.user).order_by("code"),
+                "charts": selectors.charts(scope),
+            },
+        )
+
+
+class KpiDrill(ScopedView):
+    """The records behind one figure of the dashboard."""
+
+    model = ParkFigures
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        key = request.GET.get("key", KPIS[0].key)
+        if key not in {k.key for k in KPIS}:
+            raise Http404
+        as_of, park = _as_of(request), _park(request)
+        scope = selectors.scope_for(request.user, park, as_of)
+        figure = next(k for k in KPIS if k.key == key)
+        return render(
+            request,
+            "analytics/drill.html",
+            {
+                "scope": scope,
+                "as_of": as_of,
+                "kpi": figure,
+                "value": compute(scope, [key])[key],
+                "table": selectors.drill(scope, key),
+                "back": reverse("analytics:dashboard") + f"?park={park}&as_of={as_of}",
+            },
+        )
+
+
+class PeriodForm(ScopedModelForm):
+    class Meta:
+        model = StatPeriod
+        fields = ["operator", "kind", "year", "number", "due_on", "jump_factor"]
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        if not user.is_platform_admin:
+            del self.fields["operator"]  # staff open periods of their own operator
+
+
+class PeriodList(ScopedView):
+    """The statistics periods with how many companies have filed."""
+
+    model = StatPeriod
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        periods = selectors.period_progress(StatPeriod.objects.restrict(request.user))
+        return render(
+            request,
+            "analytics/period_list.html",
+            {
+                "periods": periods,
+                "can_add": StatPeriod.policy.allows_role(request.user, "add"),
+                "today": timezone.localdate(),
+            },
+        )
+
+
+class PeriodAdd(ScopedView):
+    """Open a period: the operator's tenants over it are asked to file."""
+
+    model = StatPeriod
+    action = "add"
+
+    def _page(self, request: HttpRequest, form: Any) -> HttpResponse:
+        return render(
+            request,
+            "core/object_edit.html",
+            {
+                **self.base_context(),
+                "form": form,
+                "cancel_url": reverse("analytics:period_list"),
+            },
+        )
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return self._page(request, PeriodForm(user=request.user))
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        period = StatPeriod(operator_id=request.user.operator_id)
+        form = PeriodForm(request.POST, instance=period, user=request.user)
+        if form.is_valid():
+            try:
+                period = form.save(commit=False)
+                period.derive()
+                filings.period_open(
+                    actor=request.user, period=period, filers=selectors.filers_for(period)
+                )
+            except ValidationError as exc:
+                _attach_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("Period opened: %(n)s companies are asked to file.")
+                    % {"n": period.filings.count()},
+                )
+                return redirect("analytics:period_board", pk=period.pk)
+        return self._page(request, form)
+
+
+class PeriodBoard(ScopedView):
+    """Who has filed a period, who is late; reminders and late-coming tenants."""
+
+    model = StatPeriod
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        period = get_restricted_or_404(StatPeriod, request.user, "view", pk=pk)
+        rows = period.filings.select_related("enterprise", "filed_by").order_by(
+            "state", "enterprise__name"
+        )
+        filed = sum(1 for f in rows if f.state == FilingState.FILED)
+        return render(
+            request,
+            "analytics/period_board.html",
+            {
+                "period": period,
+                "filings": rows,
+                "filed": filed,
+                "total": len(rows),
+                "late": period.is_late(),
+                "can_change": can(request.user, "change", period),
+            },
+        )
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        period = get_restricted_or_404(StatPeriod, request.user, "change", pk=pk)
+        if request.POST.get("do") == "remind":
+            n = filings.period_remind(actor=request.user, period=period)
+            messages.success(request, _("%(n)s companies reminded to file.") % {"n": n})
+        else:
+            n = filings.period_add_filers(
+                actor=request.user, period=period, filers=selectors.filers_for(period)
+            )
+            messages.success(request, _("%(n)s more companies asked to file.") % {"n": n})
+        return redirect("analytics:period_board", pk=pk)
