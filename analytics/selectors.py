@@ -13,6 +13,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from analytics.kpis import WAN, Scope, kpi, valid_qualifications
 from analytics.models import ParkFigures
@@ -136,7 +137,7 @@ def drill(scope: Scope, key: str, limit: int = 500) -> Drill:
         ]
         columns = [
             _("Company"),
-            _("Period"),
+            pgettext("statistics", "Period"),
             _("Employees"),
             _("Talents"),
             _("IP items"),

@@ -5,7 +5,7 @@ from analytics import views
 app_name = "analytics"
 
 urlpatterns = [
-    path("", views.Dashboard.as_view(), name="dashboard"),
+    path("dashboard/", views.Dashboard.as_view(), name="dashboard"),
     path("kpi/", views.KpiDrill.as_view(), name="drill"),
     path("periods/", views.PeriodList.as_view(), name="period_list"),
     path("periods/add/", views.PeriodAdd.as_view(), name="period_add"),

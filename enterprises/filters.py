@@ -9,6 +9,7 @@ import django_filters as df
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from enterprises.choices import FilingState, FundingRound, GrowthStage, QualificationKind
 from enterprises.models import (
@@ -131,7 +132,7 @@ class FilingFilter(df.FilterSet):
     q = df.CharFilter(
         label=_("Company name"), field_name="enterprise__name", lookup_expr="icontains"
     )
-    period = df.ModelChoiceFilter(label=_("Period"), queryset=_periods)
+    period = df.ModelChoiceFilter(label=pgettext_lazy("statistics", "Period"), queryset=_periods)
     state = df.ChoiceFilter(label=_("Status"), choices=FilingState.choices)
 
     class Meta:

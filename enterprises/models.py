@@ -19,6 +19,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.choices import Role
 from core.dates import add_months
@@ -530,7 +531,9 @@ class StatPeriod(TimeStampedModel):
         on_delete=models.CASCADE,
         related_name="stat_periods",
     )
-    kind = models.CharField(_("period"), max_length=10, choices=StatPeriodKind.choices)
+    kind = models.CharField(
+        pgettext_lazy("statistics", "frequency"), max_length=10, choices=StatPeriodKind.choices
+    )
     year = models.PositiveSmallIntegerField(
         _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
     )
@@ -642,7 +645,10 @@ class StatFiling(TimeStampedModel):
         Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="filings"
     )
     period = models.ForeignKey(
-        StatPeriod, verbose_name=_("period"), on_delete=models.CASCADE, related_name="filings"
+        StatPeriod,
+        verbose_name=pgettext_lazy("statistics", "period"),
+        on_delete=models.CASCADE,
+        related_name="filings",
     )
     state = models.CharField(
         _("status"), max_length=10, choices=FilingState.choices, default=FilingState.DUE

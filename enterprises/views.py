@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.errors import ConflictError
 from core.permissions import can, get_restricted_or_404, shown_value
@@ -299,7 +300,7 @@ class FilingList(ObjectListView):
     default_order = "-created_at"
     select_related = ("enterprise", "period")
     columns = [
-        Column("period", link=True),
+        Column("period", label=pgettext_lazy("statistics", "Period"), link=True),
         Column("enterprise"),
         Column("state", label=_("Status"), render=_filing_tag),
         Column("filed_at", sortable=True),
