@@ -1,0 +1,196 @@
+"""KPIs from records, on the world's park A: one 1,000 ㎡ unit leased to company A from
+2026-01-01 to 2028-12-31, company A's Q1 2026 filing (40 employees, 30 talents, 13 IP items,
+600 万元 output), its high-tech certificate (issued 2024-12-01, expiring 2027-12-01) not yet
+verified."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import json
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from analytics.kpis import KPIS, Scope, as_json, compute
+from enterprises import filings
+from enterprises.choices import FilingState, StatPeriodKind
+from enterprises.models import Enterprise, Qualification, StatFiling, StatPeriod
+from enterprises.services import qualification_verify
+from leasing.models import Lease, LeaseUnit
+from spaces.models import Park
+
+D = datetime.date
+JUNE = D(2026, 6, 30)
+
+
+def _park_a(world, day=JUNE):
+    return Scope([world.sample(Park, "A")], day)
+
+
+def test_figures_of_a_park_from_its_records(world):
+    figures = compute(_park_a(world))
+    assert figures["occupancy_rate"] == Decimal("1.0000")
+    assert figures["leasable_area_m2"] == figures["leased_area_m2"] == Decimal("1000.00")
+    assert figures["high_clear_height_area_share"] == Decimal("1.0000")  # 8 m
+    assert figures["tenants"] == 1
+    assert (figures["headcount"], figures["talents"], figures["ip_items"]) == (40, 30, 13)
+    assert figures["output_value_yuan"] == Decimal("6000000.00")
+    assert figures["output_value_last_year_yuan"] == Decimal("0.00")
+    assert figures["output_per_m2_yuan"] == Decimal("6000.00")
+    assert figures["high_tech_enterprises"] == 0  # 待核验 does not count
+
+
+def test_a_lease_ending_on_the_day_counts_and_not_the_day_after(world):
+    LeaseUnit.objects.filter(lease=world.sample(Lease, "A")).update(end_on=JUNE)
+    assert compute(_park_a(world, JUNE), ["tenants", "occupancy_rate"]) == {
+        "tenants": 1,
+        "occupancy_rate": Decimal("1.0000"),
+    }
+    after = compute(_park_a(world, JUNE + datetime.timedelta(days=1)), ["tenants", "talents"])
+    assert after == {"tenants": 0, "talents": 0}
+
+
+def test_a_qualification_expiring_on_the_day_counts_and_not_the_day_after(world):
+    certificate = world.sample(Qualification, "A")
+    qualification_verify(actor=world.users["operator"], qualification=certificate)
+    Qualification.objects.filter(pk=certificate.pk).update(expires_on=JUNE)
+    assert compute(_park_a(world, JUNE), ["high_tech_enterprises"])["high_tech_enterprises"] == 1
+    next_day = _park_a(world, JUNE + datetime.timedelta(days=1))
+    assert compute(next_day, ["high_tech_enterprises"])["high_tech_enterprises"] == 0
+
+
+def _changed(before, after):
+    return {k for k in before if before[k] != after[k]}
+
+
+def test_changing_one_record_changes_exactly_the_figures_that_depend_on_it(world):
+    before = compute(_park_a(world))
+    filing = world.sample(StatFiling, "A")
+    filings.filing_correct(
+        actor=world.users["operator"], filing=filing, data={"doctorates": 5}, reason="更正"
+    )
+    after = compute(_park_a(world))
+    assert _changed(before, after) == {"talents", "doctorates"}
+    qualification_verify(
+        actor=world.users["operator"], qualification=world.sample(Qualification, "A")
+    )
+    assert _changed(after, compute(_park_a(world))) == {"high_tech_enterprises"}
+
+
+def test_a_year_takes_the_annual_filing_over_the_quarters(world):
+    """Company A files 2026 as a year too: the year's output is the annual figure, not the
+    annual plus its quarters."""
+    period = StatPeriod(
+        operator=world.operators["A"],
+        kind=StatPeriodKind.YEAR,
+        year=2026,
+        due_on=D(2027, 3, 31),
+    )
+    filings.period_open(
+        actor=world.users["operator"], period=period, filers=[world.sample(Enterprise, "A")]
+    )
+    annual = period.filings.get()
+    figures = {
+        name: getattr(world.sample(StatFiling, "A"), name)
+        for name in ("headcount", "doctorates", "masters", "bachelors", "returnees")
+    }
+    money = {
+        "revenue_wan": Decimal("2000"),
+        "output_value_wan": Decimal("2500"),
+        "rd_spend_wan": Decimal("300"),
+        "tax_paid_wan": Decimal("100"),
+        "financing_wan": Decimal("0"),
+    }
+    ip = {"invention_patents": 3, "utility_models": 5, "designs": 1, "software_copyrights": 4}
+    filings.filing_submit(
+        actor=world.users["tenant"], filing=annual, data={**figures, **money, **ip}
+    )
+    year_end = compute(_park_a(world, D(2026, 12, 31)), ["output_value_yuan", "revenue_yuan"])
+    assert year_end == {
+        "output_value_yuan": Decimal("25000000.00"),
+        "revenue_yuan": Decimal("20000000.00"),
+    }
+
+
+def test_a_filing_still_due_counts_nothing(world):
+    StatFiling.objects.filter(pk=world.sample(StatFiling, "A").pk).update(state=FilingState.DUE)
+    assert compute(_park_a(world), ["talents", "output_value_yuan"]) == {
+        "talents": 0,
+        "output_value_yuan": Decimal("0.00"),
+    }
+
+
+def test_the_dashboard_the_api_and_the_command_agree_on_every_kpi(world, client_for):
+    """Park A today (no date: each reads today itself)."""
+    client = client_for("operator")
+    page = client.get(reverse("analytics:dashboard") + "?park=PA")
+    assert page.status_code == 200
+    shown = {
+        card["kpi"].key: card["value"] for _label, cards in page.context["groups"] for card in cards
+    }
+    api = client.get("/api/v1/analytics/kpis?park=PA").json()
+    out = io.StringIO()
+    call_command("kpis", "--park", "PA", stdout=out)
+    command = json.loads(out.getvalue())
+    assert set(shown) == set(api["kpis"]) == set(command) == {k.key for k in KPIS}
+    for key in shown:
+        assert as_json(shown[key]) == api["kpis"][key] == command[key], key
+    assert api["as_of"] == timezone.localdate().isoformat()
+
+
+def test_the_drill_down_lists_the_records_behind_a_figure(world, client_for):
+    client = client_for("operator")
+    page = client.get(reverse("analytics:drill") + "?key=talents&park=PA&as_of=2026-06-30")
+    assert page.status_code == 200
+    rows = page.context["table"].rows
+    assert [r[0][0] for r in rows] == [world.sample(Enterprise, "A").name]
+    assert rows[0][3][0] == 30
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [("admin", 200), ("operator", 200), ("gov", 200), ("fund", 200), ("tenant", 404)],
+)
+def test_who_reads_the_dashboard(world, client_for, role, status):
+    assert client_for(role).get(reverse("analytics:dashboard")).status_code == status
+
+
+def test_park_figures_stay_in_scope(world, client_for):
+    """Side B's park is nobody's here but the admin's: 404 on the page, the API and the
+    drill-down; the tenant is refused the API outright."""
+    for role in ("operator", "gov", "fund"):
+        client = client_for(role)
+        assert client.get(reverse("analytics:dashboard") + "?park=PB").status_code == 404
+        assert client.get("/api/v1/analytics/kpis?park=PB").status_code == 404
+        assert client.get(reverse("analytics:drill") + "?key=tenants&park=PB").status_code == 404
+        mine = client.get("/api/v1/analytics/kpis").json()
+        assert mine["kpis"]["tenants"] == 1  # all my parks: park A only
+    assert client_for("tenant").get("/api/v1/analytics/kpis").status_code == 403
+    everything = client_for("admin").get("/api/v1/analytics/kpis").json()
+    assert everything["kpis"]["tenants"] == 2
+
+
+def test_opening_a_period_asks_the_tenants_of_the_operators_parks(world, client_for):
+    client = client_for("operator")
+    response = client.post(
+        reverse("analytics:period_add"),
+        {
+            "kind": "quarter",
+            "year": "2026",
+            "number": "2",
+            "due_on": "2026-07-20",
+            "jump_factor": "3",
+        },
+    )
+    assert response.status_code == 302
+    period = StatPeriod.objects.get(operator=world.operators["A"], number=2)
+    assert list(period.filings.values_list("enterprise", flat=True)) == [
+        world.sample(Enterprise, "A").pk
+    ]
+    board = client.get(reverse("analytics:period_board", args=[period.pk]))
+    assert board.status_code == 200 and board.context["filed"] == 0
+    assert client_for("gov").get(reverse("analytics:period_list")).status_code == 404
