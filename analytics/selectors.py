@@ -75,6 +75,11 @@ class Drill:
     rows: list[list[tuple[Any, str]]]
 
 
+def _grouped(count: int | None) -> Decimal | None:
+    """A count shown with separators (3,000), as pages show figures."""
+    return None if count is None else Decimal(count)
+
+
 def _company(e: Any) -> tuple[Any, str]:
     return e.name, reverse("enterprises:enterprise_detail", args=[e.pk])
 
@@ -127,9 +132,9 @@ def drill(scope: Scope, key: str, limit: int = 500) -> Drill:
             [
                 _company(f.enterprise),
                 (str(f.period), reverse("enterprises:statfiling_detail", args=[f.pk])),
-                (f.headcount, ""),
-                (f.talents, ""),
-                (f.ip_items, ""),
+                (_grouped(f.headcount), ""),
+                (_grouped(f.talents), ""),
+                (_grouped(f.ip_items), ""),
                 (f.output_value_wan, ""),
                 (f.revenue_wan, ""),
             ]

@@ -165,7 +165,8 @@ class PeriodAdd(ScopedView):
         return self._page(request, PeriodForm(user=request.user))
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        period = StatPeriod(operator_id=request.user.operator_id)
+        period = StatPeriod()
+        period.operator_id = getattr(request.user, "operator_id", None)  # an admin picks one
         form = PeriodForm(request.POST, instance=period, user=request.user)
         if form.is_valid():
             try:

@@ -74,7 +74,7 @@ def _previous(filing: StatFiling) -> StatFiling | None:
 
 
 def _label(name: str) -> str:
-    return str(StatFiling._meta.get_field(name).verbose_name)
+    return str(StatFiling._meta.get_field(name).verbose_name)  # type: ignore[union-attr]
 
 
 def filing_checks(filing: StatFiling) -> list[Check]:

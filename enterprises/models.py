@@ -521,6 +521,9 @@ def _periods_of_own_filings(user: Any) -> Q:
     )
 
 
+_MONTHS_OF: dict[str, int] = {StatPeriodKind.MONTH: 1, StatPeriodKind.QUARTER: 3}
+
+
 class StatPeriod(TimeStampedModel):
     """A reporting period of the tenants' statistics (企业统计报表) an operator opens, with a
     deadline. Opening it lists the companies expected to file (a :class:`StatFiling` each)."""
@@ -588,7 +591,7 @@ class StatPeriod(TimeStampedModel):
         """The period's first and last day from its kind, year and number."""
         if not self.year or not self.kind:
             return
-        months = {StatPeriodKind.MONTH: 1, StatPeriodKind.QUARTER: 3}.get(self.kind, 12)
+        months = _MONTHS_OF.get(self.kind, 12)
         number = self.number if self.kind != StatPeriodKind.YEAR else 1
         first_month = (number - 1) * months + 1
         if not 1 <= first_month <= 12:
@@ -597,7 +600,7 @@ class StatPeriod(TimeStampedModel):
         self.ends_on = add_months(self.starts_on, months) - datetime.timedelta(days=1)
 
     def clean(self) -> None:
-        top = {StatPeriodKind.MONTH: 12, StatPeriodKind.QUARTER: 4}.get(self.kind, 1)
+        top = 12 // _MONTHS_OF.get(self.kind, 12)
         if self.number and not 1 <= self.number <= top:
             raise ValidationError(
                 {"number": _("Choose a number from 1 to %(top)s for this period.") % {"top": top}}

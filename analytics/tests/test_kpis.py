@@ -149,6 +149,7 @@ def test_the_drill_down_lists_the_records_behind_a_figure(world, client_for):
     rows = page.context["table"].rows
     assert [r[0][0] for r in rows] == [world.sample(Enterprise, "A").name]
     assert rows[0][3][0] == 30
+    assert "<td>30</td>" in page.content.decode()
 
 
 @pytest.mark.parametrize(
