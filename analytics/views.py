@@ -166,7 +166,7 @@ class PeriodAdd(ScopedView):
 
     def post(self, request: HttpRequest) -> HttpResponse:
         period = StatPeriod()
-        period.operator_id = getattr(request.user, "operator_id", None)  # an admin picks one
+        period.operator_id = getattr(request.user, "operator_id", None)  # type: ignore[assignment]
         form = PeriodForm(request.POST, instance=period, user=request.user)
         if form.is_valid():
             try:
