@@ -8,7 +8,8 @@ from core.registry import ParkOpsApp
 class EnterprisesConfig(ParkOpsApp):
     name = "enterprises"
     verbose_name = _("Enterprises")
-    registers = ("enterprises.imports",)  # the company spreadsheet template
+    # the spreadsheet templates: companies, statistics filings
+    registers = ("enterprises.imports", "enterprises.filing_imports")
     nav = [
         {
             "label": _("Enterprises"),

@@ -2,8 +2,8 @@ from django.urls import path
 
 from core.views import object_urls
 from core.views.imports import import_urls
-from enterprises import imports, views
-from enterprises.models import Enterprise
+from enterprises import filing_imports, imports, views
+from enterprises.models import Enterprise, StatFiling
 
 app_name = "enterprises"
 
@@ -44,6 +44,7 @@ urlpatterns = [
     path("filings/<int:pk>/", views.FilingDetail.as_view(), name="statfiling_detail"),
     path("filings/<int:pk>/file/", views.FilingFile.as_view(), name="filing_file"),
     *import_urls("companies", Enterprise, imports.TEMPLATE_KIND),
+    *import_urls("filings", StatFiling, filing_imports.TEMPLATE_KIND),
     path(
         "qualifications/<int:pk>/verify/",
         views.QualificationVerify.as_view(),

@@ -308,6 +308,7 @@ class FilingList(ObjectListView):
         Column("revenue_wan", numeric=True),
         Column("output_value_wan", numeric=True),
     ]
+    extra_actions = [(_("Import / export"), "enterprises:statfiling_import")]
 
 
 class FilingDetail(ObjectDetailView):

@@ -4,6 +4,7 @@ staff with a reason, reminders — and on every refused path, nothing changed.""
 from __future__ import annotations
 
 import datetime
+import io
 from decimal import Decimal
 
 import pytest
@@ -15,8 +16,9 @@ from core.audit.models import AuditEntry
 from core.errors import ConflictError
 from core.models import Notification
 from core.testing.world import World
-from enterprises import filings
+from enterprises import filing_imports, filings
 from enterprises.choices import FilingState, StatPeriodKind
+from enterprises.filing_imports import parse_period
 from enterprises.models import FILING_FIGURES, Enterprise, StatFiling, StatPeriod
 
 GOOD = {
@@ -214,3 +216,76 @@ def test_another_company_never_sees_a_filing(world, client_for):
     gov = client_for("gov")
     mine = world.sample(StatFiling, "A")
     assert gov.get(reverse("enterprises:statfiling_detail", args=[mine.pk])).status_code == 404
+
+
+def _workbook(rows) -> bytes:
+    from openpyxl import Workbook
+
+    from enterprises.filing_imports import COLUMNS
+
+    wb = Workbook()
+    sheet = wb.active
+    sheet.append([c.header for c in COLUMNS])
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _row(period, code, **changes):
+    figures = {**GOOD, **changes}
+    return [period, code, "", *(figures[name] for name in FILING_FIGURES), None]
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("2026年第3季度", ("quarter", 2026, 3)),
+        ("2026Q3", ("quarter", 2026, 3)),
+        ("2026年7月", ("month", 2026, 7)),
+        ("2026-07", ("month", 2026, 7)),
+        ("2026年度", ("year", 2026, 1)),
+        ("2026年13月", None),
+        ("第三季度", None),
+    ],
+)
+def test_periods_read_as_people_write_them(text, key):
+    assert parse_period(text) == key
+
+
+def test_the_import_files_corrects_and_refuses_by_row_and_column(world):
+    filing = _open(world)
+    company = world.sample(Enterprise, "A").credit_code
+    other = world.sample(Enterprise, "B").credit_code
+    rows = [
+        _row("2026年第2季度", company),  # due: filed
+        _row("2026Q1", company, headcount=45),  # filed in the world: corrected
+        _row("2026年第5季度", company),
+        _row("2026Q2", other),  # not asked by this operator
+    ]
+    plan = filing_imports.plan_import(_workbook(rows), user=world.users["operator"])
+    assert [r.action for r in plan.rows] == ["create", "update", "error", "error"]
+    assert plan.rows[2].errors[0][0] == "报告期"
+    assert plan.rows[3].errors[0][0] == "统一社会信用代码"
+    before = StatFiling.objects.get(pk=filing.pk).state
+    done = filing_imports.apply_import(_workbook(rows), actor=world.users["operator"])
+    assert not done.ok and StatFiling.objects.get(pk=filing.pk).state == before  # none written
+    done = filing_imports.apply_import(_workbook(rows[:2]), actor=world.users["operator"])
+    assert done.ok
+    assert StatFiling.objects.get(pk=filing.pk).state == FilingState.FILED
+    assert StatFiling.objects.get(pk=world.sample(StatFiling, "A").pk).headcount == 45
+
+
+def test_a_warning_in_a_row_needs_its_confirmation(world):
+    _open(world)
+    company = world.sample(Enterprise, "A").credit_code
+    plan = filing_imports.plan_import(
+        _workbook([_row("2026Q2", company, rd_spend_wan=Decimal("900"))]),
+        user=world.users["operator"],
+    )
+    assert plan.rows[0].errors[0][0] == "研发投入(万元)"
+    confirmed = _row("2026Q2", company, rd_spend_wan=Decimal("900"))
+    confirmed[-1] = "是"
+    plan = filing_imports.plan_import(_workbook([confirmed]), user=world.users["operator"])
+    assert plan.ok and plan.rows[0].action == "create"
