@@ -12,6 +12,12 @@ class AnalyticsConfig(ParkOpsApp):
             "url": "analytics:dashboard",
             "model": "analytics.ParkFigures",
         },
+        {"label": _("Growth radar"), "url": "analytics:radar", "model": "analytics.ParkFigures"},
+        {
+            "label": _("Early warning"),
+            "url": "analytics:warnings",
+            "model": "analytics.ParkFigures",
+        },
         {
             "label": _("Statistics periods"),
             "url": "analytics:period_list",

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from analytics import selectors
+from analytics import radar, selectors
 from analytics.kpis import KPIS, compute
 from analytics.models import ParkFigures
 from core.forms import ScopedModelForm
@@ -23,7 +23,15 @@ from enterprises import filings
 from enterprises.choices import FilingState
 from enterprises.models import StatPeriod
 
-__all__ = ["Dashboard", "KpiDrill", "PeriodAdd", "PeriodBoard", "PeriodList"]
+__all__ = [
+    "Dashboard",
+    "GrowthRadar",
+    "KpiDrill",
+    "PeriodAdd",
+    "PeriodBoard",
+    "PeriodList",
+    "Warnings",
+]
 
 GROUPS = [
     ("space", _("Space")),
@@ -113,6 +121,57 @@ class KpiDrill(ScopedView):
                 "back": reverse("analytics:dashboard") + f"?park={park}&as_of={as_of}",
             },
         )
+
+
+class _TenantList(ScopedView):
+    """Tenants of a park (or all the user's parks) with the signals one rule found."""
+
+    model = ParkFigures
+    title: Any = ""
+    radar = False  # growth signals (green, with a deal to open) or warnings (red)
+    template_name = "analytics/tenant_signals.html"
+
+    def rows(self, scope: Any) -> list[Any]:
+        raise NotImplementedError
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        as_of, park = _as_of(request), _park(request)
+        scope = selectors.scope_for(request.user, park, as_of)
+        from fund.models import Deal
+
+        return render(
+            request,
+            self.template_name,
+            {
+                "title": self.title,
+                "scope": scope,
+                "park": park,
+                "as_of": as_of,
+                "parks": ParkFigures.objects.restrict(request.user).order_by("code"),
+                "tenants": self.rows(scope),
+                "radar": self.radar,
+                "can_add_deal": Deal.policy.allows_role(request.user, "add"),
+            },
+        )
+
+
+class GrowthRadar(_TenantList):
+    """High-growth tenants (瞪羚 criterion, people, IP, financing): the fund's next deals."""
+
+    title = _("Growth radar")
+    radar = True
+
+    def rows(self, scope: Any) -> list[Any]:
+        return radar.growth_radar(scope)
+
+
+class Warnings(_TenantList):
+    """Tenants at risk: arrears, shrinking, leases ending, qualifications expiring."""
+
+    title = _("Early warning")
+
+    def rows(self, scope: Any) -> list[Any]:
+        return radar.warnings(scope)
 
 
 class PeriodForm(ScopedModelForm):

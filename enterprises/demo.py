@@ -81,7 +81,10 @@ def quarter_stats(index: int, year: int, quarter: int, base_year: int) -> dict[s
         "output_value_wan": money(output),
         "rd_spend_wan": money(rd),
         "tax_paid_wan": money(revenue * 6 // 100),
-        "financing_wan": Decimal(0) if quarter != 2 else money(revenue // 10),
+        # a round in the second quarter of the demo's year, for the fastest growers
+        "financing_wan": money(revenue // 2)
+        if (year, quarter) == (base_year + 1, 2) and growth >= Decimal("0.3")
+        else Decimal(0),
         "invention_patents": patents * 35 // 100,
         "utility_models": patents * 40 // 100,
         "designs": patents * 10 // 100,
