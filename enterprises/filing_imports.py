@@ -28,7 +28,7 @@ from enterprises.validators import normalize_credit_code
 
 __all__ = ["TEMPLATE", "TEMPLATE_KIND", "apply_import", "parse_period", "plan_import"]
 
-_YES = {"是": True, "否": False}
+_YES = {"是": "yes", "否": "no"}
 _HEADERS = {
     "headcount": ("从业人员", "int", "人，期末数"),
     "doctorates": ("其中博士", "int", "人"),
@@ -131,12 +131,12 @@ def _plan_row(row: RowPlan, state: _State) -> None:
     data = {name: values[name] for name in FILING_FIGURES}
     trial = StatFiling(pk=filing.pk, enterprise=filing.enterprise, period=filing.period, **data)
     for check in filings.filing_checks(trial):
-        if not check.flag or not values["confirm"]:
+        if not check.flag or values["confirm"] != "yes":
             header = next(c.header for c in COLUMNS if c.field == check.field)
             row.errors.append((header, check.message))
     if row.errors:
         return
-    row.context = {"filing": filing, "data": data, "confirm": bool(values["confirm"])}
+    row.context = {"filing": filing, "data": data, "confirm": values["confirm"] == "yes"}
     if filing.state == FilingState.DUE:
         row.action = "create"
         return

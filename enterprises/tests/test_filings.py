@@ -225,6 +225,7 @@ def _workbook(rows) -> bytes:
 
     wb = Workbook()
     sheet = wb.active
+    assert sheet is not None
     sheet.append([c.header for c in COLUMNS])
     for row in rows:
         sheet.append(row)
