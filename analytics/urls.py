@@ -8,6 +8,7 @@ urlpatterns = [
     path("dashboard/", views.Dashboard.as_view(), name="dashboard"),
     path("kpi/", views.KpiDrill.as_view(), name="drill"),
     path("radar/", views.GrowthRadar.as_view(), name="radar"),
+    path("report/", views.OperatingReportView.as_view(), name="report"),
     path("warnings/", views.Warnings.as_view(), name="warnings"),
     path("periods/", views.PeriodList.as_view(), name="period_list"),
     path("periods/add/", views.PeriodAdd.as_view(), name="period_add"),

@@ -13,9 +13,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from analytics import radar, selectors
+from analytics import radar, reports, selectors
 from analytics.kpis import KPIS, compute
 from analytics.models import ParkFigures
+from core import audit
+from core.choices import AuditAction
+from core.documents import pdf_response, xlsx_response
 from core.forms import ScopedModelForm
 from core.permissions import can, get_restricted_or_404
 from core.views.generic import ScopedView, _attach_errors
@@ -27,6 +30,7 @@ __all__ = [
     "Dashboard",
     "GrowthRadar",
     "KpiDrill",
+    "OperatingReportView",
     "PeriodAdd",
     "PeriodBoard",
     "PeriodList",
@@ -172,6 +176,49 @@ class Warnings(_TenantList):
 
     def rows(self, scope: Any) -> list[Any]:
         return radar.warnings(scope)
+
+
+class OperatingReportView(ScopedView):
+    """园区运营报告 for a year: a preview of its figures, .xlsx and PDF downloads."""
+
+    model = ParkFigures
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        today = timezone.localdate()
+        try:
+            year = int(request.GET.get("year", today.year - 1))
+        except ValueError:
+            year = today.year - 1
+        year = min(max(year, 2000), today.year)
+        park = _park(request)
+        parks = list(selectors.scope_for(request.user, park, today).parks)
+        kind = request.GET.get("format", "")
+        if kind in ("xlsx", "pdf"):
+            content = reports.operating_report(parks, year, kind)
+            audit.event(
+                actor=request.user,
+                action=AuditAction.EXPORT,
+                model=ParkFigures,
+                object_repr=str(_("Park operating report")),
+                comment=f"year={year} park={park or '*'} format={kind}",
+                ip=request.META.get("REMOTE_ADDR"),
+                device=request.META.get("HTTP_USER_AGENT", ""),
+            )
+            name = f"operating-report-{year}.{kind}"
+            return xlsx_response(content, name) if kind == "xlsx" else pdf_response(content, name)
+        report = reports.OperatingReport(parks, year)
+        return render(
+            request,
+            "analytics/report.html",
+            {
+                "report": report,
+                "sheet": report.kpi_sheet(raw=False),
+                "park": park,
+                "year": year,
+                "years": list(range(today.year, today.year - 6, -1)),
+                "parks": ParkFigures.objects.restrict(request.user).order_by("code"),
+            },
+        )
 
 
 class PeriodForm(ScopedModelForm):

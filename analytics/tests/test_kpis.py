@@ -195,3 +195,22 @@ def test_opening_a_period_asks_the_tenants_of_the_operators_parks(world, client_
     board = client.get(reverse("analytics:period_board", args=[period.pk]))
     assert board.status_code == 200 and board.context["filed"] == 0
     assert client_for("gov").get(reverse("analytics:period_list")).status_code == 404
+
+
+def test_the_operating_report_reads_back_from_its_cells(world, client_for):
+    from openpyxl import load_workbook
+
+    client = client_for("gov")
+    response = client.get(reverse("analytics:report") + "?year=2026&format=xlsx")
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    rows = {r[0]: r[1:] for r in sheet.iter_rows(min_row=2, values_only=True)}
+    labels = {k.key: str(k.label) for k in KPIS}
+    # gov's jurisdiction holds park A only: its column, then all parks (the same here)
+    assert sheet.cell(1, 2).value == world.sample(Park, "A").name
+    assert rows[labels["tenants"]][:2] == (1, 1)
+    assert rows[labels["talents"]][:2] == (30, 30)
+    assert rows[labels["output_value_yuan"]][:2] == (6000000.0, 6000000.0)
+    pdf = client.get(reverse("analytics:report") + "?year=2026&format=pdf")
+    assert pdf.content.startswith(b"%PDF")
+    assert client_for("tenant").get(reverse("analytics:report")).status_code == 404

@@ -62,7 +62,10 @@ def _file_quarters(world, rows: dict[tuple[int, int], dict]) -> None:
         filings.filing_submit(actor=staff, filing=period.filings.get(), data=figures, confirm=True)
 
 
-def _scope(world, day=D(2026, 6, 30)):
+JUNE = D(2026, 6, 30)
+
+
+def _scope(world, day=JUNE):
     return Scope([world.sample(Park, "A")], day)
 
 
