@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -19,11 +20,12 @@ from analytics.kpis import WAN, Scope, kpi, valid_qualifications
 from analytics.models import ParkFigures
 from core.dates import add_months
 from enterprises.choices import FilingState, StatPeriodKind
-from enterprises.models import Enterprise, StatFiling, StatPeriod
+from enterprises.models import Enterprise, Qualification, StatFiling, StatPeriod
 from leasing.choices import InvoiceKind
-from leasing.models import LeaseUnit
+from leasing.models import Invoice, LeaseUnit
 from leasing.selectors import LIVE, occupancy_series, overdue_bills
 from spaces.choices import UnitStatus
+from spaces.models import Unit
 
 __all__ = [
     "Drill",
@@ -68,11 +70,13 @@ def filers_for(period: StatPeriod) -> QuerySet[Enterprise]:
 
 @dataclass(frozen=True)
 class Drill:
-    """The records behind a figure: a heading, column labels and rows of (text, link)."""
+    """The records behind a figure: column labels and rows of (text, link); ``withheld``
+    when the user's role may not read those records (a reviewer sees no company's filing
+    or bill, only the aggregate)."""
 
-    title: str
     columns: list[str]
     rows: list[list[tuple[Any, str]]]
+    withheld: bool = False
 
 
 def _grouped(count: int | None) -> Decimal | None:
@@ -84,63 +88,77 @@ def _company(e: Any) -> tuple[Any, str]:
     return e.name, reverse("enterprises:enterprise_detail", args=[e.pk])
 
 
-def drill(scope: Scope, key: str, limit: int = 500) -> Drill:
-    """The records a KPI of ``scope`` counts or sums, as a table."""
-    figure = kpi(key)
-    kind = figure.drill
-    if kind in ("units", "leased_units"):
-        units = scope.units.select_related("park", "building").order_by("park__code", "code")
-        if kind == "leased_units":
-            units = units.filter(pk__in=scope.tenant_spans().values("unit_id"))
-        else:
-            units = units.exclude(status=UnitStatus.NOT_LEASABLE)
-        rows = [
-            [
-                (u.code, reverse("spaces:unit_detail", args=[u.pk])),
-                (u.park.name, ""),
-                (u.area_m2, ""),
-                (u.clear_height_m, ""),
-            ]
-            for u in units[:limit]
-        ]
-        columns = [_("Unit"), _("Park"), _("Area (㎡)"), _("Clear height (m)")]
-    elif kind == "tenants":
-        companies = Enterprise.objects.filter(pk__in=scope.tenant_ids).select_related("industry")
-        rows = [[_company(e), (e.industry or "", "")] for e in companies[:limit]]
-        columns = [_("Company"), _("Industry")]
-    elif kind == "qualifications":
-        args = dict(figure.drill_args)
-        quals = valid_qualifications(scope.tenant_ids, scope.as_of).filter(kind=args["kind"])
-        if args["level"]:
-            quals = quals.filter(level=args["level"])
-        rows = [
-            [
-                _company(q.enterprise),
-                (q.certificate_no, reverse("enterprises:qualification_detail", args=[q.pk])),
-                (q.expires_on or "", ""),
-            ]
-            for q in quals.select_related("enterprise").order_by("enterprise__name")[:limit]
-        ]
-        columns = [_("Company"), _("Certificate"), _("Expires on")]
-    elif kind in ("latest_filings", "year_filings", "last_year_filings"):
-        if kind == "latest_filings":
-            filings = scope.latest_filings()
-        else:
-            year = scope.as_of.year - (1 if kind == "last_year_filings" else 0)
-            filings = scope.year_filings(year)
-        rows = [
-            [
-                _company(f.enterprise),
-                (str(f.period), reverse("enterprises:statfiling_detail", args=[f.pk])),
-                (_grouped(f.headcount), ""),
-                (_grouped(f.talents), ""),
-                (_grouped(f.ip_items), ""),
-                (f.output_value_wan, ""),
-                (f.revenue_wan, ""),
-            ]
-            for f in filings.order_by("enterprise__name", "period__ends_on")[:limit]
-        ]
-        columns = [
+def _units(scope: Scope, key: str) -> QuerySet:
+    units = scope.units.select_related("park").order_by("park__code", "code")
+    if kpi(key).drill == "leased_units":
+        return units.filter(pk__in=scope.tenant_spans().values("unit_id"))
+    return units.exclude(status=UnitStatus.NOT_LEASABLE)
+
+
+def _qualifications(scope: Scope, key: str) -> QuerySet:
+    args = dict(kpi(key).drill_args)
+    quals = valid_qualifications(scope.tenant_ids, scope.as_of).filter(kind=args["kind"])
+    if args["level"]:
+        quals = quals.filter(level=args["level"])
+    return quals.select_related("enterprise").order_by("enterprise__name")
+
+
+def _filings(scope: Scope, key: str) -> QuerySet:
+    kind = kpi(key).drill
+    if kind == "latest_filings":
+        filings = scope.latest_filings()
+    else:
+        filings = scope.year_filings(scope.as_of.year - (kind == "last_year_filings"))
+    return filings.order_by("enterprise__name", "period__ends_on")
+
+
+def _invoices(scope: Scope, key: str) -> QuerySet:
+    if kpi(key).drill == "overdue_invoices":
+        invoices = overdue_bills(scope.invoices, scope.as_of)
+    else:
+        invoices = scope.invoices.exclude(kind=InvoiceKind.CREDIT).filter(
+            due_on__gte=datetime.date(scope.as_of.year, 1, 1), due_on__lte=scope.as_of
+        )
+    return invoices.select_related("enterprise").order_by("due_on", "number")
+
+
+# drill kind → (model, records, column labels, row); every read also through the model's policy
+_DRILLS: dict[
+    str, tuple[Any, Callable[..., QuerySet], Callable[[], list[Any]], Callable[..., list[Any]]]
+] = {
+    "units": (
+        Unit,
+        _units,
+        lambda: [_("Unit"), _("Park"), _("Area (㎡)"), _("Clear height (m)")],
+        lambda u: [
+            (u.code, reverse("spaces:unit_detail", args=[u.pk])),
+            (u.park.name, ""),
+            (u.area_m2, ""),
+            (u.clear_height_m, ""),
+        ],
+    ),
+    "tenants": (
+        Enterprise,
+        lambda scope, key: Enterprise.objects.filter(pk__in=scope.tenant_ids).select_related(
+            "industry"
+        ),
+        lambda: [_("Company"), _("Industry")],
+        lambda e: [_company(e), (e.industry or "", "")],
+    ),
+    "qualifications": (
+        Qualification,
+        _qualifications,
+        lambda: [_("Company"), _("Certificate"), _("Expires on")],
+        lambda q: [
+            _company(q.enterprise),
+            (q.certificate_no, reverse("enterprises:qualification_detail", args=[q.pk])),
+            (q.expires_on or "", ""),
+        ],
+    ),
+    "filings": (
+        StatFiling,
+        _filings,
+        lambda: [
             _("Company"),
             pgettext("statistics", "Period"),
             _("Employees"),
@@ -148,27 +166,48 @@ def drill(scope: Scope, key: str, limit: int = 500) -> Drill:
             _("IP items"),
             _("Output value (万元)"),
             _("Revenue (万元)"),
-        ]
-    else:  # invoices behind the collection rate and the arrears
-        if kind == "overdue_invoices":
-            invoices = overdue_bills(scope.invoices, scope.as_of)
-        else:
-            invoices = scope.invoices.exclude(kind=InvoiceKind.CREDIT).filter(
-                due_on__gte=datetime.date(scope.as_of.year, 1, 1), due_on__lte=scope.as_of
-            )
-        invoices = invoices.select_related("enterprise").order_by("due_on", "number")
-        rows = [
-            [
-                (i.number, reverse("leasing:invoice_detail", args=[i.pk])),
-                _company(i.enterprise),
-                (i.due_on, ""),
-                (i.amount, ""),
-                (i.settled, ""),
-            ]
-            for i in invoices[:limit]
-        ]
-        columns = [_("Bill"), _("Company"), _("Due on"), _("Amount (元)"), _("Settled (元)")]
-    return Drill(str(figure.label), columns, rows)
+        ],
+        lambda f: [
+            _company(f.enterprise),
+            (str(f.period), reverse("enterprises:statfiling_detail", args=[f.pk])),
+            (_grouped(f.headcount), ""),
+            (_grouped(f.talents), ""),
+            (_grouped(f.ip_items), ""),
+            (f.output_value_wan, ""),
+            (f.revenue_wan, ""),
+        ],
+    ),
+    "invoices": (
+        Invoice,
+        _invoices,
+        lambda: [_("Bill"), _("Company"), _("Due on"), _("Amount (元)"), _("Settled (元)")],
+        lambda i: [
+            (i.number, reverse("leasing:invoice_detail", args=[i.pk])),
+            _company(i.enterprise),
+            (i.due_on, ""),
+            (i.amount, ""),
+            (i.settled, ""),
+        ],
+    ),
+}
+_KIND_OF = {
+    "leased_units": "units",
+    "latest_filings": "filings",
+    "year_filings": "filings",
+    "last_year_filings": "filings",
+    "invoices_due": "invoices",
+    "overdue_invoices": "invoices",
+}
+
+
+def drill(scope: Scope, key: str, user: Any, limit: int = 500) -> Drill:
+    """The records a KPI of ``scope`` counts or sums, as ``user`` may read them."""
+    kind = kpi(key).drill
+    model, records, columns, row = _DRILLS[_KIND_OF.get(kind, kind)]
+    if not model.policy.allows_role(user, "view"):
+        return Drill(columns(), [], withheld=True)
+    rows = records(scope, key).filter(model.policy.q(user, "view"))[:limit]
+    return Drill(columns(), [row(r) for r in rows])
 
 
 def charts(scope: Scope) -> dict[str, Any]:

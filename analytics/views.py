@@ -121,7 +121,7 @@ class KpiDrill(ScopedView):
                 "as_of": as_of,
                 "kpi": figure,
                 "value": compute(scope, [key])[key],
-                "table": selectors.drill(scope, key),
+                "table": selectors.drill(scope, key, request.user),
                 "back": reverse("analytics:dashboard") + f"?park={park}&as_of={as_of}",
             },
         )

@@ -214,3 +214,16 @@ def test_the_operating_report_reads_back_from_its_cells(world, client_for):
     pdf = client.get(reverse("analytics:report") + "?year=2026&format=pdf")
     assert pdf.content.startswith(b"%PDF")
     assert client_for("tenant").get(reverse("analytics:report")).status_code == 404
+
+
+def test_a_reviewer_drills_into_parks_and_companies_but_never_a_bill_or_a_filing(world, client_for):
+    gov = client_for("gov")
+    url = reverse("analytics:drill") + "?park=PA&as_of=2026-06-30&key="
+    for key in ("arrears_yuan", "rent_collection_rate", "talents", "output_value_yuan"):
+        page = gov.get(url + key)
+        assert page.status_code == 200 and page.context["table"].withheld, key
+        assert "T-A-P01" not in page.content.decode()
+    tenants = gov.get(url + "tenants")
+    assert [r[0][0] for r in tenants.context["table"].rows] == [world.sample(Enterprise, "A").name]
+    staff = client_for("operator").get(url + "arrears_yuan")
+    assert [r[0][0] for r in staff.context["table"].rows] == ["T-A-D", "T-A-P01"]  # deposit, rent
