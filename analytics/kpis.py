@@ -25,13 +25,24 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils.translation import gettext_lazy as _
 
-from enterprises.choices import FilingState, QualificationKind, QualificationLevel, StatPeriodKind
-from enterprises.models import FILING_IP, FILING_MONEY, Qualification, StatFiling
+from admissions.choices import AppState
+from admissions.models import Application
+from enterprises.choices import (
+    FilingState,
+    GrowthStage,
+    QualificationKind,
+    QualificationLevel,
+    StatPeriodKind,
+)
+from enterprises.models import FILING_IP, FILING_MONEY, Enterprise, Qualification, StatFiling
+from fund.models import Fund
+from fund.selectors import fund_metrics
 from leasing.models import Invoice
 from leasing.selectors import collection, leased_spans_on, occupancy, overdue_total
+from programs.models import ServiceRequest
 from spaces.models import Park, Unit
 from spaces.selectors import area_figures
 
@@ -148,6 +159,56 @@ class Scope:
     def invoices(self) -> QuerySet[Invoice]:
         return Invoice.objects.filter(park_id__in=self.park_ids)
 
+    @cached_property
+    def stages(self) -> dict[str, int]:
+        """Tenants by growth stage (the registry's), one query."""
+        rows = (
+            Enterprise.objects.filter(pk__in=self.tenant_ids)
+            .values("stage")
+            .annotate(n=Count("id"))
+            .values_list("stage", "n")
+        )
+        return {stage: 0 for stage in GrowthStage.values} | dict(rows)
+
+    def applications(self) -> QuerySet[Application]:
+        """Applications to the parks submitted this year to the day (drafts aside)."""
+        return Application.objects.filter(
+            park_id__in=self.park_ids,
+            created_at__date__gte=datetime.date(self.as_of.year, 1, 1),
+            created_at__date__lte=self.as_of,
+        ).exclude(state=AppState.DRAFT)
+
+    def resolved_requests(self) -> QuerySet[ServiceRequest]:
+        return ServiceRequest.objects.filter(
+            park_id__in=self.park_ids,
+            resolved_on__gte=datetime.date(self.as_of.year, 1, 1),
+            resolved_on__lte=self.as_of,
+        )
+
+    def fund_rows(self) -> QuerySet[Fund]:
+        operators = {p.operator_id for p in self.parks}
+        return Fund.objects.filter(operator_id__in=operators, first_close_on__lte=self.as_of)
+
+    @cached_property
+    def admissions(self) -> dict[str, int]:
+        """This year's applications, and how many were approved."""
+        return self.applications().aggregate(
+            received=Count("id"),
+            approved=Count("id", filter=Q(state__in=(AppState.APPROVED, AppState.CONVERTED))),
+        )
+
+    @cached_property
+    def service_levels(self) -> dict[str, int]:
+        """Service requests resolved this year to the day, and how many by their due date."""
+        return self.resolved_requests().aggregate(
+            resolved=Count("id"), on_time=Count("id", filter=Q(resolved_on__lte=F("due_on")))
+        )
+
+    @cached_property
+    def funds(self) -> list[Any]:
+        """Figures of the funds of the parks' operators on the day."""
+        return [fund_metrics(f, self.as_of) for f in self.fund_rows().order_by("code")]
+
 
 PRECEDENCE = (StatPeriodKind.YEAR, StatPeriodKind.QUARTER, StatPeriodKind.MONTH)
 
@@ -183,7 +244,7 @@ def valid_qualifications(enterprise_ids: Iterable[int], day: datetime.date) -> Q
     )
 
 
-def _ratio(part: Decimal, whole: Decimal, places: str = "0.0001") -> Decimal | None:
+def _ratio(part: Decimal | int, whole: Decimal | int, places: str = "0.0001") -> Decimal | None:
     return (Decimal(part) / Decimal(whole)).quantize(Decimal(places)) if whole else None
 
 
@@ -197,6 +258,18 @@ def _per_m2(last: bool) -> Callable[[Scope], Decimal | None]:
         return _ratio(output, s.occupancy.leased_area_m2, "0.01")
 
     return value
+
+
+STAGE_LABELS = {
+    GrowthStage.STARTUP: _("Start-up tenants"),
+    GrowthStage.GROWTH: _("Growth-stage tenants"),
+    GrowthStage.EXPANSION: _("Expanding tenants"),
+    GrowthStage.MATURE: _("Mature tenants"),
+}
+
+
+def _stage_count(stage: str) -> Callable[[Scope], int]:
+    return lambda s: s.stages[stage]
 
 
 def _collection_rate(s: Scope) -> Decimal | None:
@@ -398,6 +471,70 @@ KPIS: list[Kpi] = [
         _("Last full year's output value over the leased area on the day."),
         _per_m2(last=True),
         drill="last_year_filings",
+    ),
+    *(
+        Kpi(
+            f"tenants_{stage}",
+            label,
+            "count",
+            "growth",
+            _("Tenants whose growth stage in the registry is this one, on the day."),
+            _stage_count(stage),
+            drill="tenants",
+            drill_args=(("stage", stage),),
+        )
+        for stage, label in STAGE_LABELS.items()
+    ),
+    Kpi(
+        "applications_received",
+        _("Applications this year"),
+        "count",
+        "growth",
+        _("Applications to the parks submitted from 1 January to the day (drafts aside)."),
+        lambda s: s.admissions["received"],
+        drill="applications",
+    ),
+    Kpi(
+        "applications_approved",
+        _("Applications approved this year"),
+        "count",
+        "growth",
+        _("Of this year's applications, those approved or already turned into a lease."),
+        lambda s: s.admissions["approved"],
+        drill="applications",
+    ),
+    Kpi(
+        "service_sla_rate",
+        _("Service requests on time"),
+        "rate",
+        "growth",
+        _(
+            "Of the service requests resolved from 1 January to the day, the share resolved by "
+            "their due date."
+        ),
+        lambda s: _ratio(s.service_levels["on_time"], s.service_levels["resolved"]),
+        drill="requests",
+    ),
+    Kpi(
+        "fund_nav_yuan",
+        _("Fund NAV (元)"),
+        "yuan",
+        "finance",
+        _("Net asset value on the day of the funds of the parks' operators, added up."),
+        lambda s: sum((f.nav for f in s.funds), Decimal(0)),
+        drill="funds",
+    ),
+    Kpi(
+        "fund_tvpi",
+        _("Fund TVPI"),
+        "multiple",
+        "finance",
+        _("(Distributed + NAV) ÷ called capital of those funds together, on the day."),
+        lambda s: _ratio(
+            sum((f.distributed + f.nav for f in s.funds), Decimal(0)),
+            sum((f.called for f in s.funds), Decimal(0)),
+        ),
+        drill="funds",
     ),
     Kpi(
         "rent_collection_rate",

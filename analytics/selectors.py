@@ -16,14 +16,17 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from admissions.models import Application
 from analytics.kpis import WAN, Scope, kpi, valid_qualifications
 from analytics.models import ParkFigures
 from core.dates import add_months
 from enterprises.choices import FilingState, StatPeriodKind
 from enterprises.models import Enterprise, Qualification, StatFiling, StatPeriod
+from fund.models import Fund
 from leasing.choices import InvoiceKind
 from leasing.models import Invoice, LeaseUnit
 from leasing.selectors import LIVE, occupancy_series, overdue_bills
+from programs.models import ServiceRequest
 from spaces.choices import UnitStatus
 from spaces.models import Unit
 
@@ -95,6 +98,12 @@ def _units(scope: Scope, key: str) -> QuerySet:
     return units.exclude(status=UnitStatus.NOT_LEASABLE)
 
 
+def _tenants(scope: Scope, key: str) -> QuerySet:
+    companies = Enterprise.objects.filter(pk__in=scope.tenant_ids).select_related("industry")
+    stage = dict(kpi(key).drill_args).get("stage")
+    return companies.filter(stage=stage) if stage else companies
+
+
 def _qualifications(scope: Scope, key: str) -> QuerySet:
     args = dict(kpi(key).drill_args)
     quals = valid_qualifications(scope.tenant_ids, scope.as_of).filter(kind=args["kind"])
@@ -139,9 +148,7 @@ _DRILLS: dict[
     ),
     "tenants": (
         Enterprise,
-        lambda scope, key: Enterprise.objects.filter(pk__in=scope.tenant_ids).select_related(
-            "industry"
-        ),
+        _tenants,
         lambda: [_("Company"), _("Industry")],
         lambda e: [_company(e), (e.industry or "", "")],
     ),
@@ -188,6 +195,37 @@ _DRILLS: dict[
             (i.amount, ""),
             (i.settled, ""),
         ],
+    ),
+    "applications": (
+        Application,
+        lambda scope, key: (
+            scope.applications().select_related("enterprise").order_by("-created_at")
+        ),
+        lambda: [_("Company"), _("Status"), _("Submitted")],
+        lambda a: [
+            (a.enterprise.name, reverse("admissions:application_detail", args=[a.pk])),
+            (a.get_state_display(), ""),
+            (a.created_at, ""),
+        ],
+    ),
+    "requests": (
+        ServiceRequest,
+        lambda scope, key: (
+            scope.resolved_requests().select_related("enterprise").order_by("resolved_on")
+        ),
+        lambda: [_("Request"), _("Company"), _("Due on"), _("Resolved on")],
+        lambda r: [
+            (r.subject, reverse("programs:servicerequest_detail", args=[r.pk])),
+            (r.enterprise.name, ""),
+            (r.due_on, ""),
+            (r.resolved_on, ""),
+        ],
+    ),
+    "funds": (
+        Fund,
+        lambda scope, key: scope.fund_rows().order_by("code"),
+        lambda: [_("Fund"), _("Committed capital (元)")],
+        lambda f: [(f.name, reverse("fund:fund_detail", args=[f.pk])), (f.committed, "")],
     ),
 }
 _KIND_OF = {

@@ -44,7 +44,8 @@ GROUPS = [
     ("labels", _("Qualified companies")),
     ("ip", _("Intellectual property")),
     ("economy", _("Economy")),
-    ("finance", _("Rent and arrears")),
+    ("growth", _("Growth path and services")),
+    ("finance", _("Rent, arrears and the fund")),
 ]
 
 

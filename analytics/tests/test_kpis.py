@@ -227,3 +227,11 @@ def test_a_reviewer_drills_into_parks_and_companies_but_never_a_bill_or_a_filing
     assert [r[0][0] for r in tenants.context["table"].rows] == [world.sample(Enterprise, "A").name]
     staff = client_for("operator").get(url + "arrears_yuan")
     assert [r[0][0] for r in staff.context["table"].rows] == ["T-A-D", "T-A-P01"]  # deposit, rent
+
+
+def test_every_figure_drills_down(world, client_for):
+    client = client_for("admin")
+    for k in KPIS:
+        page = client.get(reverse("analytics:drill") + f"?key={k.key}&park=PA")
+        assert page.status_code == 200, k.key
+        assert not page.context["table"].withheld, k.key
