@@ -12,6 +12,11 @@ class AnalyticsConfig(ParkOpsApp):
             "url": "analytics:dashboard",
             "model": "analytics.ParkFigures",
         },
+        {
+            "label": _("Company vs park"),
+            "url": "analytics:company",
+            "model": "enterprises.StatFiling",
+        },
         {"label": _("Growth radar"), "url": "analytics:radar", "model": "analytics.ParkFigures"},
         {
             "label": _("Early warning"),

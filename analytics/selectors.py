@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from statistics import median
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
@@ -32,6 +33,7 @@ from spaces.models import Unit
 
 __all__ = [
     "Drill",
+    "benchmark",
     "charts",
     "drill",
     "filers_for",
@@ -246,6 +248,50 @@ def drill(scope: Scope, key: str, user: Any, limit: int = 500) -> Drill:
         return Drill(columns(), [], withheld=True)
     rows = records(scope, key).filter(model.policy.q(user, "view"))[:limit]
     return Drill(columns(), [row(r) for r in rows])
+
+
+# a company's quarterly figures set against its park's median
+BENCHMARKED = ("headcount", "revenue_wan", "output_value_wan", "rd_spend_wan")
+
+
+def benchmark(company: Enterprise, quarters: int = 12) -> list[dict[str, Any]]:
+    """The company's last ``quarters`` filed quarters, each with the median of the same
+    figures among the tenants of its park(s) at the quarter's end."""
+    filings = list(
+        StatFiling.objects.filter(
+            enterprise=company, state=FilingState.FILED, period__kind=StatPeriodKind.QUARTER
+        )
+        .select_related("period")
+        .order_by("-period__ends_on")[:quarters]
+    )
+    rows = []
+    for filing in reversed(filings):
+        day = filing.period.ends_on
+        parks = (
+            LeaseUnit.objects.filter(
+                lease__state__in=LIVE, start_on__lte=day, end_on__gte=day, lease__enterprise=company
+            )
+            .values_list("unit__park_id", flat=True)
+            .distinct()
+        )
+        peers = Scope(ParkFigures.objects.filter(pk__in=list(parks)), day).tenant_ids
+        values = {
+            name: list(
+                StatFiling.objects.filter(
+                    period=filing.period, state=FilingState.FILED, enterprise_id__in=peers
+                ).values_list(name, flat=True)
+            )
+            for name in BENCHMARKED
+        }
+        rows.append(
+            {
+                "period": filing.period,
+                "own": {name: getattr(filing, name) for name in BENCHMARKED},
+                "median": {n: median(v) if v else None for n, v in values.items()},
+                "peers": len(peers),
+            }
+        )
+    return rows
 
 
 def charts(scope: Scope) -> dict[str, Any]:

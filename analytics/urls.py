@@ -7,6 +7,7 @@ app_name = "analytics"
 urlpatterns = [
     path("dashboard/", views.Dashboard.as_view(), name="dashboard"),
     path("kpi/", views.KpiDrill.as_view(), name="drill"),
+    path("company/", views.CompanyFigures.as_view(), name="company"),
     path("radar/", views.GrowthRadar.as_view(), name="radar"),
     path("report/", views.OperatingReportView.as_view(), name="report"),
     path("warnings/", views.Warnings.as_view(), name="warnings"),

@@ -17,16 +17,18 @@ from analytics import radar, reports, selectors
 from analytics.kpis import KPIS, compute
 from analytics.models import ParkFigures
 from core import audit
-from core.choices import AuditAction
+from core.choices import AuditAction, Role
 from core.documents import pdf_response, xlsx_response
 from core.forms import ScopedModelForm
 from core.permissions import can, get_restricted_or_404
 from core.views.generic import ScopedView, _attach_errors
 from enterprises import filings
 from enterprises.choices import FilingState
-from enterprises.models import StatPeriod
+from enterprises.models import Enterprise, StatFiling, StatPeriod
+from enterprises.selectors import company_of
 
 __all__ = [
+    "CompanyFigures",
     "Dashboard",
     "GrowthRadar",
     "KpiDrill",
@@ -220,6 +222,53 @@ class OperatingReportView(ScopedView):
                 "parks": ParkFigures.objects.restrict(request.user).order_by("code"),
             },
         )
+
+
+class CompanyFigures(ScopedView):
+    """A company's quarterly figures against its park's median: a tenant sees its own; staff
+    and fund managers pick a company whose filings they read."""
+
+    model = StatFiling
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        choices = Enterprise.objects.filter(
+            pk__in=StatFiling.objects.restrict(user).values("enterprise_id")
+        ).order_by("name")
+        if user.role == Role.TENANT:  # type: ignore[union-attr]
+            company = company_of(user)
+        else:
+            wanted = request.GET.get("enterprise", "")
+            company = choices.filter(pk=int(wanted)).first() if wanted.isdigit() else None
+            company = company or choices.first()
+        rows = selectors.benchmark(company) if company is not None else []
+        chart = {
+            "labels": [str(r["period"]) for r in rows],
+            "series": [
+                {
+                    "name": str(_("Own revenue (万元)")),
+                    "values": [_num(r["own"]["revenue_wan"]) for r in rows],
+                },
+                {
+                    "name": str(_("Park median (万元)")),
+                    "values": [_num(r["median"]["revenue_wan"]) for r in rows],
+                },
+            ],
+        }
+        return render(
+            request,
+            "analytics/company_figures.html",
+            {
+                "company": company,
+                "choices": choices if user.role != Role.TENANT else None,  # type: ignore[union-attr]
+                "rows": rows,
+                "chart": chart,
+            },
+        )
+
+
+def _num(value: Any) -> float | None:
+    return None if value is None else float(value)
 
 
 class PeriodForm(ScopedModelForm):

@@ -235,3 +235,15 @@ def test_every_figure_drills_down(world, client_for):
         page = client.get(reverse("analytics:drill") + f"?key={k.key}&park=PA")
         assert page.status_code == 200, k.key
         assert not page.context["table"].withheld, k.key
+
+
+def test_a_tenant_sees_its_own_figures_against_the_parks_median(world, client_for):
+    page = client_for("tenant").get(reverse("analytics:company"))
+    assert page.status_code == 200
+    assert page.context["company"] == world.sample(Enterprise, "A")
+    (row,) = page.context["rows"]
+    assert (row["own"]["headcount"], row["median"]["headcount"], row["peers"]) == (40, 40, 1)
+    # staff pick the company; another operator's company is not among the choices
+    staff = client_for("operator").get(reverse("analytics:company"))
+    assert list(staff.context["choices"]) == [world.sample(Enterprise, "A")]
+    assert client_for("gov").get(reverse("analytics:company")).status_code == 404

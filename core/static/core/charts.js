@@ -33,6 +33,16 @@
         ]
       };
     },
+    lines: function (d) {
+      return {
+        grid: { left: 64, right: 16, top: 32, bottom: 28 },
+        legend: { top: 0 },
+        tooltip: { trigger: "axis" },
+        xAxis: { type: "category", data: d.labels },
+        yAxis: { type: "value" },
+        series: d.series.map(function (s) { return { name: s.name, type: "line", data: s.values, connectNulls: true }; })
+      };
+    },
     pie: function (d) {
       return {
         tooltip: { trigger: "item", formatter: "{b}: {c} ({d}%)" },
