@@ -25,7 +25,7 @@ from typing import Any
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from analytics.kpis import Scope, valid_qualifications
 from core.dates import add_months
@@ -44,14 +44,14 @@ LEASE_MONTHS = 6
 
 
 SIGNAL_LABELS = {
-    "gazelle": _lazy("Gazelle growth"),
-    "headcount": _lazy("Hiring fast"),
-    "ip": _lazy("IP growing"),
-    "financing": _lazy("New financing"),
-    "arrears": _lazy("Arrears"),
-    "shrinking": _lazy("Shrinking"),
-    "lease": _lazy("Lease ending"),
-    "qualification": _lazy("Qualification expiring"),
+    "gazelle": gettext_lazy("Gazelle growth"),
+    "headcount": gettext_lazy("Hiring fast"),
+    "ip": gettext_lazy("IP growing"),
+    "financing": gettext_lazy("New financing"),
+    "arrears": gettext_lazy("Arrears"),
+    "shrinking": gettext_lazy("Shrinking"),
+    "lease": gettext_lazy("Lease ending"),
+    "qualification": gettext_lazy("Qualification expiring"),
 }
 
 
