@@ -92,8 +92,14 @@ class Scope:
         return leased_spans_on(self.as_of).filter(unit__park_id__in=self.park_ids)
 
     @cached_property
-    def tenant_ids(self) -> list[int]:
-        return sorted(set(self.tenant_spans().values_list("lease__enterprise_id", flat=True)))
+    def tenant_ids(self) -> QuerySet:
+        """The tenants' ids as a subquery: every figure about them filters in the database,
+        whatever their number."""
+        return self.tenant_spans().values_list("lease__enterprise_id", flat=True).distinct()
+
+    @cached_property
+    def tenant_count(self) -> int:
+        return self.tenant_ids.count()
 
     def latest_filings(self) -> QuerySet[StatFiling]:
         """Each tenant's latest filed figures for a period ended by the day."""
@@ -234,10 +240,11 @@ QUALIFICATION_KPIS: list[tuple[str, str, dict[str, Any]]] = [
 ]
 
 
-def valid_qualifications(enterprise_ids: Iterable[int], day: datetime.date) -> QuerySet:
-    """Verified qualifications of the companies in force on ``day`` (expiring that day too)."""
+def valid_qualifications(enterprise_ids: Any, day: datetime.date) -> QuerySet:
+    """Verified qualifications of the companies (ids, or a subquery of them) in force on
+    ``day`` (expiring that day too)."""
     return Qualification.objects.filter(
-        enterprise_id__in=list(enterprise_ids), verified_at__isnull=False
+        enterprise_id__in=enterprise_ids, verified_at__isnull=False
     ).filter(
         Q(issued_on__isnull=True) | Q(issued_on__lte=day),
         Q(expires_on__isnull=True) | Q(expires_on__gte=day),
@@ -351,7 +358,7 @@ KPIS: list[Kpi] = [
         "count",
         "companies",
         _("Companies a signed lease of the parks' units covers on the day."),
-        lambda s: len(s.tenant_ids),
+        lambda s: s.tenant_count,
         drill="tenants",
     ),
     _stock(

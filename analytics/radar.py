@@ -167,10 +167,11 @@ def _growth(quarters: dict[int, StatFiling]) -> list[Signal]:
 
 def growth_radar(scope: Scope) -> list[Tenant]:
     """Tenants with at least one growth signal, most signals first."""
-    companies = Enterprise.objects.in_bulk(scope.tenant_ids)
+    quarters_by_company = _quarters(scope)
+    companies = Enterprise.objects.in_bulk(list(quarters_by_company))
     found = [
         Tenant(companies[company], signals)
-        for company, quarters in _quarters(scope).items()
+        for company, quarters in quarters_by_company.items()
         if (signals := _growth(quarters))
     ]
     return sorted(found, key=lambda t: (-len(t.signals), t.enterprise.name))
@@ -205,9 +206,10 @@ def _shrinking(quarters: dict[int, StatFiling]) -> list[Signal]:
 def warnings(scope: Scope) -> list[Tenant]:
     """Tenants at risk on the day, with why; most reasons first."""
     found: dict[int, list[Signal]] = defaultdict(list)
+    tenants = set(scope.tenant_ids)
     for row in arrears_aging(scope.invoices, scope.as_of):
         late = row["d61_90"] + row["d90_plus"]
-        if late > 0 and row["enterprise_id"] in scope.tenant_ids:
+        if late > 0 and row["enterprise_id"] in tenants:
             found[row["enterprise_id"]].append(
                 Signal(
                     "arrears",

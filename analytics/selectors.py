@@ -274,7 +274,7 @@ def benchmark(company: Enterprise, quarters: int = 12) -> list[dict[str, Any]]:
             .values_list("unit__park_id", flat=True)
             .distinct()
         )
-        peers = Scope(ParkFigures.objects.filter(pk__in=list(parks)), day).tenant_ids
+        peers = list(Scope(ParkFigures.objects.filter(pk__in=list(parks)), day).tenant_ids)
         values = {
             name: list(
                 StatFiling.objects.filter(
