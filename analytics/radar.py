@@ -206,10 +206,10 @@ def _shrinking(quarters: dict[int, StatFiling]) -> list[Signal]:
 def warnings(scope: Scope) -> list[Tenant]:
     """Tenants at risk on the day, with why; most reasons first."""
     found: dict[int, list[Signal]] = defaultdict(list)
-    tenants = set(scope.tenant_ids)
+    in_park = set(scope.tenant_ids)
     for row in arrears_aging(scope.invoices, scope.as_of):
         late = row["d61_90"] + row["d90_plus"]
-        if late > 0 and row["enterprise_id"] in tenants:
+        if late > 0 and row["enterprise_id"] in in_park:
             found[row["enterprise_id"]].append(
                 Signal(
                     "arrears",
