@@ -4,24 +4,21 @@ as the dashboard and the API."""
 
 from __future__ import annotations
 
-import datetime
-import json
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
+from django.core.management.base import CommandError, CommandParser
 
 from analytics.kpis import Scope, as_json, compute
+from core.management.reports import ReportCommand
 from spaces.models import Park
 
 
-class Command(BaseCommand):
+class Command(ReportCommand):
     help = "Print every KPI of a park on a day (occupancy, talents, unicorns, output …)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--park", help="Park code (default: every park)")
-        parser.add_argument("--as-of", dest="as_of", help="YYYY-MM-DD (default: today)")
-        parser.add_argument("--format", choices=["json", "table"], default="json")
+        super().add_arguments(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
         parks = Park.objects.order_by("code")
@@ -29,18 +26,5 @@ class Command(BaseCommand):
             parks = parks.filter(code__iexact=options["park"])
             if not parks:
                 raise CommandError(f"No park with code {options['park']!r}.")
-        try:
-            as_of = (
-                datetime.date.fromisoformat(options["as_of"])
-                if options["as_of"]
-                else timezone.localdate()
-            )
-        except ValueError as exc:
-            raise CommandError("--as-of is a date written YYYY-MM-DD.") from exc
-        report = {k: as_json(v) for k, v in compute(Scope(parks, as_of)).items()}
-        if options["format"] == "json":
-            self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2))
-            return
-        width = max(len(k) for k in report)
-        for key, value in report.items():
-            self.stdout.write(f"{key:<{width}}  {'null' if value is None else value}")
+        figures = compute(Scope(parks, self.as_of(options)))
+        self.write_report({k: as_json(v) for k, v in figures.items()}, options)
