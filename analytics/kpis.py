@@ -130,7 +130,9 @@ class Scope:
     def flows(self, year: int) -> dict[str, Decimal]:
         """Money of calendar ``year`` in 元: per company its annual filing, else its
         quarters, else its months (one grouped query)."""
-        return self._flows.setdefault(year, self._year_flows(year))
+        if year not in self._flows:
+            self._flows[year] = self._year_flows(year)
+        return self._flows[year]
 
     @cached_property
     def _flows(self) -> dict[int, dict[str, Decimal]]:

@@ -9,7 +9,8 @@ unit with a running lease of it, ``--quarters`` quarterly statistics periods eac
 every company, and a verified qualification for one company in ten. Then times, each against
 its floor, and prints the ratio and the number of queries:
 
-- ``analytics.kpis.compute`` over every park (what the dashboard's cards and the API show);
+- ``analytics.kpis.compute`` over every park (what the dashboard's cards and the API show), and
+  the portfolio dashboard page itself (cards and charts), with the queries each issues;
 - the same six figures through the registry, and (occupancy, tenants, people and IP from each company's latest filing, this
   year's money, qualified companies) in hand-written SQL, one query per KPI; the two must agree.
 """
@@ -33,15 +34,26 @@ TODAY = datetime.date(2026, 11, 27)  # fixed, so that runs compare
 
 
 def build(companies: int, quarters: int) -> None:
+    from core.choices import Role
     from core.models import Operator
+    from core.users import user_create
     from enterprises.choices import FilingState, QualificationKind, StatPeriodKind
     from enterprises.models import Enterprise, Qualification, StatFiling, StatPeriod
     from leasing.models import Lease, LeaseUnit
-    from spaces.models import Unit
+    from spaces.models import Park, Unit
 
     rng = random.Random(11)
     build_portfolio(companies)
+    staff = user_create(
+        actor=None,
+        username="bench",
+        password="x-Bench-123",
+        role=Role.OPERATOR,
+        operator=Operator.objects.get(code="BENCH"),
+    )
     operator = Operator.objects.get(code="BENCH")
+    for park in Park.objects.all():  # the staff user sees every park
+        park.staff.add(staff)
     units = list(Unit.objects.order_by("id").values_list("id", "park_id", "area_m2")[:companies])
     firms = Enterprise.objects.bulk_create(
         [
@@ -162,6 +174,19 @@ def kpis_orm(keys: Any = None) -> dict[str, Any]:
     return compute(Scope(Park.objects.all(), TODAY), keys)
 
 
+def dashboard_page() -> int:
+    """The portfolio dashboard as staff of every park open it (cards and charts)."""
+    from django.test import Client
+
+    from core.models import User
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(User.objects.get(username="bench"))
+    response = client.get("/analytics/dashboard/", {"as_of": TODAY.isoformat()})
+    assert response.status_code == 200, response.status_code
+    return len(response.content)
+
+
 def kpis_sql() -> dict[str, Any]:
     from django.db import connection
 
@@ -204,6 +229,7 @@ def main() -> None:
         f"on {connection.vendor} in {time.perf_counter() - start:.1f} s"
     )
     orm_time, orm, queries = median_time(kpis_orm, args.repeat)
+    page_time, _size, page_queries = median_time(dashboard_page, args.repeat)
     same_time, _same, same_queries = median_time(lambda: kpis_orm(SQL), args.repeat)
     sql_time, sql, sql_queries = median_time(kpis_sql, args.repeat)
     for key, value in sql.items():
@@ -212,6 +238,7 @@ def main() -> None:
         tolerance = Decimal("0.0001") if key == "occupancy_rate" else Decimal(0)
         assert abs(expected - got) <= tolerance, (key, expected, got)
     print(f"every KPI ({len(orm)}), ORM:   {orm_time * 1000:9.1f} ms in {queries} queries")
+    print(f"the dashboard page:          {page_time * 1000:9.1f} ms in {page_queries} queries")
     print(f"{len(SQL)} KPIs, ORM:             {same_time * 1000:9.1f} ms in {same_queries} queries")
     print(f"{len(SQL)} KPIs, hand-written SQL: {sql_time * 1000:9.1f} ms in {sql_queries} queries")
     print(f"ratio, the same {len(SQL)} KPIs (ORM ÷ SQL): {same_time / sql_time:.1f}x")

@@ -247,3 +247,32 @@ def test_a_tenant_sees_its_own_figures_against_the_parks_median(world, client_fo
     staff = client_for("operator").get(reverse("analytics:company"))
     assert list(staff.context["choices"]) == [world.sample(Enterprise, "A")]
     assert client_for("gov").get(reverse("analytics:company")).status_code == 404
+
+
+def test_every_kpi_in_a_fixed_number_of_queries(world, django_assert_num_queries):
+    """As many queries for one tenant as for two: nothing is read row by row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from spaces.models import Floor
+    from spaces.testing import make_unit
+
+    with CaptureQueriesContext(connection) as one:
+        compute(_park_a(world))
+    unit = make_unit(Floor.objects.get(building__park=world.sample(Park, "A")), "A-102")
+    lease = Lease.objects.create(
+        contract_no="T-A2",
+        enterprise=world.sample(Enterprise, "B"),
+        park=world.sample(Park, "A"),
+        state="active",
+        start_on=D(2026, 1, 1),
+        end_on=D(2026, 12, 31),
+        rent_per_m2_day=Decimal("3"),
+    )
+    LeaseUnit.objects.create(
+        lease=lease, unit=unit, area_m2=unit.area_m2, start_on=lease.start_on, end_on=lease.end_on
+    )
+    with django_assert_num_queries(len(one.captured_queries)):
+        figures = compute(_park_a(world))
+    assert figures["tenants"] == 2
+    assert len(one.captured_queries) <= 25
