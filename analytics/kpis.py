@@ -25,7 +25,8 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum, Window
+from django.db.models.functions import RowNumber
 from django.utils.translation import gettext_lazy as _
 
 from admissions.choices import AppState
@@ -102,19 +103,24 @@ class Scope:
         return self.tenant_ids.count()
 
     def latest_filings(self) -> QuerySet[StatFiling]:
-        """Each tenant's latest filed figures for a period ended by the day."""
-        latest = (
+        """Each tenant's latest filed figures for a period ended by the day: the first of its
+        filings by period end, newest first (a window over the filings, one pass, where a
+        subquery per filing took seconds at 100,000 companies)."""
+        newest_first = Window(
+            RowNumber(),
+            partition_by=[F("enterprise_id")],
+            order_by=[F("period__ends_on").desc(), F("filed_at").desc(), F("pk").desc()],
+        )
+        return (
             StatFiling.objects.filter(
-                enterprise=OuterRef("enterprise"),
+                enterprise_id__in=self.tenant_ids,
                 state=FilingState.FILED,
                 period__ends_on__lte=self.as_of,
             )
-            .order_by("-period__ends_on", "-filed_at")
-            .values("pk")[:1]
+            .annotate(newest=newest_first)
+            .filter(newest=1)
+            .select_related("enterprise", "period")
         )
-        return StatFiling.objects.filter(
-            enterprise_id__in=self.tenant_ids, pk=Subquery(latest)
-        ).select_related("enterprise", "period")
 
     @cached_property
     def stocks(self) -> dict[str, int]:
