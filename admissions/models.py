@@ -85,7 +85,10 @@ class AdmissionSettings(TimeStampedModel):
     )
 
     objects = RestrictedQuerySet.as_manager()
-    policy = Policy(grants={Role.OPERATOR: frozenset({"view", "change"})}, operator="operator")
+    # the quorums bind both sides of a review: the platform admin's to set for every operator
+    policy = Policy(
+        grants={Role.OPERATOR: frozenset({"view", "change"})}, operator="operator", platform=True
+    )
 
     class Meta:
         verbose_name = _("admission settings")

@@ -27,6 +27,7 @@ class AuditAction(models.TextChoices):
     LOCKOUT = "lockout", _("Locked out")
     EXPORT = "export", _("Exported")
     PERSONAL = "personal", _("Personal data request")
+    REVEAL = "reveal", _("Personal data viewed")
     PRUNE = "prune", _("Pruned")
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.permissions import SHOW, field_access
+from core.permissions import MASK, SHOW, field_access
 
 __all__ = ["ScopedModelForm", "errors_as_text", "html_date"]
 
@@ -19,8 +19,16 @@ class ScopedModelForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.user = user
         model = self._meta.model
+        policy = getattr(model, "policy", None)
+        revealable = set(policy.revealable(user)) if policy is not None else set()
+        self.kept_if_blank: set[str] = set()
         for name in list(self.fields):  # a field the role may not read is not offered either
-            if name in self._meta.fields and field_access(user, model, name) != SHOW:  # type: ignore[operator]
+            if name not in self._meta.fields:  # type: ignore[operator]
+                continue
+            access = field_access(user, model, name)
+            if access == MASK and name in revealable and self.instance.pk:
+                self._keep_if_blank(name)  # a new value may be typed without reading the old
+            elif access != SHOW:
                 del self.fields[name]
         for field in self.fields.values():
             queryset = getattr(field, "queryset", None)
@@ -29,6 +37,23 @@ class ScopedModelForm(forms.ModelForm):
             _say_choose(field)
             if isinstance(field.widget, forms.DateInput):
                 html_date(field.widget)
+
+    def _keep_if_blank(self, name: str) -> None:
+        field = self.fields[name]
+        field.required = False
+        field.widget.attrs["placeholder"] = str(
+            self.instance.policy.mask(name, getattr(self.instance, name))  # type: ignore[attr-defined]
+        )
+        field.help_text = _("Leave empty to keep the number on record.")
+        self.initial[name] = ""
+        self.kept_if_blank.add(name)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for name in self.kept_if_blank:
+            if not data.get(name):
+                data[name] = getattr(self.instance, name)
+        return data
 
 
 def _say_choose(field: forms.Field) -> None:

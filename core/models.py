@@ -83,7 +83,9 @@ class Operator(TimeStampedModel):
     objects = RestrictedQuerySet.as_manager()
     # operator staff keep their own operator's collection account
     policy = Policy(
-        grants={Role.OPERATOR: frozenset({"view", "change"}), Role.FUND: READ}, operator=""
+        grants={Role.OPERATOR: frozenset({"view", "change"}), Role.FUND: READ},
+        operator="",
+        platform=True,  # the admin creates operators and their users without support
     )
 
     class Meta:

@@ -14,11 +14,11 @@ from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, Q
 from django.http import Http404
 
 from core.choices import Role
-from core.scopes import scope_ids
+from core.scopes import scope_ids, support_operator_ids
 
 # A user is typed ``Any`` here: core.models imports this module (models declare their
 # Policy), so naming the User class would make the two import each other.
@@ -93,6 +93,17 @@ class Policy:
     # Personal information (PIPL), declared once: the fields about a person, which the
     # data-subject request page finds, exports and erases (core.personal).
     personal: frozenset[str] = frozenset()
+    # Personal fields a role sees masked everywhere (lists, pages, API, exports, notices) and
+    # may reveal one record at a time, with a purpose the audit log keeps (PIPL art. 51;
+    # core.views.reveal): staff who call a tenant's contact, not those who browse.
+    revealed: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    # The platform admin's grants: every action unless named (an admin reads support grants
+    # but may not give themselves one). A "platform" record (operators, users, the rules
+    # binding both sides of a review) is the admin's to manage whatever their support scope;
+    # any other record with a place (park, operator, the shared registry) is business data
+    # the admin reaches only inside the operators they support (core.scopes).
+    admin_actions: frozenset[str] = frozenset({"view", "add", "change", "delete"})
+    platform: bool = False
 
     def field_access(self, user: Any, name: str) -> str:
         """SHOW, MASK or HIDE: what ``user`` gets of field ``name`` of a row it may see."""
@@ -102,9 +113,15 @@ class Policy:
             return SHOW
         if name in self.hidden.get(user.role, ()):
             return HIDE
-        if name in self.masked.get(user.role, ()):
+        if name in self.masked.get(user.role, ()) or name in self.revealed.get(user.role, ()):
             return MASK
         return SHOW
+
+    def revealable(self, user: Any) -> list[str]:
+        """The fields ``user`` may reveal with a purpose (none unless granted "reveal")."""
+        if not self.allows_role(user, "reveal"):
+            return []
+        return sorted(self.revealed.get(user.role, ()))
 
     def mask(self, name: str, value: Any) -> Any:
         return self.maskers.get(name, mask_text)(value)
@@ -113,13 +130,15 @@ class Policy:
         if not user.is_authenticated:
             return False
         if user.is_platform_admin:
-            return True
+            return action in self.admin_actions
         return action in self.grants.get(user.role, frozenset())
 
     def scope_q(self, user: Any) -> Q:
         """Rows of this model inside the user's scope, whatever the action."""
         role = user.role
-        if user.is_platform_admin or role in self.unscoped_roles:
+        if user.is_platform_admin:
+            return self.support_q(user)
+        if role in self.unscoped_roles:
             return Q()
         if role in self.scopes:
             return self.scopes[role](user)
@@ -138,6 +157,26 @@ class Policy:
                 return Q(**{_join(self.operator, "pk"): user.operator_id})
         elif role == Role.TENANT and self.enterprise is not None:
             return Q(**{_join(self.enterprise, "pk__in"): scope_ids(user, "enterprise")})
+        return NOTHING
+
+    def support_q(self, user: Any) -> Q:
+        """A platform admin's rows: platform records all; business data only of the
+        operators they support now (what those operators' staff could reach, every park)."""
+        if Role.ADMIN in self.scopes:
+            return self.scopes[Role.ADMIN](user)
+        if self.platform or (
+            self.park is None and self.operator is None and self.enterprise is None
+        ):
+            return Q()
+        operators = support_operator_ids(user)
+        if operators is None:
+            return Q()
+        if self.park is not None:
+            return Q(**{_join(self.park, "operator__in"): operators})
+        if self.operator is not None:
+            return Q(**{_join(self.operator, "pk__in"): operators})
+        if Role.OPERATOR in self.unscoped_roles:  # the shared registry: any support will do
+            return Q(Exists(operators))
         return NOTHING
 
     def q(self, user: Any, action: str) -> Q:
@@ -216,7 +255,9 @@ def can_add(user: Any, instance: models.Model, action: str = "add") -> bool:
     policy: Policy = type(instance).policy  # type: ignore[attr-defined]
     if not policy.allows_role(user, action):
         return False
-    if user.is_platform_admin or user.role in policy.unscoped_roles:  # type: ignore[union-attr]
+    if user.is_platform_admin:  # type: ignore[union-attr]
+        return _admin_may_write(policy, user, instance)
+    if user.role in policy.unscoped_roles:  # type: ignore[union-attr]
         return True
     root = policy.root_of(instance, user.role)  # type: ignore[union-attr]
     if root is None:
@@ -228,6 +269,43 @@ def can_add(user: Any, instance: models.Model, action: str = "add") -> bool:
         .filter(root_policy.scope_q(user))  # type: ignore[arg-type]
         .exists()
     )
+
+
+def _admin_may_write(policy: Policy, user: Any, instance: models.Model) -> bool:
+    """A platform admin writes a platform record anywhere, business data only where it
+    points into an operator they support (a new park of that operator, a unit of its park)."""
+    if support_operator_ids(user) is None:
+        return True
+    scope = policy.support_q(user)
+    if scope == Q():
+        return True
+    if policy.park == "":  # a park itself: in scope where its operator is supported
+        return _supports(user, getattr(instance, "operator_id", None))
+    if policy.park is None and policy.operator is None:  # the shared registry
+        return Role.OPERATOR in policy.unscoped_roles and _supports_any(user)
+    root = policy.root_of(instance, Role.OPERATOR)
+    if root is None:
+        return False
+    root_policy, target = root
+    return (
+        type(target)
+        ._default_manager.filter(pk=target.pk)
+        .filter(root_policy.support_q(user))
+        .exists()
+    )
+
+
+def _supports_any(user: Any) -> bool:
+    from core.models import Operator
+
+    return Operator.objects.filter(pk__in=support_operator_ids(user)).exists()
+
+
+def _supports(user: Any, operator_id: Any) -> bool:
+    from core.models import Operator
+
+    operators = Operator.objects.filter(pk__in=support_operator_ids(user))
+    return operator_id is not None and operators.filter(pk=operator_id).exists()
 
 
 def require(user: Any, action: str, instance: models.Model) -> None:

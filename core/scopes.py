@@ -13,7 +13,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["RoleScope", "register_role_scope", "role_scope", "role_scopes", "scope_ids"]
+__all__ = [
+    "RoleScope",
+    "register_role_scope",
+    "register_support_scope",
+    "role_scope",
+    "role_scopes",
+    "scope_ids",
+    "support_operator_ids",
+]
 
 
 @dataclass(frozen=True)
@@ -55,3 +63,20 @@ def scope_ids(user: Any, kind: str) -> Any:
     if scope is None or scope.kind != kind:
         return []
     return scope.ids(user)
+
+
+# The platform admin's support scope (等保 2.0: the system administrator reads no business
+# data beyond what they were given to support): user -> queryset of operator ids whose
+# records the admin may read and write now. The security app keeps the grants and registers
+# the function; without it (core alone) an admin is not limited.
+_SUPPORT: list[Callable[[Any], Any]] = []
+
+
+def register_support_scope(operator_ids: Callable[[Any], Any]) -> None:
+    """Called from the security app's ``ready()``."""
+    _SUPPORT[:] = [operator_ids]
+
+
+def support_operator_ids(user: Any) -> Any:
+    """The operators ``user`` (a platform admin) supports now, or None when nothing limits."""
+    return _SUPPORT[0](user) if _SUPPORT else None

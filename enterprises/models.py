@@ -443,7 +443,11 @@ class Contact(TimeStampedModel):
     # numbers masked. A written row must point at the actor's operator (staff: so the
     # company's own contacts are read-only to them) or company (tenant).
     policy = Policy(
-        grants={Role.OPERATOR: ALL_ACTIONS, Role.FUND: READ, Role.TENANT: ALL_ACTIONS},
+        grants={
+            Role.OPERATOR: ALL_ACTIONS | {"reveal"},
+            Role.FUND: READ,
+            Role.TENANT: ALL_ACTIONS,
+        },
         operator="operator",
         enterprise="enterprise",
         scopes={
@@ -451,6 +455,7 @@ class Contact(TimeStampedModel):
             Role.FUND: _contacts_of_own_operator,
         },
         masked={Role.FUND: frozenset({"phone"})},
+        revealed={Role.OPERATOR: frozenset({"phone"})},
         maskers={"phone": mask_phone},
         personal=frozenset({"name", "title", "phone", "email"}),
     )

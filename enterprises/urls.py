@@ -2,8 +2,9 @@ from django.urls import path
 
 from core.views import object_urls
 from core.views.imports import import_urls
+from core.views.reveal import reveal_url
 from enterprises import filing_imports, imports, views
-from enterprises.models import Enterprise, StatFiling
+from enterprises.models import Contact, Enterprise, StatFiling
 
 app_name = "enterprises"
 
@@ -40,6 +41,7 @@ urlpatterns = [
         edit=views.ContactEdit,
         delete=views.ContactDelete,
     ),
+    reveal_url("contacts", Contact),
     path("filings/", views.FilingList.as_view(), name="statfiling_list"),
     path("filings/<int:pk>/", views.FilingDetail.as_view(), name="statfiling_detail"),
     path("filings/<int:pk>/file/", views.FilingFile.as_view(), name="filing_file"),

@@ -71,7 +71,10 @@ def _financing(request: HttpRequest, obj: Enterprise) -> dict[str, Any]:
 
 def _contacts(request: HttpRequest, obj: Enterprise) -> dict[str, Any]:
     contacts = Contact.objects.restrict(request.user).filter(enterprise=obj)
-    return {"contacts": [(c, shown_value(request.user, c, "phone", c.phone)) for c in contacts]}
+    return {
+        "contacts": [(c, shown_value(request.user, c, "phone", c.phone)) for c in contacts],
+        "can_reveal": bool(Contact.policy.revealable(request.user)),  # type: ignore[attr-defined]
+    }
 
 
 class EnterpriseDetail(ObjectDetailView):
@@ -251,7 +254,11 @@ class ContactList(ObjectListView):
 
 class ContactDetail(ObjectDetailView):
     model = Contact
+    template_name = "enterprises/contact_detail.html"
     fields = ["enterprise", "operator", "name", "title", "phone", "email", "is_primary"]
+
+    def extra_context(self, request: HttpRequest, obj: Any) -> dict[str, Any]:
+        return {"can_reveal": bool(Contact.policy.revealable(request.user))}  # type: ignore[attr-defined]
 
 
 class ContactEdit(ObjectEditView):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from core.choices import Role
 from core.models import Operator, TimeStampedModel
 from core.permissions import ALL_ACTIONS, READ, Policy, RestrictedQuerySet
+from core.scopes import support_operator_ids
 from enterprises.models import Enterprise
 from leasing.choices import (
     ChargeKind,
@@ -462,6 +463,14 @@ def _transfers_of_staffed_parks(user: Any) -> Q:
     return Q(pk__in=Payment.objects.filter(park__staff=user).values("transfer_id"))
 
 
+def _transfers_of_supported_operators(user: Any) -> Q:
+    """A platform admin's: the transfers with a part in a park of an operator they support."""
+    operators = support_operator_ids(user)
+    if operators is None:
+        return Q()
+    return Q(pk__in=Payment.objects.filter(park__operator__in=operators).values("transfer_id"))
+
+
 class Transfer(TimeStampedModel):
     """One transfer from a tenant that pays several of its leases (合并收款): split into one
     payment per lease, oldest due bills first or as the clerk chose; one receipt lists every
@@ -487,7 +496,10 @@ class Transfer(TimeStampedModel):
     policy = Policy(
         grants={Role.OPERATOR: ALL_ACTIONS, Role.TENANT: READ},
         enterprise="enterprise",
-        scopes={Role.OPERATOR: _transfers_of_staffed_parks},
+        scopes={
+            Role.OPERATOR: _transfers_of_staffed_parks,
+            Role.ADMIN: _transfers_of_supported_operators,
+        },
     )
 
     class Meta:

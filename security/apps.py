@@ -21,6 +21,11 @@ class SecurityConfig(ParkOpsApp):
         },
         {"label": _("Audit log"), "url": "core:auditentry_list", "model": "core.AuditEntry"},
         {
+            "label": _("Support grants"),
+            "url": "security:supportgrant_list",
+            "model": "security.SupportGrant",
+        },
+        {
             "label": _("Personal data requests"),
             "url": "security:personal_data",
             "model": "security.SecuritySettings",
@@ -32,8 +37,13 @@ class SecurityConfig(ParkOpsApp):
 
     def ready(self) -> None:
         super().ready()
+        from core.scopes import register_support_scope
         from core.views import Tab, register_tab
         from security import signals  # noqa: F401  (connects the sign-in receivers)
+        from security.support import operators_supported
+
+        # a platform admin reaches business data only through a live support grant
+        register_support_scope(operators_supported)
 
         # the admin's view of one user: two-factor status (and its reset), sign-in history
         register_tab(

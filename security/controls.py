@@ -54,6 +54,27 @@ def _encrypted_fields() -> str:
     )
 
 
+def _revealed_fields() -> str:
+    labels = dict(Role.choices)
+    return "；".join(
+        f"{model._meta.label_lower}.{name} ({labels.get(role, role)})"
+        for model in apps.get_models()
+        for role, names in getattr(getattr(model, "policy", None), "revealed", {}).items()
+        for name in sorted(names)
+    )
+
+
+def _support_setting() -> str:
+    from django.utils import timezone
+
+    from security.models import SupportGrant
+
+    live = SupportGrant.objects.filter(
+        revoked_at__isnull=True, expires_at__gt=timezone.now()
+    ).count()
+    return str(_("role=auditor; support grants in force: %(count)d") % {"count": live})
+
+
 def _personal_models() -> str:
     from core.personal import personal_models
 
@@ -166,12 +187,15 @@ def controls() -> list[Control]:
             "8.1.4.2 e",
             _("Security auditor apart from the system administrator"),
             _(
-                "The security auditor role reads the audit log and security events and no "
-                "business data. The platform admin still reads all business data (support "
-                "scopes are not built yet)."
+                "The security auditor role reads the audit log, security events and support "
+                "grants, and no business data. The platform admin manages users, operators "
+                "and platform rules; business records they reach only through a support "
+                "grant that an operator's staff give for up to 90 days with a reason and may "
+                "revoke at any time. The admin cannot grant themselves; every grant and "
+                "revocation is audited."
             ),
-            "role=auditor",
-            PARTIAL,
+            _support_setting(),
+            MET,
         ),
         Control(
             audit,
@@ -205,11 +229,12 @@ def controls() -> list[Control]:
             _(
                 "Record types declare their personal fields once, and per role the fields "
                 "hidden or masked; masking applies to pages, API, exports, change logs and "
-                "notifications. Every export and every personal-data request is a security "
-                "event. Viewing an unmasked record is not logged yet."
+                "notifications. Staff who need to call see a number masked too and reveal one "
+                "record at a time with a purpose; each reveal, export and personal-data "
+                "request is a security event with its purpose."
             ),
-            _("per record type"),
-            PARTIAL,
+            _("revealed with a purpose: %(fields)s") % {"fields": _revealed_fields()},
+            MET,
         ),
         Control(
             privacy,

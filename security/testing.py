@@ -1,4 +1,5 @@
-"""Test records of security (core.testing.world): the security auditor, a signed-in session
+"""Test records of security (core.testing.world): the admin's support grants for both
+operators, the security auditor, a signed-in session
 on each side (sessions are the admin's only, so every other role must see neither), and
 two-factor sign-in required of no role, so that the other apps' tests sign in with a
 password alone (security's own tests turn it on)."""
@@ -15,6 +16,7 @@ from core.models import AuditEntry, User
 from core.testing.world import PASSWORD, World
 from core.users import user_create
 from security.models import SecuritySettings, SignInSession
+from security.support import support_grant
 
 __all__ = ["build"]
 
@@ -22,6 +24,16 @@ __all__ = ["build"]
 def build(world: World) -> None:
     SecuritySettings.objects.create(two_factor_roles=[])
     admin = world.users["admin"]
+    # the admin supports both operators, so the other apps' tests may act as the admin on
+    # either side (security's own tests show an admin without a grant sees no business data)
+    world.add(
+        *(
+            support_grant(
+                actor=None, admin=admin, operator=world.operators[side], reason="测试", days=30
+            )
+            for side in ("A", "B")
+        )
+    )
     auditor = user_create(actor=admin, username="auditor", password=PASSWORD, role=Role.AUDITOR)
     world.users["auditor"] = auditor
     world.add(

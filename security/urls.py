@@ -1,6 +1,6 @@
 from django.urls import path
 
-from security import views
+from security import support_views, views
 
 app_name = "security"
 
@@ -12,6 +12,14 @@ urlpatterns = [
     path("account/", views.account_security, name="account"),
     path("2fa/", views.two_factor, name="two_factor"),
     path("2fa/verify/", views.two_factor_verify, name="two_factor_verify"),
+    path("support/", support_views.GrantList.as_view(), name="supportgrant_list"),
+    path("support/add/", support_views.GrantAdd.as_view(), name="supportgrant_add"),
+    path("support/<int:pk>/", support_views.GrantDetail.as_view(), name="supportgrant_detail"),
+    path(
+        "support/<int:pk>/revoke/",
+        support_views.GrantRevoke.as_view(),
+        name="supportgrant_revoke",
+    ),
     path(
         "users/<int:pk>/2fa-reset/",
         views.UserTwoFactorReset.as_view(),

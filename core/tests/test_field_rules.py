@@ -131,8 +131,12 @@ def test_contact_phone_is_masked_for_fund_managers_in_every_output(world, client
     assert "139****2222" in detail and "13911112222" not in detail
     api = json.loads(fund.get(f"/api/v1/enterprises/contacts/{contact.pk}").content)
     assert api["phone"] == "139****2222"
-    operator = client_for("operator")
+    operator = client_for("operator")  # staff too, until they reveal it with a purpose
     assert json.loads(operator.get(f"/api/v1/enterprises/contacts/{contact.pk}").content)[
+        "phone"
+    ] == ("139****2222")
+    tenant = client_for("tenant")  # the company's own people
+    assert json.loads(tenant.get(f"/api/v1/enterprises/contacts/{contact.pk}").content)[
         "phone"
     ] == ("13911112222")
 

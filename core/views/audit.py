@@ -28,6 +28,7 @@ SECURITY_EVENTS = [
     AuditAction.LOCKOUT,
     AuditAction.EXPORT,
     AuditAction.PERSONAL,
+    AuditAction.REVEAL,
     AuditAction.PRUNE,
 ]
 
