@@ -284,8 +284,8 @@ def _admin_may_write(policy: Policy, user: Any, instance: models.Model) -> bool:
     if policy.park is None and policy.operator is None:  # the shared registry
         return Role.OPERATOR in policy.unscoped_roles and _supports_any(user)
     root = policy.root_of(instance, Role.OPERATOR)
-    if root is None:
-        return False
+    if root is None:  # a record of no operator (a company's own contact): the registry's
+        return policy.park is None and policy.enterprise is not None and _supports_any(user)
     root_policy, target = root
     return (
         type(target)

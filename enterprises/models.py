@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -27,7 +27,7 @@ from core.fields import EncryptedCharField
 from core.models import TimeStampedModel
 from core.permissions import ALL_ACTIONS, READ, Policy, RestrictedQuerySet
 from core.personal import digest
-from core.scopes import scope_ids
+from core.scopes import scope_ids, support_operator_ids
 from enterprises.choices import (
     LEVELS_BY_KIND,
     FilingState,
@@ -411,6 +411,14 @@ def _contacts_of_own_operator(user: Any) -> Q:
     return Q(operator__isnull=True) | Q(operator_id=user.operator_id)
 
 
+def _contacts_of_supported_operators(user: Any) -> Q:
+    """A platform admin's: what the staff of an operator they support would read."""
+    operators = support_operator_ids(user)
+    if operators is None:
+        return Q()
+    return (Q(operator__isnull=True) & Q(Exists(operators))) | Q(operator__in=operators)
+
+
 class Contact(TimeStampedModel):
     """A person at the company. A contact the operator's staff collected belongs to that
     operator (DESIGN.md: what an operator notes about a company stays with it): other
@@ -453,6 +461,7 @@ class Contact(TimeStampedModel):
         scopes={
             Role.OPERATOR: _contacts_of_own_operator,
             Role.FUND: _contacts_of_own_operator,
+            Role.ADMIN: _contacts_of_supported_operators,
         },
         masked={Role.FUND: frozenset({"phone"})},
         revealed={Role.OPERATOR: frozenset({"phone"})},

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from core.choices import Role
 from core.forms import ScopedModelForm
-from core.models import User
+from core.models import Operator, User
 from core.permissions import can, get_restricted_or_404
 from core.tables import Column
 from core.views.generic import ObjectDetailView, ObjectEditView, ObjectListView, ScopedView
@@ -27,7 +27,12 @@ from security.models import SupportGrant
 __all__ = ["GrantAdd", "GrantDetail", "GrantList", "GrantRevoke"]
 
 
+def _operators(request: HttpRequest | None) -> Any:
+    return Operator.objects.restrict(request.user) if request else Operator.objects.none()
+
+
 class GrantFilter(df.FilterSet):
+    operator = df.ModelChoiceFilter(label=gettext_lazy("Operator"), queryset=_operators)
     live = df.BooleanFilter(method="_live", label=pgettext_lazy("support grant", "In force"))
 
     class Meta:

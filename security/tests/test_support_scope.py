@@ -148,3 +148,9 @@ def test_staff_grant_and_revoke_from_the_pages(world, helper, client_for):
     admin = client_for("admin")
     assert admin.get(reverse("security:supportgrant_add")).status_code == 404
     assert admin.get(reverse("security:supportgrant_list")).status_code == 200
+
+
+def test_the_compliance_page_counts_the_grants_in_force(world, client_for):
+    page = client_for("auditor").get(reverse("security:compliance")).content.decode()
+    assert "生效中的运维授权：2 项" in page  # the world's admin supports both operators
+    assert client_for("auditor").get(reverse("security:supportgrant_list")).status_code == 200
