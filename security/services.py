@@ -219,6 +219,25 @@ def two_factor_verify(request: HttpRequest, user: Any, token: str) -> bool:
     return True
 
 
+def two_factor_wait(user: Any) -> int:
+    """Seconds until the user's authenticator takes a code again: django-otp refuses every
+    code for 1, 2, 4 … seconds after each wrong one (against guessing), the right one too."""
+    import math
+
+    from django_otp.models import VerifyNotAllowed
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        return 0
+    allowed, data = device.verify_is_allowed()
+    if allowed or (data or {}).get("reason") != VerifyNotAllowed.N_FAILED_ATTEMPTS:
+        return 0
+    factor = device.get_throttle_factor() * 2 ** (device.throttling_failure_count - 1)
+    elapsed = (timezone.now() - device.throttling_failure_timestamp).total_seconds()
+    return max(1, math.ceil(factor - elapsed))
+
+
 @transaction.atomic
 def two_factor_reset(*, actor: Any, user: Any) -> None:
     """Remove a user's authenticator and recovery codes (a lost phone: the admin's job, or the

@@ -256,9 +256,17 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if services.two_factor_verify(request, request.user, form.cleaned_data["code"]):
             return redirect(target)
+        wait = services.two_factor_wait(request.user)
         form.add_error(
             "code",
             _(
+                "The code was not accepted. After a wrong code the next is checked only "
+                "%(seconds)d s later (against guessing): wait, then enter the 6 digits your "
+                "authenticator shows."
+            )
+            % {"seconds": wait}
+            if wait
+            else _(
                 "The code is wrong: enter the 6 digits your authenticator shows, or a recovery code."
             ),
         )

@@ -109,3 +109,15 @@ def test_the_admin_sets_the_roles_and_resets_a_lost_phone(world, client_for):
             == 404
         )
     assert SecuritySettings.current().two_factor_roles == ["fund", "gov"]
+
+
+def test_a_code_typed_too_soon_after_a_wrong_one_says_to_wait(world):
+    SecuritySettings.objects.update(two_factor_roles=["gov"])
+    device, _codes = _enrol(_sign_in("gov"), "gov")
+    client = _sign_in("gov")
+    url = reverse("security:two_factor_verify")
+    wrong = client.post(url, {"code": "000000" if _code(device) != "000000" else "111111"})
+    right_too_soon = client.post(url, {"code": _code(device)})
+    message = " ".join(right_too_soon.context["form"].errors["code"])
+    assert "秒" in message or " s " in message, message
+    assert wrong.status_code == right_too_soon.status_code == 200
