@@ -296,16 +296,11 @@ def _admin_may_write(policy: Policy, user: Any, instance: models.Model) -> bool:
 
 
 def _supports_any(user: Any) -> bool:
-    from core.models import Operator
-
-    return Operator.objects.filter(pk__in=support_operator_ids(user)).exists()
+    return bool(support_operator_ids(user).exists())
 
 
 def _supports(user: Any, operator_id: Any) -> bool:
-    from core.models import Operator
-
-    operators = Operator.objects.filter(pk__in=support_operator_ids(user))
-    return operator_id is not None and operators.filter(pk=operator_id).exists()
+    return operator_id is not None and operator_id in list(support_operator_ids(user))
 
 
 def require(user: Any, action: str, instance: models.Model) -> None:

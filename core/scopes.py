@@ -66,7 +66,7 @@ def scope_ids(user: Any, kind: str) -> Any:
 
 
 # The platform admin's support scope (等保 2.0: the system administrator reads no business
-# data beyond what they were given to support): user -> queryset of operator ids whose
+# data beyond what they were given to support): user -> flat queryset of operator ids whose
 # records the admin may read and write now. The security app keeps the grants and registers
 # the function; without it (core alone) an admin is not limited.
 _SUPPORT: list[Callable[[Any], Any]] = []

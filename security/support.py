@@ -32,7 +32,7 @@ def operators_supported(user: Any) -> Any:
     """Ids of the operators ``user`` holds a live grant for, as a subquery (no query here)."""
     return SupportGrant.objects.filter(
         admin=user.pk, revoked_at__isnull=True, expires_at__gt=timezone.now()
-    ).values("operator_id")
+    ).values_list("operator_id", flat=True)
 
 
 @transaction.atomic
