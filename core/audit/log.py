@@ -136,8 +136,11 @@ def _write(*, actor: Any, actor_name: str | None = None, **fields: Any) -> Audit
 
 def seal() -> int:
     """Give every unsealed entry its place in the hash chain; returns how many."""
+    # One sealer at a time, so two cannot both extend the same chain head: PostgreSQL takes an
+    # advisory lock; SQLite's transactions begin IMMEDIATE (settings), which takes the write
+    # lock before the chain head is read. seal() runs after commit, outside any transaction.
     with transaction.atomic():
-        if connection.vendor == "postgresql":  # one sealer at a time
+        if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(hashtext('parkops.audit.seal'))")
         pending = list(AuditEntry.objects.filter(seq__isnull=True).order_by("id"))

@@ -335,6 +335,24 @@ def test_daily_billing_run_issues_due_bills_and_expires_ended_leases(world, leas
 
 
 @pytest.mark.django_db
+def test_the_billing_run_skips_and_names_leases_its_user_may_not_bill(world, lease, monkeypatch):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from security.models import SupportGrant
+
+    SupportGrant.objects.update(revoked_at=timezone.now())  # the admin supports no operator
+    out, err = StringIO(), StringIO()
+    call_command("bill_leases", stdout=out, stderr=err)
+    assert out.getvalue().startswith("0 bills issued")
+    assert "running leases skipped" in err.getvalue() and "support grant" in err.getvalue()
+    call_command("bill_leases", "--user", "operator", stdout=out, stderr=err)
+    assert Invoice.objects.filter(lease__contract_no="T-A").exists()
+
+
+@pytest.mark.django_db
 def test_rent_free_days_granted_later_are_credited_on_issued_bills(world, lease):
     operator = world.users["operator"]
     billing.invoices_issue(actor=operator, lease=lease, on=day(2026, 1, 1))

@@ -33,10 +33,19 @@ class Command(BaseCommand):
             raise CommandError("No acting user: create a platform admin or pass --user.")
         today = timezone.localdate()
         issued = expired = 0
-        running = Lease.objects.filter(state__in=(LeaseState.ACTIVE, LeaseState.RENEWED))
+        every = Lease.objects.filter(state__in=(LeaseState.ACTIVE, LeaseState.RENEWED))
+        # only the leases the acting user may bill: a platform admin those of the operators
+        # they hold a support grant for (security), a staff account its parks'
+        running = every.restrict(actor, "change")
+        skipped = every.count() - running.count()
         for lease in running.order_by("id").iterator():
             issued += len(billing.invoices_issue(actor=actor, lease=lease, on=today))
             if lease.state == LeaseState.ACTIVE and lease.end_on < today:
                 services.lease_transition(actor=actor, lease=lease, action="expire")
                 expired += 1
         self.stdout.write(f"{issued} bills issued, {expired} leases expired ({today}).")
+        if skipped:
+            self.stderr.write(
+                f"{skipped} running leases skipped: {actor} may not bill them. Give the admin a "
+                "support grant for their operator, or pass --user with a staff account."
+            )
