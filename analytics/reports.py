@@ -4,13 +4,14 @@ them, from the one KPI registry, as .xlsx and as a Chinese PDF."""
 from __future__ import annotations
 
 import datetime
+import functools
 from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from analytics.kpis import KPIS, Scope, compute
-from core.documents import Sheet, pdf_document, xlsx_workbook
+from core.documents import Chart, Sheet, pdf_document, xlsx_workbook
 from core.templatetags.parkops import figure
 from leasing.selectors import occupancy_series
 
@@ -44,14 +45,49 @@ class OperatingReport:
             rows.append([str(k.label), *shown, str(k.sentence)])
         return Sheet(_("Figures as of %(day)s") % {"day": self.as_of.isoformat()}, headers, rows)
 
+    @functools.cached_property
+    def occupancy(self) -> list[list[tuple[datetime.date, Any]]]:
+        """Each park's occupancy at the end of the twelve months up to the report's day."""
+        return [occupancy_series(s.units, 12, self.as_of) for s in self.scopes]
+
     def occupancy_sheet(self) -> Sheet:
-        series = [occupancy_series(s.units, 12, self.as_of) for s in self.scopes]
+        series = self.occupancy
         rows = []
         for i, (day, _o) in enumerate(series[0] if series else []):
             rows.append([day.strftime("%Y-%m"), *(f"{s[i][1].rate * 100:.1f}%" for s in series)])
         return Sheet(
             _("Occupancy by month (by area)"), [_("Month"), *(p.name for p in self.parks)], rows
         )
+
+    def charts(self) -> list[Chart]:
+        """The PDF's charts, from the same figures as its tables."""
+        months = [day.strftime("%Y-%m") for day, _o in (self.occupancy[0] if self.parks else [])]
+        occupancy = Chart(
+            _("Occupancy by month (by area)"),
+            "line",
+            months,
+            [
+                (p.name, [float(o.rate) * 100 for _d, o in s])
+                for p, s in zip(self.parks, self.occupancy, strict=True)
+            ],
+            unit="%",
+        )
+        money = {
+            "output_value_yuan": _("Output value"),
+            "revenue_yuan": _("Revenue"),
+            "tax_paid_yuan": _("Tax paid"),
+        }
+        per_park = Chart(
+            _("Output, revenue and tax by park"),
+            "bar",
+            [p.name for p in self.parks],
+            [
+                (str(name), [float(v[key] or 0) / 10_000 for v in self.values[:-1]])
+                for key, name in money.items()
+            ],
+            unit=_("10,000 yuan"),
+        )
+        return [occupancy, per_park]
 
 
 def _raw(value: Any) -> Any:
@@ -71,4 +107,5 @@ def operating_report(parks: list[Any], year: int, kind: str) -> bytes:
         ],
         [report.kpi_sheet(raw=False), report.occupancy_sheet()],
         wide=True,
+        charts=report.charts(),
     )

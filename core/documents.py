@@ -22,8 +22,11 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from core.pdf_charts import Chart, chart_drawing
+
 __all__ = [
     "FORMULA_PREFIXES",
+    "Chart",
     "Sheet",
     "append_row",
     "pdf_document",
@@ -128,14 +131,23 @@ def pdf_document(
     sheets: Sequence[Sheet],
     footer: str = "",
     wide: bool = False,
+    charts: Sequence[Chart] = (),
 ) -> bytes:
-    """A4 (landscape when ``wide``): a title, a two-column block of facts, then tables."""
+    """A4 (landscape when ``wide``): a title, a two-column block of facts, the charts, then
+    the tables."""
     # reportlab is loaded on the first PDF, not when the site starts (imports use this module)
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import (
+        KeepTogether,
+        Paragraph,
+        SimpleDocTemplate,
+        Spacer,
+        Table,
+        TableStyle,
+    )
 
     _register_font()
     buffer = io.BytesIO()
@@ -154,6 +166,9 @@ def pdf_document(
         block = Table(pairs, colWidths=[35 * mm, None], hAlign="LEFT")
         block.setStyle(TableStyle([("TEXTCOLOR", (0, 0), (0, -1), colors.grey)]))
         story.append(block)
+    for chart in charts:
+        drawing = chart_drawing(chart, size[0] - 30 * mm, 62 * mm, FONT)
+        story.append(KeepTogether([Paragraph(escape(chart.title), h2), drawing]))
     for sheet in sheets:
         story.append(Paragraph(escape(sheet.title), h2))
         data = [list(sheet.headers), *[[_text(v) for v in r] for r in sheet.rows]]

@@ -216,6 +216,29 @@ def test_the_operating_report_reads_back_from_its_cells(world, client_for):
     assert client_for("tenant").get(reverse("analytics:report")).status_code == 404
 
 
+def test_the_reports_charts_show_the_figures_of_its_tables(world):
+    from analytics.reports import OperatingReport
+    from core.documents import pdf_document
+
+    parks = [world.sample(Park, "A"), world.sample(Park, "B")]
+    report = OperatingReport(parks, 2026)
+    occupancy, money = report.charts()
+    table = report.occupancy_sheet()
+    assert occupancy.categories == [row[0] for row in table.rows]
+    for column, (name, values) in enumerate(occupancy.series, start=1):
+        assert name == parks[column - 1].name
+        assert [f"{v:.1f}%" for v in values] == [row[column] for row in table.rows]
+    assert money.categories == [p.name for p in parks]
+    output = money.series[0][1]  # output value, then revenue and tax
+    assert output == [float(v["output_value_yuan"] or 0) / 10_000 for v in report.values[:2]]
+    assert output[0] == 600.0  # park A's 6,000,000 yuan
+    plain = pdf_document(report.title, [], [report.occupancy_sheet()], wide=True)
+    drawn = pdf_document(
+        report.title, [], [report.occupancy_sheet()], wide=True, charts=[occupancy, money]
+    )
+    assert drawn.startswith(b"%PDF") and len(drawn) > len(plain) + 1000  # the drawings are in
+
+
 def test_a_reviewer_drills_into_parks_and_companies_but_never_a_bill_or_a_filing(world, client_for):
     gov = client_for("gov")
     url = reverse("analytics:drill") + "?park=PA&as_of=2026-06-30&key="
