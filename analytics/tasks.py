@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_noop
@@ -33,7 +35,7 @@ def warning_digest() -> int:
             ),
             about=park,
             params={"park": park.name, "n": len(at_risk)},
-            url=reverse("analytics:warnings") + f"?park={park.code}",
+            url=reverse("analytics:warnings") + "?" + urlencode({"park": park.code}),
         )
         told += 1
     return told

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -14,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from analytics import radar, reports, selectors
-from analytics.kpis import KPIS, compute
+from analytics.kpis import KPIS, compute, kpi
 from analytics.models import ParkFigures
 from core import audit
 from core.choices import AuditAction, Role
@@ -110,12 +111,13 @@ class KpiDrill(ScopedView):
     model = ParkFigures
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        key = request.GET.get("key", KPIS[0].key)
-        if key not in {k.key for k in KPIS}:
-            raise Http404
+        try:
+            figure = kpi(request.GET.get("key", KPIS[0].key))
+        except KeyError as exc:
+            raise Http404 from exc
+        key = figure.key
         as_of, park = _as_of(request), _park(request)
         scope = selectors.scope_for(request.user, park, as_of)
-        figure = next(k for k in KPIS if k.key == key)
         return render(
             request,
             "analytics/drill.html",
@@ -125,7 +127,9 @@ class KpiDrill(ScopedView):
                 "kpi": figure,
                 "value": compute(scope, [key])[key],
                 "table": selectors.drill(scope, key, request.user),
-                "back": reverse("analytics:dashboard") + f"?park={park}&as_of={as_of}",
+                "back": reverse("analytics:dashboard")
+                + "?"
+                + urlencode({"park": park or "", "as_of": as_of.isoformat()}),
             },
         )
 

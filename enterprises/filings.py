@@ -15,6 +15,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,10 +31,10 @@ from enterprises.choices import FilingState
 from enterprises.models import (
     FILING_FIGURES,
     Enterprise,
-    Membership,
     StatFiling,
     StatPeriod,
 )
+from enterprises.selectors import users_of
 
 __all__ = [
     "Check",
@@ -240,15 +241,14 @@ def period_remind(*, actor: Any, period: StatPeriod) -> int:
     companies reminded."""
     require(actor, "change", period)
     due = list(period.filings.filter(state=FilingState.DUE).select_related("enterprise"))
+    users: dict[int, list[Any]] = {}  # each due company's users, read in one query
+    for user in users_of(*(f.enterprise_id for f in due)).annotate(
+        company=F("membership__enterprise_id")
+    ):
+        users.setdefault(user.company, []).append(user)
     for filing in due:
-        users = [
-            m.user
-            for m in Membership.objects.filter(
-                enterprise_id=filing.enterprise_id, user__is_active=True
-            ).select_related("user")
-        ]
         notify(
-            users,
+            users.get(filing.enterprise_id, []),
             gettext_noop("Please file your statistics for %(period)s by %(due)s."),
             about=filing,
             params={"period": str(period), "due": period.due_on.isoformat()},

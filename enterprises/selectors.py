@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
 from enterprises.models import Enterprise, Membership
 
-__all__ = ["company_ids_of", "company_of"]
+__all__ = ["company_ids_of", "company_of", "users_of"]
 
 
 def company_ids_of(user: Any) -> QuerySet:
@@ -23,3 +24,10 @@ def company_of(user: Any) -> Enterprise | None:
     except Membership.DoesNotExist:
         return None
     return membership.enterprise
+
+
+def users_of(*enterprise_ids: Any) -> QuerySet:
+    """The active users who act for these companies: whom a notice to a company goes to."""
+    return get_user_model().objects.filter(
+        is_active=True, membership__enterprise_id__in=enterprise_ids
+    )

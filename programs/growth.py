@@ -17,12 +17,12 @@ from django.utils.translation import gettext_noop
 from core.choices import Role
 from core.dates import add_months, term_end
 from core.errors import ConflictError
-from core.models import User
 from core.notifications import notify
 from core.permissions import require
 from core.services import create_record, delete_record, update_record
 from core.workflow import Transition, Workflow
 from enterprises.models import Enterprise
+from enterprises.selectors import users_of
 from programs.choices import MOVE_TRANSITIONS, MembershipState, MoveState
 from programs.models import (
     Cohort,
@@ -292,13 +292,8 @@ def _move_day_in_term(move: Move) -> None:
 
 
 def _tell_company(move: Move, message: str) -> None:
-    from enterprises.models import Membership
-
-    users = User.objects.filter(
-        pk__in=Membership.objects.filter(enterprise=move.enterprise_id).values("user")
-    )
     notify(
-        users,
+        users_of(move.enterprise_id),
         message,
         about=move,
         params={"park": move.to_park.name},

@@ -22,7 +22,7 @@ from core.notifications import complete, notify
 from core.permissions import require
 from core.services import create_record, delete_record, update_record
 from core.workflow import Transition, Workflow
-from enterprises.selectors import company_of
+from enterprises.selectors import company_of, users_of
 from programs import sla
 from programs.choices import (
     GRANT_TRANSITIONS,
@@ -115,10 +115,7 @@ def _staff(request: ServiceRequest) -> list[Any]:
 
 
 def _company(request: ServiceRequest) -> list[Any]:
-    return [
-        request.opened_by,
-        *User.objects.filter(membership__enterprise=request.enterprise_id, is_active=True),
-    ]
+    return [request.opened_by, *users_of(request.enterprise_id)]
 
 
 def _tell(users: list[Any], request: ServiceRequest, message: str, task: str = "") -> None:
