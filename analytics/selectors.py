@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from statistics import median
 from typing import Any
+from urllib.parse import urlencode
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
@@ -304,6 +305,7 @@ def charts(scope: Scope) -> dict[str, Any]:
         )
     )
     units = dict(scope.units.values("status").annotate(n=Count("id")).values_list("status", "n"))
+    park = {"park": scope.parks[0].code} if len(scope.parks) == 1 else {}
     return {
         "occupancy": {
             "labels": [d.strftime("%Y-%m") for d, _o in trend],
@@ -313,8 +315,14 @@ def charts(scope: Scope) -> dict[str, Any]:
         "industries": [
             {"name": _section(section), "value": n} for section, n in industries.most_common()
         ],
+        # each slice opens the unit list it counts (the park's, when one park is shown)
         "units": [
-            {"name": str(UnitStatus(status).label), "value": n, "status": status}
+            {
+                "name": str(UnitStatus(status).label),
+                "value": n,
+                "status": status,
+                "url": reverse("spaces:unit_list") + "?" + urlencode({"status": status, **park}),
+            }
             for status, n in sorted(units.items())
         ],
     }

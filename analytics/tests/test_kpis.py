@@ -299,3 +299,20 @@ def test_every_kpi_in_a_fixed_number_of_queries(world, django_assert_num_queries
         figures = compute(_park_a(world))
     assert figures["tenants"] == 2
     assert len(one.captured_queries) <= 25
+
+
+def test_each_slice_of_units_by_status_opens_the_units_it_counts(world, client_for):
+    from analytics import selectors
+
+    park = world.sample(Park, "A")
+    slices = selectors.charts(Scope([park], datetime.date(2026, 6, 30)))["units"]
+    assert slices and sum(s["value"] for s in slices) == park.units.count()
+    staff = client_for("operator")
+    for piece in slices:
+        page = staff.get(piece["url"])
+        assert page.status_code == 200
+        shown = [row.pk for row in page.context["page"].items]
+        assert len(shown) == piece["value"], piece
+        assert set(park.units.filter(pk__in=shown).values_list("status", flat=True)) == {
+            piece["status"]
+        }

@@ -62,6 +62,10 @@
       var option = build(d, el);
       option.color = PALETTE;
       chart.setOption(option);
+      // a data item that names a page (a slice of units by status) opens it when clicked
+      chart.on("click", function (p) {
+        if (p.data && p.data.url) { window.location.href = p.data.url; }
+      });
       window.addEventListener("resize", function () { chart.resize(); });
     });
   }
