@@ -278,13 +278,17 @@ def test_stacking_plan_shows_tenant_and_months_left_to_the_operator_only(world, 
 
 
 @pytest.mark.django_db
-def test_occupancy_series_is_taken_at_each_month_end_up_to_the_day(world):
-    from leasing.selectors import occupancy_series
+def test_occupancy_series_is_taken_at_each_month_end_up_to_the_day(
+    world, django_assert_num_queries
+):
+    from leasing.selectors import occupancy, occupancy_series
 
     units = Unit.objects.filter(park=world.sample(Park))
-    series = occupancy_series(units, 3, day(2026, 1, 15))
+    with django_assert_num_queries(2):  # whatever the number of months
+        series = occupancy_series(units, 3, day(2026, 1, 15))
     assert [d for d, _o in series] == [day(2025, 11, 30), day(2025, 12, 31), day(2026, 1, 15)]
     assert [o.rate for _d, o in series] == [D(0), D(0), D(1)]  # T-A starts on 2026-01-01
+    assert series == [(d, occupancy(units, d)) for d, _o in series]  # the one-day figure
 
 
 def test_a_tenant_reads_its_units_without_links_to_pages_it_may_not_open(world, client_for):
