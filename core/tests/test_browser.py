@@ -68,3 +68,30 @@ def test_operator_filters_units_and_opens_a_building(demo, live_server, browser)
     page.goto(f"{live_server.url}/spaces/buildings/")
     page.locator("#table tbody a").first.click()
     assert page.locator(".stack-unit").count() > 0
+
+
+def test_a_wide_list_keeps_its_key_column_and_the_columns_a_user_chose(demo, live_server, browser):
+    page = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
+    page.goto(f"{live_server.url}/login/")
+    page.fill("input[name=username]", "operator")
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/spaces/units/")
+    key = page.locator("#table thead th").first
+    assert key.evaluate("th => getComputedStyle(th).position") == "sticky"
+    use = page.locator("#table thead th[data-col=use]")
+    assert use.is_visible()
+    page.click(".col-chooser summary")
+    page.uncheck(".col-menu input[data-col=use]")
+    assert not use.is_visible()
+    page.reload()  # the choice is remembered for this list
+    assert not page.locator("#table thead th[data-col=use]").is_visible()
+    assert page.locator("#table thead th[data-col=status]").is_visible()
+    with page.expect_response(lambda r: "sort=" in r.url):  # and survives an htmx swap
+        page.locator("#table thead th a").first.click()
+    assert not page.locator("#table thead th[data-col=use]").is_visible()
+    page.goto(f"{live_server.url}/leasing/leases/")  # another list keeps all its columns
+    assert (
+        page.locator("#table thead th").count() == page.locator("#table thead th:visible").count()
+    )

@@ -27,3 +27,31 @@ document.addEventListener("submit", (event) => {
   dialog.returnValue = "";
   dialog.showModal();
 });
+// Column chooser: the columns a user hides in a list stay hidden on that list (per record
+// type, in this browser), after paging, sorting and filtering swap the table.
+const hiddenColumns = (table) => JSON.parse(localStorage.getItem("columns:" + table) || "[]");
+function applyColumns(root) {
+  root.querySelectorAll(".table-wrap[data-table]").forEach((wrap) => {
+    const hidden = hiddenColumns(wrap.dataset.table);
+    wrap.querySelectorAll("thead th").forEach((th, i) => {
+      const off = hidden.includes(th.dataset.col);
+      wrap.querySelectorAll(`tr > :nth-child(${i + 1})`).forEach((cell) => {
+        cell.classList.toggle("col-hidden", off);
+      });
+    });
+  });
+  root.querySelectorAll(".col-menu[data-table] input[data-col]").forEach((box) => {
+    box.checked = !hiddenColumns(box.closest(".col-menu").dataset.table).includes(box.dataset.col);
+  });
+}
+document.addEventListener("change", (event) => {
+  const box = event.target;
+  if (!box.matches || !box.matches(".col-menu input[data-col]")) return;
+  const table = box.closest(".col-menu").dataset.table;
+  const hidden = hiddenColumns(table).filter((c) => c !== box.dataset.col);
+  if (!box.checked) hidden.push(box.dataset.col);
+  localStorage.setItem("columns:" + table, JSON.stringify(hidden));
+  applyColumns(document);
+});
+document.addEventListener("DOMContentLoaded", () => applyColumns(document));
+document.addEventListener("htmx:afterSwap", (event) => applyColumns(event.target));
