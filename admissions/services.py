@@ -51,6 +51,7 @@ __all__ = [
     "application_convert",
     "application_create",
     "application_delete",
+    "application_edit_refusal",
     "application_transition",
     "application_update",
     "eligible_reviewers",
@@ -72,6 +73,25 @@ def _require_draft_owner(actor: Any, app: Application) -> None:
     """A draft belongs to whoever started it (or the company it is for) until submitted."""
     if not (actor.is_platform_admin or _is_creator_side(actor, app)):
         raise ConflictError(_("Only whoever started this draft may change or delete it."))
+
+
+def application_edit_refusal(actor: Any, app: Application) -> str | None:
+    """Why ``actor`` may not edit this application now (None: they may); the edit page says
+    so before offering a form the update would refuse."""
+    try:
+        _require_draft_owner(actor, app)
+        _require_draft(app)
+    except ConflictError as exc:
+        return str(exc.message)
+    return None
+
+
+def _require_draft(app: Application) -> None:
+    if app.state != AppState.DRAFT:
+        raise ConflictError(
+            _("Only a draft can be edited; this application is %(state)s.")
+            % {"state": app.get_state_display()}
+        )
 
 
 def application_delete(*, actor: Any, instance: Application) -> None:
@@ -200,11 +220,7 @@ def application_update(
     *, actor: Any, instance: Application, data: Mapping[str, Any]
 ) -> Application:
     _require_draft_owner(actor, instance)
-    if instance.state != AppState.DRAFT:
-        raise ConflictError(
-            _("Only a draft can be edited; this application is %(state)s.")
-            % {"state": instance.get_state_display()}
-        )
+    _require_draft(instance)
     blocked = {"state", "channel", "created_by", "enterprise", "park"} & set(data)
     if blocked and actor.role == Role.TENANT:
         raise ConflictError(_("These fields cannot be changed: %(f)s.") % {"f": ", ".join(blocked)})

@@ -184,6 +184,7 @@ class ApplicationEdit(ObjectEditView):
     form_class = forms.ApplicationForm
     create = services.application_create
     update = services.application_update
+    refusal = services.application_edit_refusal
 
     def create_kwargs(self, form: Any) -> dict[str, Any]:
         return {"new_enterprise": form.new_enterprise()}

@@ -87,8 +87,11 @@ def qualification_create(*, actor: Any, instance: Qualification, **kwargs: Any) 
 def qualification_update(
     *, actor: Any, instance: Qualification, data: dict[str, Any]
 ) -> Qualification:
-    """A change by the company sends the certificate back to 待核验."""
-    return update_record(actor=actor, instance=instance, data={**data, **_verification(actor)})
+    """A change by the company sends the certificate back to 待核验 (and one by staff counts
+    as checked); saving with nothing changed changes nothing, the verification included."""
+    return update_record(
+        actor=actor, instance=instance, data={**data, **(_verification(actor) if data else {})}
+    )
 
 
 def qualification_verify(*, actor: Any, qualification: Qualification) -> Qualification:

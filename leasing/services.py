@@ -328,12 +328,19 @@ def lease_update(*, actor: Any, instance: Lease, data: dict[str, Any]) -> Lease:
     """Terms can change while the lease is a draft; a signed lease changes by amendment."""
     from core.services import update_record
 
-    if instance.state != LeaseState.DRAFT:
-        raise ConflictError(
-            _("Only a draft lease can be edited; this one is %(state)s.")
-            % {"state": instance.get_state_display()}
-        )
+    refusal = lease_edit_refusal(actor, instance)
+    if refusal:
+        raise ConflictError(refusal)
     return update_record(actor=actor, instance=instance, data=data)
+
+
+def lease_edit_refusal(actor: Any, lease: Lease) -> str | None:
+    """Why the lease's terms cannot be edited now (None: they can)."""
+    if lease.state != LeaseState.DRAFT:
+        return _("Only a draft lease can be edited; this one is %(state)s.") % {
+            "state": lease.get_state_display()
+        }
+    return None
 
 
 def attachment_add(*, actor: Any, attachment: LeaseAttachment) -> LeaseAttachment:

@@ -291,6 +291,9 @@ class ObjectEditView(ScopedView):
     form_class: ClassVar[type[forms.ModelForm]]
     create: ClassVar[Callable[..., Any]]
     update: ClassVar[Callable[..., Any]]
+    # (user, row) -> why the update service would refuse this row now, or None: the page
+    # says so and goes back to the record instead of offering a form saved in vain
+    refusal: ClassVar[Callable[[Any, Any], str | None] | None] = None
 
     @classmethod
     def required_action(cls, kwargs: dict[str, Any]) -> str:
@@ -321,6 +324,14 @@ class ObjectEditView(ScopedView):
             return self.initial_instance(request)
         return get_restricted_or_404(self.model, request.user, "change", pk=pk)
 
+    def _refused(self, request: HttpRequest, obj: Any) -> HttpResponse | None:
+        refusal = type(self).refusal
+        reason = refusal(request.user, obj) if refusal is not None and obj.pk else None
+        if not reason:
+            return None
+        messages.warning(request, reason)
+        return redirect(self.url("detail", obj.pk))
+
     def _render(self, request: HttpRequest, form: forms.ModelForm, obj: Any) -> HttpResponse:
         return render(
             request,
@@ -338,10 +349,15 @@ class ObjectEditView(ScopedView):
 
     def get(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
         obj = self._instance(request, pk)
-        return self._render(request, self.get_form(request, obj), obj)
+        return self._refused(request, obj) or self._render(
+            request, self.get_form(request, obj), obj
+        )
 
     def post(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
         obj = self._instance(request, pk)
+        refused = self._refused(request, obj)
+        if refused is not None:
+            return refused
         form = self.get_form(request, obj, request.POST)
         if form.is_valid():
             try:

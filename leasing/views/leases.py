@@ -93,6 +93,7 @@ class LeaseEdit(ObjectEditView):
     help_link = (_("Billing rules"), "leasing:rules")
     create = _create
     update = services.lease_update
+    refusal = services.lease_edit_refusal
 
     def create_kwargs(self, form: Any) -> dict[str, Any]:
         return {"units": form.cleaned_data["units"], "rent_free": form.rent_free()}
