@@ -12,6 +12,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 .PHONY: run serve test lint worker install install-dev migrate demo messages bench clean vendor-echarts
 
 $(VENV)/.installed: requirements/base.lock
+	@echo "[1/3] Installing ParkOps into $(VENV) (first run: a minute or two)…"
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --disable-pip-version-check -r requirements/base.lock
 	touch $@
@@ -24,14 +25,16 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 migrate: install
+	@echo "[2/3] Bringing the database up to date…"
 	$(PY) manage.py migrate --no-input -v0
 
 demo: migrate
+	@echo "[3/3] Loading the demo portfolio on an empty database (about a minute, module by module)…"
 	$(PY) manage.py load_demo_if_empty
 
 ## run: install, migrate, load the demo on an empty database, serve with a worker beside it
 run: demo
-	@echo "ParkOps on http://$(HOST):$(PORT)/  (demo logins: admin, operator, gov, fund, tenant / parkops-demo)"
+	@echo "ParkOps on http://$(HOST):$(PORT)/  (demo logins: admin, operator, gov, fund, tenant, auditor / parkops-demo)"
 	@$(PY) manage.py db_worker --interval 1 >var/worker.log 2>&1 & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(PY) manage.py runserver --noreload $(HOST):$(PORT)
