@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.permissions import MASK, SHOW, field_access
+from core.pickers import PickerWidget, picker_for
 
 __all__ = ["ScopedModelForm", "errors_as_text", "html_date"]
 
@@ -26,14 +27,22 @@ class ScopedModelForm(forms.ModelForm):
             if name not in self._meta.fields:  # type: ignore[operator]
                 continue
             access = field_access(user, model, name)
-            if access == MASK and name in revealable and self.instance.pk:
-                self._keep_if_blank(name)  # a new value may be typed without reading the old
+            if access == MASK and name in revealable:
+                if self.instance.pk:  # a new value may be typed without reading the old
+                    self._keep_if_blank(name)
             elif access != SHOW:
                 del self.fields[name]
         for field in self.fields.values():
             queryset = getattr(field, "queryset", None)
             if queryset is not None and hasattr(queryset, "restrict"):
                 field.queryset = queryset.restrict(user, "view")  # type: ignore[attr-defined]
+            if (
+                isinstance(field, forms.ModelChoiceField)
+                and not isinstance(field, forms.ModelMultipleChoiceField)
+                and isinstance(field.widget, forms.Select)
+                and picker_for(field.queryset.model) is not None  # type: ignore[union-attr]
+            ):  # a company or a lease is typed for, not scrolled to
+                field.widget = PickerWidget(field.queryset.model)  # type: ignore[union-attr]
             _say_choose(field)
             if isinstance(field.widget, forms.DateInput):
                 html_date(field.widget)

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from core.views import account, audit, operators, users
+from core.views import account, audit, operators, pick, users
 
 app_name = "core"
 
@@ -17,6 +17,7 @@ urlpatterns = [
     path("jobs/<int:pk>/", account.job_detail, name="job_detail"),
     path("jobs/<int:pk>/rerun/", account.job_rerun_view, name="job_rerun"),
     path("notifications/", account.notifications_page, name="notifications"),
+    path("pick/", pick.pick, name="pick"),
     *users.urlpatterns,
     *audit.urlpatterns,
     *operators.urlpatterns,

@@ -52,8 +52,12 @@ class EnterprisesConfig(ParkOpsApp):
         from django import forms
 
         from core.choices import Role
+        from core.pickers import register_picker
         from core.scopes import RoleScope, register_role_scope
         from enterprises.models import Enterprise
+
+        # forms choose a company by typing part of its name or credit code
+        register_picker(Enterprise, ("name", "credit_code"), order="name")
         from enterprises.selectors import company_ids_of, company_of
         from enterprises.services import membership_set
 

@@ -148,7 +148,12 @@ class LeasingConfig(ParkOpsApp):
 
     def ready(self) -> None:
         super().ready()
+        from core.pickers import register_picker
         from core.views import Tab, register_context, register_tab
+        from leasing.models import Lease
+
+        # forms choose a lease by its contract number or its tenant's name
+        register_picker(Lease, ("contract_no", "enterprise__name"), order="-start_on")
 
         register_context("spaces.building", _unit_leases)
         # a lower app's pages show leasing facts through tabs the higher app adds

@@ -99,7 +99,7 @@ def test_role_opens_every_main_page_without_console_errors(role, demo, live_serv
 
 def _followed(href: str | None) -> bool:
     """A link inside ParkOps that only reads (no sign-out, no API, no download of a file)."""
-    return bool(href) and href.startswith("/") and not href.startswith(("/api/", "/logout"))
+    return bool(href) and href.startswith("/") and not href.startswith(("/api/", "/logout"))  # type: ignore[union-attr]
 
 
 def test_operator_filters_units_and_opens_a_building(demo, live_server, browser):

@@ -73,3 +73,8 @@ def test_staff_edit_a_contact_without_reading_the_number(world, client_for):
     staff.post(url, {**data, "phone": "13900001111"})
     contact.refresh_from_db()
     assert contact.phone == "13900001111"
+
+
+def test_staff_enter_a_new_contacts_number(world, client_for):
+    page = client_for("operator").get(reverse("enterprises:contact_add")).content.decode()
+    assert 'name="phone"' in page  # typing a new number reveals nothing

@@ -55,3 +55,12 @@ document.addEventListener("change", (event) => {
 });
 document.addEventListener("DOMContentLoaded", () => applyColumns(document));
 document.addEventListener("htmx:afterSwap", (event) => applyColumns(event.target));
+// Pickers (core.pickers): a match clicked fills the hidden id and the search box.
+document.addEventListener("click", (event) => {
+  const option = event.target.closest && event.target.closest(".pick-option");
+  if (!option) return;
+  const picker = option.closest(".picker");
+  picker.querySelector(".picker-value").value = option.dataset.value;
+  picker.querySelector(".picker-text").value = option.textContent.trim();
+  picker.querySelector(".picker-results").innerHTML = "";
+});
