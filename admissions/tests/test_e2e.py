@@ -11,7 +11,7 @@ from django.core.management import call_command
 
 from admissions.models import Application
 from core.demo import DEMO_PASSWORD
-from core.testing.browser import MARKS, chromium
+from core.testing.browser import MARKS, chromium, sign_in
 from enterprises.demo import credit_code
 
 pytestmark = MARKS
@@ -26,11 +26,7 @@ def browser(transactional_db):
 
 def login(browser, base, username):
     page = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN").new_page()
-    page.goto(f"{base}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
+    sign_in(page, base, username, DEMO_PASSWORD)
     return page
 
 

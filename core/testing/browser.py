@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-__all__ = ["ARGS", "CHROMIUM", "MARKS", "chromium"]
+__all__ = ["ARGS", "CHROMIUM", "MARKS", "chromium", "sign_in"]
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -52,3 +52,12 @@ def chromium() -> Iterator[Any]:
             instance.close()
     finally:
         os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+def sign_in(page: Any, base_url: str, username: str, password: str) -> None:
+    """Sign in through the real form and wait for the home page."""
+    page.goto(f"{base_url}/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base_url}/")

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.management import call_command
 
 from core.demo import DEMO_PASSWORD
-from core.testing.browser import MARKS, chromium
+from core.testing.browser import MARKS, chromium, sign_in
 
 pytestmark = MARKS
 
@@ -58,11 +58,7 @@ def test_role_opens_every_main_page_without_console_errors(role, demo, live_serv
         errors: list[str] = []
         page.on("console", lambda m, out=errors: out.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e, out=errors: out.append(str(e)))
-        page.goto(f"{live_server.url}/login/")
-        page.fill("input[name=username]", role)
-        page.fill("input[name=password]", DEMO_PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{live_server.url}/")
+        sign_in(page, live_server.url, role, DEMO_PASSWORD)
         nav = page.eval_on_selector_all(
             ".sider a.nav-item", "els => els.map(e => e.getAttribute('href'))"
         )
@@ -124,11 +120,7 @@ def test_operator_filters_units_and_opens_a_building(demo, live_server, browser)
 
 def test_a_wide_list_keeps_its_key_column_and_the_columns_a_user_chose(demo, live_server, browser):
     page = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
-    page.goto(f"{live_server.url}/login/")
-    page.fill("input[name=username]", "operator")
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    sign_in(page, live_server.url, "operator", DEMO_PASSWORD)
     page.goto(f"{live_server.url}/spaces/units/")
     key = page.locator("#table thead th").first
     assert key.evaluate("th => getComputedStyle(th).position") == "sticky"

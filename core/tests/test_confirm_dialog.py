@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from core.models import ApiToken
-from core.testing.browser import MARKS, chromium
+from core.testing.browser import MARKS, chromium, sign_in
 from core.testing.world import PASSWORD, build_world
 from core.tokens import token_create
 
@@ -24,11 +24,7 @@ def test_revoking_a_token_asks_first_in_a_dialog_naming_it(world, live_server):
         page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")
         dialogs: list[str] = []
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-        page.goto(f"{live_server.url}/login/")
-        page.fill("input[name=username]", "operator")
-        page.fill("input[name=password]", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{live_server.url}/")
+        sign_in(page, live_server.url, "operator", PASSWORD)
         page.goto(f"{live_server.url}/account/tokens/")
 
         page.click("form.confirm-form button")

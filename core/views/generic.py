@@ -325,12 +325,14 @@ class ObjectEditView(ScopedView):
         return get_restricted_or_404(self.model, request.user, "change", pk=pk)
 
     def _refused(self, request: HttpRequest, obj: Any) -> HttpResponse | None:
+        """The page that says why, with the way back, in place of a form saved in vain."""
         refusal = type(self).refusal
         reason = refusal(request.user, obj) if refusal is not None and obj.pk else None
         if not reason:
             return None
-        messages.warning(request, reason)
-        return redirect(self.url("detail", obj.pk))
+        context = {**self.base_context(), "object": obj, "reason": reason}
+        context["back_url"] = self.url("detail", obj.pk)
+        return render(request, "core/object_refused.html", context)
 
     def _render(self, request: HttpRequest, form: forms.ModelForm, obj: Any) -> HttpResponse:
         return render(

@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 from django.utils import timezone
 
-from core.testing.browser import MARKS, chromium
+from core.testing.browser import MARKS, chromium, sign_in
 from core.testing.world import PASSWORD, build_world
 from enterprises.models import Enterprise
 from fund.models import Deal, Fund, Investment, Valuation
@@ -31,11 +31,7 @@ def test_deal_to_investment_to_mark_moves_the_fund_tvpi(world, live_server):
     before = fund_metrics(fund, today).tvpi
     with chromium() as browser:
         page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")
-        page.goto(f"{live_server.url}/login/")
-        page.fill("input[name=username]", "fund")
-        page.fill("input[name=password]", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{live_server.url}/")
+        sign_in(page, live_server.url, "fund", PASSWORD)
 
         # 1. from the company's page, its investments tab: a new deal
         page.goto(f"{live_server.url}/enterprises/companies/{company.pk}/?tab=investments")

@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from core.testing.browser import MARKS, chromium
+from core.testing.browser import MARKS, chromium, sign_in
 from core.testing.world import PASSWORD, build_world
 from enterprises.models import Enterprise
 from leasing import billing, services
@@ -58,11 +58,7 @@ def test_lease_from_free_space_to_one_transfer_and_the_rent_roll(world, live_ser
     with chromium() as browser:
         page = browser.new_page(viewport={"width": 1366, "height": 900})
         page.on("dialog", lambda dialog: dialog.accept())
-        page.goto(f"{live_server.url}/login/")
-        page.fill("input[name=username]", "operator")
-        page.fill("input[name=password]", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{live_server.url}/")
+        sign_in(page, live_server.url, "operator", PASSWORD)
 
         # 1. a lease of a unit picked on the park's free space
         page.goto(f"{live_server.url}/leasing/leases/add/")

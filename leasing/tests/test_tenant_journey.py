@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.testing.browser import MARKS, chromium
+from core.testing.browser import MARKS, chromium, sign_in
 from core.testing.world import PASSWORD, build_world
 from leasing.models import Invoice, Lease
 
@@ -32,11 +32,7 @@ def test_a_tenant_reads_its_bills_and_their_pdfs(world, live_server):
     mine, other = world.sample(Lease, "A"), world.sample(Lease, "B")
     with chromium() as browser:
         page = browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN")
-        page.goto(f"{live_server.url}/login/")
-        page.fill("input[name=username]", "tenant")
-        page.fill("input[name=password]", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{live_server.url}/")
+        sign_in(page, live_server.url, "tenant", PASSWORD)
 
         page.goto(f"{live_server.url}/leasing/invoices/")
         listed = page.locator("#table tbody").inner_text()

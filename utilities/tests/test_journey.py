@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from core.testing.browser import MARKS, chromium
+from core.testing.browser import MARKS, chromium, sign_in
 from core.testing.world import PASSWORD, build_world
 from leasing.models import Invoice, Lease, LeaseCharge
 from utilities.models import Meter
@@ -25,11 +25,7 @@ def test_a_round_of_readings_on_a_phone_reaches_the_next_bill(world, live_server
     lease = world.sample(Lease, "A")
     with chromium() as browser:
         page = browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN")
-        page.goto(f"{live_server.url}/login/")
-        page.fill("input[name=username]", "operator")
-        page.fill("input[name=password]", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{live_server.url}/")
+        sign_in(page, live_server.url, "operator", PASSWORD)
 
         page.goto(f"{live_server.url}/utilities/walk/?building={meter.building_id}")
         card = page.locator("#walk-meter")
