@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-__all__ = ["ARGS", "CHROMIUM", "MARKS", "chromium", "sign_in"]
+__all__ = ["ARGS", "CHROMIUM", "MARKS", "chromium", "pick", "sign_in"]
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -61,3 +61,9 @@ def sign_in(page: Any, base_url: str, username: str, password: str) -> None:
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
     page.wait_for_url(f"{base_url}/")
+
+
+def pick(page: Any, field: str, text: str, pk: int) -> None:
+    """Choose a record in a picker (core.pickers): type part of its name, click the match."""
+    page.fill(f"input[name={field}__search]", text)
+    page.locator(f".pick-option[data-value='{pk}']").click()

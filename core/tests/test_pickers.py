@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from core.testing.browser import MARKS, chromium, sign_in
+from core.testing.browser import MARKS, chromium, pick, sign_in
 from core.testing.world import PASSWORD, build_world
 from enterprises.models import Contact, Enterprise
 from leasing.models import Lease
@@ -55,8 +55,7 @@ def test_staff_type_pick_and_save(live_world, live_server):
         page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")
         sign_in(page, live_server.url, "operator", PASSWORD)
         page.goto(f"{live_server.url}/enterprises/contacts/add/")
-        page.fill("input[name=enterprise__search]", company.name[:3])
-        page.locator(f".pick-option[data-value='{company.pk}']").click()
+        pick(page, "enterprise", company.name[:3], company.pk)
         page.fill("input[name=name]", "钱七")
         page.fill("input[name=phone]", "13600001111")
         page.click("form.form .form-actions button[type=submit]")

@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from core.testing.browser import MARKS, chromium, sign_in
+from core.testing.browser import MARKS, chromium, pick, sign_in
 from core.testing.world import PASSWORD, build_world
 from enterprises.models import Enterprise
 from leasing import billing, services
@@ -63,7 +63,7 @@ def test_lease_from_free_space_to_one_transfer_and_the_rent_roll(world, live_ser
         # 1. a lease of a unit picked on the park's free space
         page.goto(f"{live_server.url}/leasing/leases/add/")
         page.fill("input[name=contract_no]", "J-NEW")
-        page.select_option("select[name=enterprise]", str(tenant.pk))
+        pick(page, "enterprise", tenant.name[:4], tenant.pk)
         page.fill("input[name=start_on]", start.isoformat())
         page.fill("input[name=end_on]", (start + datetime.timedelta(days=729)).isoformat())
         page.fill("input[name=rent_per_m2_day]", "3.00")
