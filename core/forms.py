@@ -36,13 +36,15 @@ class ScopedModelForm(forms.ModelForm):
             queryset = getattr(field, "queryset", None)
             if queryset is not None and hasattr(queryset, "restrict"):
                 field.queryset = queryset.restrict(user, "view")  # type: ignore[attr-defined]
+            choices = getattr(field, "queryset", None)
             if (
                 isinstance(field, forms.ModelChoiceField)
                 and not isinstance(field, forms.ModelMultipleChoiceField)
                 and isinstance(field.widget, forms.Select)
-                and picker_for(field.queryset.model) is not None  # type: ignore[union-attr]
+                and choices is not None
+                and picker_for(choices.model) is not None
             ):  # a company or a lease is typed for, not scrolled to
-                field.widget = PickerWidget(field.queryset.model)  # type: ignore[union-attr]
+                field.widget = PickerWidget(choices)
             _say_choose(field)
             if isinstance(field.widget, forms.DateInput):
                 html_date(field.widget)

@@ -56,15 +56,16 @@ class PickerWidget(forms.Widget):
 
     template_name = "core/widgets/picker.html"
 
-    def __init__(self, model: type[models.Model], attrs: dict[str, Any] | None = None) -> None:
+    def __init__(self, queryset: models.QuerySet, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs)
-        self.model = model
+        self.queryset = queryset  # the user's choices: a posted id outside them shows no name
+        self.model = queryset.model
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)
         shown = ""
         if value not in (None, ""):
-            row = self.model._default_manager.filter(pk=value).first()
+            row = self.queryset.filter(pk=value).first() if str(value).isdigit() else None
             shown = str(row) if row is not None else ""
         context["picker"] = {
             "url": reverse("core:pick") + f"?model={self.model._meta.label_lower}",

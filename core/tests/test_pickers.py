@@ -42,6 +42,15 @@ def test_forms_offer_a_picker_where_they_offered_every_company(world, client_for
     assert 'name="lease__search"' in payment
 
 
+@pytest.mark.django_db
+def test_a_posted_id_outside_the_users_choices_shows_no_name(world, client_for):
+    other = world.sample(Lease, "B")
+    page = client_for("operator").post(
+        reverse("leasing:payment_add"), {"lease": other.pk, "amount": "1", "received_on": ""}
+    )
+    assert page.status_code == 200 and other.contract_no not in page.content.decode()
+
+
 @pytest.fixture
 def live_world(transactional_db):
     return build_world()
