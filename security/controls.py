@@ -65,13 +65,9 @@ def _revealed_fields() -> str:
 
 
 def _support_setting() -> str:
-    from django.utils import timezone
-
     from security.models import SupportGrant
 
-    live = SupportGrant.objects.filter(
-        revoked_at__isnull=True, expires_at__gt=timezone.now()
-    ).count()
+    live = SupportGrant.objects.in_force().count()
     return str(_("role=auditor; support grants in force: %(count)d") % {"count": live})
 
 

@@ -31,8 +31,8 @@ def load(ctx: dict[str, Any]) -> None:
         role=Role.AUDITOR,
         display_name="孙审计",
     )
-    live = SupportGrant.objects.filter(admin=ctx["admin"], operator=ctx["operator"])
-    if not any(grant.live for grant in live):
+    live = SupportGrant.objects.in_force().filter(admin=ctx["admin"], operator=ctx["operator"])
+    if not live.exists():
         support_grant(
             actor=ctx["users"]["operator"],
             admin=ctx["admin"],

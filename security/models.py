@@ -95,6 +95,12 @@ class SecuritySettings(models.Model):
         return cls.objects.order_by("pk").first() or cls()
 
 
+class SupportGrantQuerySet(RestrictedQuerySet):
+    def in_force(self) -> SupportGrantQuerySet:
+        """Grants not revoked and not yet expired: the ones that open an operator's data."""
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
 def _own_grants(user: Any) -> Q:
     return Q(admin=user)
 
@@ -139,7 +145,7 @@ class SupportGrant(models.Model):
         blank=True,
     )
 
-    objects = RestrictedQuerySet.as_manager()
+    objects = SupportGrantQuerySet.as_manager()
     # staff give and revoke their operator's grants; the admin reads their own; the auditor
     # reads every grant beside the audit log
     policy = Policy(

@@ -30,9 +30,9 @@ MAX_DAYS = 90  # a grant is for a piece of support work, not a standing right
 
 def operators_supported(user: Any) -> Any:
     """Ids of the operators ``user`` holds a live grant for, as a subquery (no query here)."""
-    return SupportGrant.objects.filter(
-        admin=user.pk, revoked_at__isnull=True, expires_at__gt=timezone.now()
-    ).values_list("operator_id", flat=True)
+    return (
+        SupportGrant.objects.in_force().filter(admin=user.pk).values_list("operator_id", flat=True)
+    )
 
 
 @transaction.atomic

@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
@@ -42,12 +41,8 @@ class GrantFilter(df.FilterSet):
     def _live(self, queryset: Any, name: str, value: bool | None) -> Any:
         if value is None:
             return queryset
-        live = queryset.filter(pk__in=_live_ids(queryset))
+        live = queryset.in_force()
         return live if value else queryset.exclude(pk__in=live.values("pk"))
-
-
-def _live_ids(queryset: Any) -> Any:
-    return queryset.filter(revoked_at__isnull=True, expires_at__gt=timezone.now()).values("pk")
 
 
 class GrantForm(ScopedModelForm):

@@ -154,3 +154,16 @@ def test_the_compliance_page_counts_the_grants_in_force(world, client_for):
     page = client_for("auditor").get(reverse("security:compliance")).content.decode()
     assert "生效中的运维授权：2 项" in page  # the world's admin supports both operators
     assert client_for("auditor").get(reverse("security:supportgrant_list")).status_code == 200
+
+
+def test_the_grant_list_filters_grants_in_force(world, helper, client_for):
+    ended = _grant(world, helper, "A")
+    support.support_revoke(actor=world.users["operator"], grant=ended)
+    running = _grant(world, helper, "A")
+    assert set(SupportGrant.objects.in_force().filter(admin=helper)) == {running}
+    url = reverse("security:supportgrant_list")
+    staff = client_for("operator")
+    shown = [g.pk for g in staff.get(url + "?live=true").context["page"].items]
+    assert running.pk in shown and ended.pk not in shown
+    shown = [g.pk for g in staff.get(url + "?live=false").context["page"].items]
+    assert ended.pk in shown and running.pk not in shown
