@@ -6,8 +6,10 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 
 from core.choices import JobStatus
@@ -27,11 +29,13 @@ _RUNNERS: dict[str, Any] = {}
 
 def register_runner(kind: str, task: Any) -> None:
     """``task.enqueue(job_id)`` runs jobs of ``kind`` ("leasing.invoice_issue"), or of every
-    kind of an app when ``kind`` is "<app>.*"."""
+    kind of an app when ``kind`` is "<app>.*", or of every step when it is "<step>:*"."""
     _RUNNERS[kind] = task
 
 
 def _runner(kind: str) -> Any:
+    if ":" in kind:  # a step of some other kind's work ("check:spaces.unit"): its own runner
+        return _RUNNERS.get(kind) or _RUNNERS.get(kind.split(":")[0] + ":*")
     return _RUNNERS.get(kind) or _RUNNERS.get(f"{kind.split('.')[0]}.*") or _RUNNERS.get("*")
 
 
@@ -46,13 +50,20 @@ def job_rerun(*, actor: Any, job: BackgroundJob) -> BackgroundJob:
 
 
 def job_create(*, actor: Any, kind: str, title: str, payload: bytes = b"") -> BackgroundJob:
-    return BackgroundJob.objects.create(user=actor, kind=kind, title=title, payload=payload)
+    return BackgroundJob.objects.create(
+        user=actor, kind=kind, title=title, payload=payload, language=get_language() or ""
+    )
 
 
 def job_run(job_id: int, work: Callable[[BackgroundJob], JobOutcome]) -> None:
     """Run ``work`` for a job, recording running / done / failed; a crash fails the job with a
     message instead of leaving it running for ever."""
     job = BackgroundJob.objects.get(pk=job_id)
+    with override(job.language or settings.LANGUAGE_CODE):
+        _run(job, work)
+
+
+def _run(job: BackgroundJob, work: Callable[[BackgroundJob], JobOutcome]) -> None:
     job.status = JobStatus.RUNNING
     job.started_at = timezone.now()
     job.save(update_fields=["status", "started_at"])
@@ -60,7 +71,7 @@ def job_run(job_id: int, work: Callable[[BackgroundJob], JobOutcome]) -> None:
     try:
         ok, message, result = work(job)
     except Exception:
-        logger.exception("job %s failed", job_id)
+        logger.exception("job %s failed", job.pk)
         if transaction.get_connection().in_atomic_block:
             raise
         job.finish(

@@ -22,6 +22,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import JobStatus, Role
+from core.constraints import validate_constraints
 from core.permissions import READ, Policy, RestrictedQuerySet
 
 __all__ = ["ApiToken", "BackgroundJob", "Jurisdiction", "Operator", "TimeStampedModel", "User"]
@@ -38,6 +39,10 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+    def validate_constraints(self, exclude: Any = None) -> None:
+        # check constraints decided in Python, not one query each (core.constraints)
+        validate_constraints(self, exclude)
 
     def derive(self) -> None:
         """Fill fields derived from others; services call it before checking scope or saving."""
@@ -229,6 +234,8 @@ class BackgroundJob(models.Model):
     message = models.TextField(blank=True)
     payload = models.BinaryField(blank=True, default=b"")
     result: models.JSONField[Any] = models.JSONField(default=dict, blank=True)
+    # the language of whoever started it: the worker writes the job's messages in it
+    language = models.CharField(max_length=10, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -15,8 +15,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from core import imports
+from core.bulk import BulkWrite
 from core.imports import Col, RowPlan
-from spaces import services
 from spaces.choices import UnitStatus, UnitUse
 from spaces.models import Building, Floor, Park, Unit
 
@@ -176,6 +176,7 @@ def _check_unit(row: RowPlan, building: Building, state: _State) -> None:
         return
     if existing is None:
         row.action = "create"
+        row.context["unit"] = candidate  # checked: the bulk write adds it as it is
         return
     row.changes = imports.changed_fields(existing, data)
     if existing.floor.number != values["floor"]:
@@ -183,20 +184,25 @@ def _check_unit(row: RowPlan, building: Building, state: _State) -> None:
     row.action = "update" if row.changes else "unchanged"
 
 
-def _write_row(row: RowPlan, actor: Any) -> None:
-    values = row.values
-    building = Building.objects.get(park__code=values["park"], code=values["building"])
-    floor = Floor.objects.filter(building=building, number=values["floor"]).first()
-    if floor is None:
-        floor = services.floor_create(
-            actor=actor, instance=Floor(building=building, number=values["floor"])
-        )
-    data = _unit_values(values)
-    if row.action == "create":
-        services.unit_create(actor=actor, instance=Unit(floor=floor, **data))
-    else:
-        unit = Unit.objects.get(building=building, code=values["code"])
-        services.unit_update(actor=actor, instance=unit, data={**data, "floor": floor})
+def _write_rows(plan: imports.ImportPlan, bulk: BulkWrite) -> None:
+    """Every new and changed unit, and the floors they need, on the records the plan read."""
+    state: _State = plan.state
+    for row in plan.rows:
+        if row.action not in ("create", "update"):
+            continue
+        values = row.values
+        building = state.buildings[(values["park"], values["building"])]
+        floor = state.floors.get((building.pk, values["floor"]))
+        if floor is None:  # first used by this file: created once, before its units
+            floor = bulk.create(Floor(building=building, number=values["floor"]))
+            state.floors[(building.pk, values["floor"])] = floor
+        if row.action == "create":
+            unit = row.context["unit"]
+            unit.floor = floor
+            bulk.create(unit, validated=True)
+        else:
+            data = {**_unit_values(values), "floor": floor}
+            bulk.update(state.units[(building.pk, values["code"])], data)
 
 
 def _rows(units: Iterable[Unit]) -> Iterator[list[Any]]:
@@ -232,7 +238,8 @@ TEMPLATE = imports.register(
         columns=COLUMNS,
         prepare=_prepare,
         plan_row=_plan_row,
-        write_row=_write_row,
+        write_row=None,
+        write_rows=_write_rows,
         sheet_title="单元",
         guide="按 园区编码+楼宇编码+单元编码 匹配：已有单元更新，新单元新增；同一文件重复导入不会产生变化。",
         export_rows=_export_rows,

@@ -214,12 +214,15 @@ class Unit(TimeStampedModel):
     floor = models.ForeignKey(
         Floor, verbose_name=_("floor"), on_delete=models.PROTECT, related_name="units"
     )
+    # no index of their own: the unique (building, code) and the (park, code) index lead with
+    # them, and each index less makes a big import's insert shorter (bench/imports.py)
     building = models.ForeignKey(
         Building,
         verbose_name=_("building"),
         on_delete=models.PROTECT,
         related_name="units",
         editable=False,
+        db_index=False,
     )
     park = models.ForeignKey(
         Park,
@@ -227,6 +230,7 @@ class Unit(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="units",
         editable=False,
+        db_index=False,
     )
     code = models.CharField(_("unit code"), max_length=30)
     use = models.CharField(_("use"), max_length=20, choices=UnitUse.choices)

@@ -3,11 +3,13 @@
 from core.audit.log import (
     diff,
     entries_for,
+    entry,
     event,
     history,
     prune,
     record,
     seal,
+    seal_after_commit,
     snapshot,
     verify,
 )
@@ -15,11 +17,13 @@ from core.audit.log import (
 __all__ = [
     "diff",
     "entries_for",
+    "entry",
     "event",
     "history",
     "prune",
     "record",
     "seal",
+    "seal_after_commit",
     "snapshot",
     "verify",
 ]

@@ -16,11 +16,13 @@ from core.permissions import redact_changes
 __all__ = [
     "diff",
     "entries_for",
+    "entry",
     "event",
     "history",
     "prune",
     "record",
     "seal",
+    "seal_after_commit",
     "snapshot",
     "verify",
 ]
@@ -81,8 +83,32 @@ def record(
     object_id: Any = None,
 ) -> AuditEntry:
     """Write one entry; call inside the transaction that made the change."""
-    return _write(
+    made = entry(
         actor=actor,
+        instance=instance,
+        action=action,
+        changes=changes,
+        comment=comment,
+        object_id=object_id,
+    )
+    made.save()
+    seal_after_commit()
+    return made
+
+
+def entry(
+    *,
+    actor: Any,
+    instance: models.Model,
+    action: str,
+    changes: dict[str, list[Any]],
+    comment: str = "",
+    object_id: Any = None,
+) -> AuditEntry:
+    """The entry ``record`` writes, not saved yet (the bulk write path saves thousands)."""
+    return AuditEntry(
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_name=_actor_name(actor),
         action=action,
         content_type=ContentType.objects.get_for_model(instance._meta.model),
         object_id=str(object_id if object_id is not None else instance.pk),
@@ -119,11 +145,16 @@ def event(
 
 
 def _write(*, actor: Any, actor_name: str | None = None, **fields: Any) -> AuditEntry:
-    entry = AuditEntry.objects.create(
+    written = AuditEntry.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         actor_name=_actor_name(actor) if actor_name is None else actor_name,
         **fields,
     )
+    seal_after_commit()
+    return written
+
+
+def seal_after_commit() -> None:
     # sealed after commit, in the order transactions commit: no lock is held while the
     # change's own transaction runs, and a rolled-back change leaves no entry to seal. One
     # seal per transaction, however many entries it writes (an import writes thousands).
@@ -131,29 +162,57 @@ def _write(*, actor: Any, actor_name: str | None = None, **fields: Any) -> Audit
     # by the next one, or by audit_verify) rather than turned into an error page.
     if not any(callback[1] is seal for callback in connection.run_on_commit):
         transaction.on_commit(seal, robust=True)
-    return entry
+
+
+SEAL_BATCH = 2000  # entries sealed per transaction: the write lock is held for one batch
 
 
 def seal() -> int:
     """Give every unsealed entry its place in the hash chain; returns how many."""
-    # One sealer at a time, so two cannot both extend the same chain head: PostgreSQL takes an
-    # advisory lock; SQLite's transactions begin IMMEDIATE (settings), which takes the write
-    # lock before the chain head is read. seal() runs after commit, outside any transaction.
+    sealed = 0
+    while True:
+        done = _seal_batch()
+        if done is None:
+            continue  # another sealer moved the head meanwhile: hash again from the new one
+        sealed += done
+        if done < SEAL_BATCH:
+            return sealed
+
+
+def _head() -> tuple[int, str]:
+    last = AuditEntry.objects.filter(seq__isnull=False).order_by("-seq").only("seq", "hash").first()
+    return (last.seq or 0, last.hash) if last else (0, GENESIS)
+
+
+def _seal_batch() -> int | None:
+    """Seal the oldest pending entries; None if the chain's head moved while they were hashed.
+
+    The entries are read and hashed with no lock held, from the head as it was; the short
+    transaction then checks the head is still there and writes the hashes. One sealer at a
+    time extends the head: PostgreSQL takes an advisory lock; SQLite's transactions begin
+    IMMEDIATE (settings), which takes the write lock before the head is read again. Hashing
+    inside that lock kept other writers on SQLite waiting, batch after batch, for seconds
+    after a 50,000-row import (bench/imports.py). seal() runs after commit, outside any
+    transaction.
+    """
+    pending = list(AuditEntry.objects.filter(seq__isnull=True).order_by("id")[:SEAL_BATCH])
+    if not pending:
+        return 0
+    head = seq, prev_hash = _head()
+    for entry in pending:
+        seq += 1
+        entry.seq, entry.prev_hash = seq, prev_hash
+        entry.hash = prev_hash = entry_hash(prev_hash, entry.chain_content())
+    from core.bulk import update_rows  # the bulk path writes through this log
+
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(hashtext('parkops.audit.seal'))")
-        pending = list(AuditEntry.objects.filter(seq__isnull=True).order_by("id"))
-        if not pending:
-            return 0
-        last = AuditEntry.objects.filter(seq__isnull=False).order_by("-seq").first()
-        seq, prev_hash = (last.seq or 0, last.hash) if last else (0, GENESIS)
-        for entry in pending:
-            seq += 1
-            entry.seq, entry.prev_hash = seq, prev_hash
-            entry.hash = prev_hash = entry_hash(prev_hash, entry.chain_content())
-        AuditEntry.objects.bulk_update(pending, ["seq", "prev_hash", "hash"], batch_size=500)
-        return len(pending)
+        if _head() != head:
+            return None
+        update_rows(AuditEntry, pending, ["seq", "prev_hash", "hash"])
+    return len(pending)
 
 
 def verify() -> tuple[int, Break | None]:

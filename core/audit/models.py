@@ -32,7 +32,10 @@ class AuditEntry(models.Model):
     )
     actor_name = models.CharField(_("actor"), max_length=150, blank=True)  # as it was then
     action = models.CharField(_("action"), max_length=16, choices=AuditAction.choices)
-    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    # no index of its own: the (content_type, object_id, -at) index leads with it
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     object_id = models.CharField(max_length=64)
     object_repr = models.CharField(_("record"), max_length=200)
     changes: models.JSONField[Any] = models.JSONField(_("changes"), default=dict)

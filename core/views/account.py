@@ -17,6 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from core import tokens
 from core.choices import JobStatus
@@ -126,6 +127,8 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job.fail_if_stale()  # a worker killed mid-way leaves no job "running" for ever
     context: dict[str, Any] = {"job": job}
     if request.htmx:  # type: ignore[attr-defined]
+        if job.status == JobStatus.DONE and job.result.get("open_when_done"):
+            return HttpResponseClientRedirect(job.result["url"])  # e.g. the dry run's result
         return render(request, "core/partials/job_progress.html", context)
     return render(request, "core/job.html", context)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django import forms
+from django.core.paginator import Paginator
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,7 +17,7 @@ from core.choices import AuditAction, JobStatus
 from core.documents import xlsx_response
 from core.jobs import job_create
 from core.models import BackgroundJob
-from core.tasks import run_import
+from core.tasks import CHECK, run_import, run_import_check
 from core.views.generic import ScopedView
 
 __all__ = ["ExportView", "ImportView", "TemplateDownloadView"]
@@ -54,56 +55,93 @@ class _TemplateView(ScopedView):
 
 
 class ImportView(_TemplateView):
+    """Upload → a dry-run job on the worker (progress shown) → its result, paged → confirm →
+    the import job. Nothing long runs inside a web request."""
+
     action = "add"
     template_name = "core/import.html"
+    ROWS_PER_PAGE = 100
+    SHOWN = {  # ?show= -> which rows of the dry run
+        "problems": ("error",),
+        "changes": ("create", "update"),
+        "all": None,
+    }
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        return render(request, self.template_name, {**self.page_context(), "form": UploadForm()})
+        context = {**self.page_context(), "form": UploadForm()}
+        if job_id := request.GET.get("job"):
+            context.update(self.dry_run_context(request, self.check_job(request, job_id)))
+        return render(request, self.template_name, context)
 
     def post(self, request: HttpRequest) -> HttpResponse:
         if "job" in request.POST:
             return self.confirm(request, request.POST["job"])
-        return self.dry_run(request)
+        return self.upload(request)
 
-    def confirm(self, request: HttpRequest, job_id: str) -> HttpResponse:
-        """Run a checked file: the job holds the very bytes the dry run read."""
+    def check_job(self, request: HttpRequest, job_id: str) -> BackgroundJob:
         if not job_id.isdigit():
             raise Http404
-        queued = get_object_or_404(
-            BackgroundJob,
-            pk=int(job_id),
-            user=request.user,
-            kind=self.kind,
-            status=JobStatus.QUEUED,
+        job = get_object_or_404(
+            BackgroundJob, pk=int(job_id), user=request.user, kind=CHECK + self.kind
         )
-        run_import.enqueue(queued.pk)
-        return redirect("core:job_detail", queued.pk)
+        job.fail_if_stale()
+        return job
 
-    def dry_run(self, request: HttpRequest) -> HttpResponse:
+    def upload(self, request: HttpRequest) -> HttpResponse:
         form = UploadForm(request.POST, request.FILES)
         if not form.is_valid():
             return render(request, self.template_name, {**self.page_context(), "form": form})
         upload = form.cleaned_data["file"]
-        content = upload.read()
-        plan = imports.plan_import(self.template, content, user=request.user)
-        job: BackgroundJob | None = None
-        if plan.ok:
-            title = _("Import %(what)s from %(name)s") % {
-                "what": self.model._meta.verbose_name_plural,
-                "name": upload.name,
-            }
-            job = job_create(actor=request.user, kind=self.kind, title=str(title), payload=content)
-        return render(
-            request,
-            self.template_name,
-            {
-                **self.page_context(),
-                "form": UploadForm(),
-                "plan": plan,
-                "summary": plan.summary(),
-                "job": job,
-            },
+        what = {"what": self.model._meta.verbose_name_plural, "name": upload.name}
+        job = job_create(
+            actor=request.user,
+            kind=CHECK + self.kind,
+            title=str(_("Import %(what)s from %(name)s") % what),
+            payload=upload.read(),
         )
+        run_import_check.enqueue(job.pk)
+        return redirect(f"{request.path}?job={job.pk}")
+
+    def dry_run_context(self, request: HttpRequest, job: BackgroundJob) -> dict[str, Any]:
+        plan = job.result.get("plan") if job.status == JobStatus.DONE else None
+        if plan is None:  # still checking, or the check itself failed: its progress card
+            return {"checking": job}
+        show = request.GET.get("show") or ("problems" if plan["summary"]["error"] else "all")
+        actions = self.SHOWN.get(show)
+        rows = [r for r in plan["rows"] if actions is None or r["action"] in actions]
+        page = Paginator(rows, self.ROWS_PER_PAGE).get_page(request.GET.get("page"))
+        return {
+            "plan": plan,
+            "summary": plan["summary"],
+            "job": job if plan["ok"] else None,
+            "confirmed": job.result.get("confirmed_job"),
+            "page_obj": page,
+            "show": show,
+            "shown_choices": [
+                ("problems", _("Problems")),
+                ("changes", _("New and changed")),
+                ("all", _("All rows")),
+            ],
+        }
+
+    def confirm(self, request: HttpRequest, job_id: str) -> HttpResponse:
+        """Import a checked file: a new job over the very bytes the dry run read, once."""
+        checked = self.check_job(request, job_id)
+        plan = checked.result.get("plan") if checked.status == JobStatus.DONE else None
+        if plan is None or not plan["ok"]:
+            raise Http404
+        if confirmed := checked.result.get("confirmed_job"):
+            return redirect("core:job_detail", confirmed)  # a second click imports nothing
+        job = job_create(
+            actor=request.user,
+            kind=self.kind,
+            title=checked.title,
+            payload=bytes(checked.payload),
+        )
+        checked.result["confirmed_job"] = job.pk
+        checked.save(update_fields=["result"])
+        run_import.enqueue(job.pk)
+        return redirect("core:job_detail", job.pk)
 
 
 class TemplateDownloadView(_TemplateView):

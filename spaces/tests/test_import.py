@@ -147,31 +147,42 @@ def test_import_page_dry_run_then_confirm_runs_the_task(world, client_for):
 
     client = client_for("operator")
     upload = SimpleUploadedFile("units.xlsx", workbook(GOOD))
-    response = client.post(reverse("spaces:unit_import"), {"file": upload})
+    response = client.post(reverse("spaces:unit_import"), {"file": upload}, follow=True)
     assert response.status_code == 200
-    job = response.context["job"]
-    assert job is not None and Unit.objects.filter(code="A-201").count() == 0
-    response = client.post(reverse("spaces:unit_import"), {"job": job.pk})
+    check = response.context["job"]  # the dry run ran as a job of its own
+    assert check is not None and check.kind == "check:spaces.unit"
+    assert response.context["summary"]["create"] == 2 and b"A-201" in response.content
+    assert Unit.objects.filter(code="A-201").count() == 0
+    response = client.post(reverse("spaces:unit_import"), {"job": check.pk})
     assert response.status_code == 302
-    job = BackgroundJob.objects.get(pk=job.pk)
+    job = BackgroundJob.objects.get(kind="spaces.unit")
     assert job.status == "done" and job.result["summary"]["create"] == 2
     assert Unit.objects.filter(code__in=["A-201", "A-202"]).count() == 2
     progress = client.get(reverse("core:job_detail", args=[job.pk]))
     assert progress.status_code == 200 and b"100%" in progress.content
     # another user cannot see the job
     assert client_for("admin").get(reverse("core:job_detail", args=[job.pk])).status_code == 404
+    # confirming the same dry run again imports nothing more: it shows the first import
+    again = client.post(reverse("spaces:unit_import"), {"job": check.pk})
+    assert again.url == reverse("core:job_detail", args=[job.pk])
+    assert BackgroundJob.objects.filter(kind="spaces.unit").count() == 1
 
 
 def test_import_page_with_errors_offers_no_confirmation(world, client_for):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     bad = [["PA", "B1", 1, "A-1", "办公", "x", 4, 3.5, 60, 4.8, None, None]]
-    response = client_for("operator").post(
-        reverse("spaces:unit_import"), {"file": SimpleUploadedFile("u.xlsx", workbook(bad))}
+    client = client_for("operator")
+    response = client.post(
+        reverse("spaces:unit_import"),
+        {"file": SimpleUploadedFile("u.xlsx", workbook(bad))},
+        follow=True,
     )
-    assert response.context["job"] is None
+    assert response.context["job"] is None  # nothing to confirm
     assert "建筑面积(㎡)".encode() in response.content
-    assert not BackgroundJob.objects.exists()
+    check = BackgroundJob.objects.get()
+    assert client.post(reverse("spaces:unit_import"), {"job": check.pk}).status_code == 404
+    assert not BackgroundJob.objects.filter(kind="spaces.unit").exists()
 
 
 def test_progress_covers_checking_and_writing(world):
@@ -230,10 +241,17 @@ def test_a_job_whose_worker_died_fails_and_runs_again(world, client_for):
     from django.utils import timezone
 
     client = client_for("operator")
-    response = client.post(
-        reverse("spaces:unit_import"), {"file": SimpleUploadedFile("units.xlsx", workbook(GOOD))}
+    check = client.post(
+        reverse("spaces:unit_import"),
+        {"file": SimpleUploadedFile("units.xlsx", workbook(GOOD))},
+        follow=True,
+    ).context["job"]
+    from core.jobs import job_create
+
+    # the import job as confirming queues it (not run here: a worker takes it and dies)
+    job = job_create(
+        actor=world.users["operator"], kind="spaces.unit", title="t", payload=bytes(check.payload)
     )
-    job = response.context["job"]
     # the worker took the job and was killed before writing anything (and no earlier test's
     # job of the same id left a sign of life in the progress cache)
     from django.core.cache import caches
@@ -258,3 +276,81 @@ def test_a_job_whose_worker_died_fails_and_runs_again(world, client_for):
     fresh.save()
     assert not fresh.fail_if_stale()
     assert client_for("admin").post(reverse("core:job_rerun", args=[job.pk])).status_code == 404
+
+
+def test_the_dry_run_is_a_task_whose_result_is_paged_and_filtered(world, client_for, monkeypatch):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from core.views.imports import ImportView
+
+    monkeypatch.setattr(ImportView, "ROWS_PER_PAGE", 1)
+    bad = ["PA", "B1", 1, "A-203", "办公", "x", 4, 3.5, 60, 4.8, None, None]
+    client = client_for("operator")
+    response = client.post(
+        reverse("spaces:unit_import"),
+        {"file": SimpleUploadedFile("units.xlsx", workbook([*GOOD, bad]))},
+    )
+    check = BackgroundJob.objects.get(kind="check:spaces.unit")
+    assert response.url == reverse("spaces:unit_import") + f"?job={check.pk}"
+    assert check.status == "done" and check.result["plan"]["summary"]["error"] == 1
+    page = client.get(response.url)
+    # problems first when there are any: the one bad row, on a page of its own
+    assert page.context["show"] == "problems" and [r["row"] for r in page.context["page_obj"]] == [
+        4
+    ]
+    assert "建筑面积(㎡)".encode() in page.content
+    every = client.get(response.url + "&show=all&page=2")
+    assert [r["row"] for r in every.context["page_obj"]] == [3]
+    assert every.context["page_obj"].paginator.num_pages == 3
+    assert b"A-202" in every.content and b"A-201" not in every.content
+    # the dry run of another user, or of another kind, is not there
+    assert client_for("admin").get(response.url).status_code == 404
+    assert (
+        client.get(reverse("enterprises:enterprise_import") + f"?job={check.pk}").status_code == 404
+    )
+
+
+def test_a_dry_run_still_running_shows_its_progress_and_opens_its_result_when_done(
+    world, client_for
+):
+    from core.jobs import job_create
+    from core.tasks import run_import_check
+
+    client = client_for("operator")
+    check = job_create(
+        actor=world.users["operator"], kind="check:spaces.unit", title="t", payload=workbook(GOOD)
+    )
+    page = client.get(reverse("spaces:unit_import") + f"?job={check.pk}")
+    assert page.context["checking"] == check and b'hx-trigger="every 1s"' in page.content
+    run_import_check.enqueue(check.pk)  # the worker runs it
+    poll = client.get(reverse("core:job_detail", args=[check.pk]), HTTP_HX_REQUEST="true")
+    assert poll["HX-Redirect"] == reverse("spaces:unit_import") + f"?job={check.pk}"
+
+
+def test_a_failed_dry_run_runs_again_as_a_dry_run_and_imports_nothing(world, client_for):
+    from core.jobs import job_create
+
+    client = client_for("operator")
+    check = job_create(
+        actor=world.users["operator"], kind="check:spaces.unit", title="t", payload=workbook(GOOD)
+    )
+    check.status = "failed"
+    check.save()
+    client.post(reverse("core:job_rerun", args=[check.pk]))
+    again = BackgroundJob.objects.latest("id")
+    assert again.kind == "check:spaces.unit" and again.status == "done"
+    assert not Unit.objects.filter(code__in=["A-201", "A-202"]).exists()
+
+
+def test_a_job_speaks_the_language_of_whoever_started_it(world, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = client_for("operator")
+    client.cookies["django_language"] = "en"
+    client.post(
+        reverse("spaces:unit_import"),
+        {"file": SimpleUploadedFile("units.xlsx", workbook(GOOD))},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    check = BackgroundJob.objects.get(kind="check:spaces.unit")
+    assert check.language == "en" and check.message.startswith("Checked: 2 new")
