@@ -68,6 +68,7 @@ bench: install-dev
 	$(PY) bench/fund.py
 	$(PY) bench/programs.py
 	$(PY) bench/analytics.py
+	$(PY) bench/imports.py
 
 ## vendor-echarts: Apache ECharts from its npm package at a pinned version, with its licence and
 ## checksums, into the project's static files (committed: nothing is fetched at run time)

@@ -118,12 +118,13 @@ class BulkWrite:
         self, instance: models.Model, action: str, changes: dict[str, list[Any]]
     ) -> AuditEntry:
         """An audit entry as ``audit.record`` writes it; a new row's id is filled in later."""
-        return audit.entry(
+        return audit.record(
             actor=self.actor,
             instance=instance,
             action=action,
             changes=changes,
             comment=self.comment,
+            save=False,
         )
 
     def _insert_order(self) -> list[type[models.Model]]:

@@ -3,7 +3,6 @@
 from core.audit.log import (
     diff,
     entries_for,
-    entry,
     event,
     history,
     prune,
@@ -17,7 +16,6 @@ from core.audit.log import (
 __all__ = [
     "diff",
     "entries_for",
-    "entry",
     "event",
     "history",
     "prune",

@@ -16,7 +16,6 @@ from core.permissions import redact_changes
 __all__ = [
     "diff",
     "entries_for",
-    "entry",
     "event",
     "history",
     "prune",
@@ -81,32 +80,11 @@ def record(
     changes: dict[str, list[Any]],
     comment: str = "",
     object_id: Any = None,
+    save: bool = True,
 ) -> AuditEntry:
-    """Write one entry; call inside the transaction that made the change."""
-    made = entry(
-        actor=actor,
-        instance=instance,
-        action=action,
-        changes=changes,
-        comment=comment,
-        object_id=object_id,
-    )
-    made.save()
-    seal_after_commit()
-    return made
-
-
-def entry(
-    *,
-    actor: Any,
-    instance: models.Model,
-    action: str,
-    changes: dict[str, list[Any]],
-    comment: str = "",
-    object_id: Any = None,
-) -> AuditEntry:
-    """The entry ``record`` writes, not saved yet (the bulk write path saves thousands)."""
-    return AuditEntry(
+    """Write one entry; call inside the transaction that made the change. ``save=False``
+    returns it unsaved, for the bulk write path to insert thousands at once."""
+    made = AuditEntry(
         actor=actor if getattr(actor, "pk", None) else None,
         actor_name=_actor_name(actor),
         action=action,
@@ -116,6 +94,10 @@ def entry(
         changes={k: [_plain(o), _plain(n)] for k, (o, n) in changes.items()},
         comment=comment,
     )
+    if save:
+        made.save()
+        seal_after_commit()
+    return made
 
 
 def event(
