@@ -187,8 +187,8 @@ def _refuse_if_changed(
 @dataclass
 class _Insert:
     """An INSERT of many rows with every parameter prepared; ``run`` fills in the keys of
-    parents inserted just before (a new floor's id in its units' rows) and gives every row
-    its primary key from RETURNING, in batches as large as the database takes."""
+    parents inserted just before (a new floor's id in its units' rows), inserts them all and
+    gives every row its primary key."""
 
     model: type[models.Model]
     instances: list[models.Model]
@@ -232,33 +232,38 @@ class _Insert:
         one = "(" + ", ".join(["%s"] * len(self.fields)) + ")"
         with connection.cursor() as cursor:
             if connection.vendor == "sqlite":
-                # one prepared statement stepped per row is twice as fast as long VALUES
-                # lists; the keys are consecutive, as the AUTOINCREMENT key of a table whose
-                # write lock this transaction holds, ending at the table's sequence
+                # executemany: the statement is compiled once and stepped per row. The keys
+                # are consecutive (an AUTOINCREMENT key, and this transaction holds the
+                # table's write lock), ending at the table's sequence.
                 cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES {one}", self.rows)
                 cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [meta.db_table])
                 last = cursor.fetchone()[0]
                 keys = list(range(last - len(self.rows) + 1, last + 1))
             else:
-                keys = self._returning(cursor, f"INSERT INTO {table} ({columns}) VALUES ", one)
+                keys = self._copy(cursor.cursor, table, columns)
         for instance, pk in zip(self.instances, keys, strict=True):
             instance.pk = pk
             instance._state.adding = False
             instance._state.db = connection.alias
 
-    def _returning(self, cursor: Any, insert: str, one: str) -> list[Any]:
-        """The keys of the inserted rows, in order, from RETURNING (65,535 parameters a
-        statement on PostgreSQL)."""
-        pk = connection.ops.quote_name(self.model._meta.pk.column)  # type: ignore[union-attr]
-        per_batch = max(1, 60_000 // len(self.fields))
-        keys: list[Any] = []
-        for start in range(0, len(self.rows), per_batch):
-            batch = self.rows[start : start + per_batch]
-            cursor.execute(
-                insert + ", ".join([one] * len(batch)) + f" RETURNING {pk}",
-                [value for row in batch for value in row],
-            )
-            keys += [key for (key,) in cursor.fetchall()]
+    def _copy(self, raw: Any, table: str, columns: str) -> list[Any]:
+        """PostgreSQL: the keys drawn from the table's sequence first, then every row in one
+        COPY, the fastest way in (a 30,000-parameter INSERT … RETURNING took 3.6 s for
+        20,000 units: psycopg binds them on the client)."""
+        meta = self.model._meta
+        raw.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [meta.db_table, meta.pk.column, len(self.rows)],  # type: ignore[union-attr]
+        )
+        keys = [key for (key,) in raw.fetchall()]
+        pk = connection.ops.quote_name(meta.pk.column)  # type: ignore[union-attr,arg-type]
+        # the driver's errors as Django's (a duplicate key: IntegrityError)
+        with (
+            connection.wrap_database_errors,
+            raw.copy(f"COPY {table} ({pk}, {columns}) FROM STDIN") as copy,
+        ):
+            for key, row in zip(keys, self.rows, strict=True):
+                copy.write_row([key, *row])
         return keys
 
 
