@@ -30,6 +30,7 @@ from core.services import _derive, check_inputs
 __all__ = ["BulkWrite", "update_rows"]
 
 M = TypeVar("M", bound=models.Model)
+_GONE = object()  # the stored version of a row deleted since it was read
 
 
 class BulkWrite:
@@ -175,13 +176,14 @@ def _updatable(model: type[models.Model]) -> list[str]:
 def _refuse_if_changed(
     model: type[models.Model], rows: dict[Any, models.Model], read: dict[Any, Any]
 ) -> None:
-    """Rows changed by someone else since they were read are not overwritten."""
+    """Rows changed by someone else since they were read are not overwritten, and rows
+    deleted meanwhile are not silently skipped."""
     keys = [pk for pk in rows if (model, pk) in read]
     for start in range(0, len(keys), 500):
         chunk = keys[start : start + 500]
-        stored = model._default_manager.filter(pk__in=chunk).values_list("pk", "updated_at")
-        if any(read[(model, pk)] != updated for pk, updated in stored):
-            raise IntegrityError("changed since read")
+        stored = dict(model._default_manager.filter(pk__in=chunk).values_list("pk", "updated_at"))
+        if any(stored.get(pk, _GONE) != read[(model, pk)] for pk in chunk):
+            raise IntegrityError("changed or deleted since read")
 
 
 @dataclass

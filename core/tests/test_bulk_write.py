@@ -116,6 +116,20 @@ def test_a_row_changed_since_it_was_read_is_not_overwritten(world):
     assert Unit.objects.get(pk=unit.pk).list_rent != Decimal("7.7")
 
 
+def test_a_row_deleted_since_it_was_read_fails_the_commit_instead_of_vanishing(world):
+    operator = world.users["operator"]
+    floor = Floor.objects.filter(building=world.sample(Building)).first()
+    gone = new_unit(floor, "GONE-1")
+    gone.save()
+    bulk = BulkWrite(actor=operator)
+    bulk.update(Unit.objects.get(pk=gone.pk), {"list_rent": Decimal("7.7")})
+    bulk.create(new_unit(floor, "NEW-1"))
+    Unit.objects.filter(pk=gone.pk).delete()  # someone deleted it meanwhile
+    with pytest.raises(ConflictError):
+        bulk.commit()
+    assert not Unit.objects.filter(code="NEW-1").exists()
+
+
 def test_update_rows_saves_the_named_fields_of_every_row(world):
     units = list(Unit.objects.all()[:2])
     for n, unit in enumerate(units):
