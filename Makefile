@@ -69,6 +69,7 @@ bench: install-dev
 	$(PY) bench/programs.py
 	$(PY) bench/analytics.py
 	$(PY) bench/imports.py
+	$(PY) bench/scale.py
 
 ## vendor-echarts: Apache ECharts from its npm package at a pinned version, with its licence and
 ## checksums, into the project's static files (committed: nothing is fetched at run time)

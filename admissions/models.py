@@ -94,6 +94,8 @@ class AdmissionSettings(TimeStampedModel):
         verbose_name = _("admission settings")
         verbose_name_plural = _("admission settings")
 
+    str_related = ("operator",)  # the relations __str__ reads: lists join them
+
     def __str__(self) -> str:
         return str(_("Admission settings of %(operator)s") % {"operator": self.operator})
 
@@ -342,6 +344,8 @@ class Application(TimeStampedModel):
                 name="application_area_range",
             ),
         ]
+
+    str_related = ("enterprise", "park")  # the relations __str__ reads: lists join them
 
     def __str__(self) -> str:
         return f"{self.enterprise} → {self.park}" if self.pk or self.enterprise_id else "—"

@@ -27,7 +27,7 @@ from core.errors import ConflictError
 from core.permissions import require, require_add
 from core.services import _derive, check_inputs
 
-__all__ = ["BulkWrite", "update_rows"]
+__all__ = ["BulkWrite", "insert_instances", "update_rows"]
 
 M = TypeVar("M", bound=models.Model)
 _GONE = object()  # the stored version of a row deleted since it was read
@@ -267,6 +267,13 @@ class _Insert:
             for key, row in zip(keys, self.rows, strict=True):
                 copy.write_row([key, *row])
         return keys
+
+
+def insert_instances(model: type[models.Model], instances: list[Any]) -> None:
+    """Insert rows as they are, each given its key: no checks, no audit. For data that is not
+    an operator's (the synthetic portfolio of benchmarks); everything else goes through
+    ``BulkWrite``."""
+    _Insert.of(model, instances).run()
 
 
 def update_rows(model: type[models.Model], instances: Iterable[Any], fields: list[str]) -> None:

@@ -523,6 +523,8 @@ class Membership(models.Model):
         verbose_name = _("company account")
         verbose_name_plural = _("company accounts")
 
+    str_related = ("user", "enterprise")  # the relations __str__ reads: lists join them
+
     def __str__(self) -> str:
         return f"{self.user} → {self.enterprise}"
 
@@ -716,6 +718,8 @@ class StatFiling(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["enterprise", "period"], name="stat_filing_once"),
         ]
+
+    str_related = ("enterprise", "period")  # the relations __str__ reads: lists join them
 
     def __str__(self) -> str:
         return f"{self.enterprise} · {self.period}"

@@ -306,6 +306,8 @@ class Deal(TimeStampedModel):
         verbose_name_plural = _("deals")
         ordering = ["-updated_at"]
 
+    str_related = ("fund", "enterprise")  # the relations __str__ reads: lists join them
+
     def __str__(self) -> str:
         return f"{self.enterprise} · {self.fund.code}"
 
@@ -432,6 +434,8 @@ class Investment(TimeStampedModel):
             ),
         ]
 
+    str_related = ("enterprise",)  # the relations __str__ reads: lists join them
+
     def __str__(self) -> str:
         return f"{self.enterprise} · {self.get_round_display()}"
 
@@ -539,6 +543,8 @@ class Valuation(TimeStampedModel):
         verbose_name_plural = _("valuations")
         ordering = ["investment_id", "on", "pk"]
 
+    str_related = ("investment",)  # the relations __str__ reads: lists join them
+
     def __str__(self) -> str:
         return f"{self.investment.enterprise} {self.on:%Y-%m-%d}"
 
@@ -570,6 +576,8 @@ class Exit(TimeStampedModel):
         verbose_name = _("exit")
         verbose_name_plural = _("exits")
         ordering = ["on"]
+
+    str_related = ("investment",)  # the relations __str__ reads: lists join them
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.investment.enterprise}"

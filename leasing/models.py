@@ -198,6 +198,8 @@ class LeaseAmendment(TimeStampedModel):
             models.UniqueConstraint(fields=["lease", "effective_on"], name="amendment_one_per_day"),
         ]
 
+    str_related = ("lease",)  # the relations __str__ reads: lists join them
+
     def __str__(self) -> str:
         return f"{self.lease} · {self.effective_on:%Y-%m-%d}"
 
@@ -236,6 +238,8 @@ class LeaseUnit(models.Model):
             models.CheckConstraint(condition=Q(area_m2__gt=0), name="leaseunit_area_positive"),
         ]
         indexes = [models.Index(fields=["unit", "start_on", "end_on"], name="leaseunit_span")]
+
+    str_related = ("unit",)  # the relations __str__ reads: lists join them
 
     def __str__(self) -> str:
         return f"{self.unit} {self.start_on}–{self.end_on}"
@@ -593,6 +597,8 @@ class Settlement(models.Model):
         ]
         indexes = [models.Index(fields=["invoice", "on"], name="settlement_invoice_on")]
 
+    str_related = ("invoice",)  # the relations __str__ reads: lists join them
+
     def __str__(self) -> str:
         return f"{self.invoice} {self.amount}"
 
@@ -639,6 +645,8 @@ class DepositRelease(models.Model):
     class Meta:
         verbose_name = _("deposit release")
         verbose_name_plural = _("deposit releases")
+
+    str_related = ("lease",)  # the relations __str__ reads: lists join them
 
     def __str__(self) -> str:
         return f"{self.lease} {self.on}"

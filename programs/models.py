@@ -330,6 +330,8 @@ class Booking(TimeStampedModel):
             )
         ]
 
+    str_related = ("equipment",)  # the relations __str__ reads: lists join them
+
     def __str__(self) -> str:
         start = timezone.localtime(self.starts_at)
         end = timezone.localtime(self.ends_at)
@@ -530,6 +532,8 @@ class PolicyApplication(TimeStampedModel):
             )
         ]
 
+    str_related = ("support_policy", "enterprise")  # the relations __str__ reads: lists join them
+
     def __str__(self) -> str:
         return f"{self.enterprise} · {self.support_policy}"
 
@@ -633,6 +637,8 @@ class Proposal(TimeStampedModel):
             models.UniqueConstraint(fields=["scenario", "enterprise"], name="proposal_once")
         ]
 
+    str_related = ("scenario", "enterprise")  # the relations __str__ reads: lists join them
+
     def __str__(self) -> str:
         return f"{self.enterprise} · {self.scenario}"
 
@@ -721,6 +727,8 @@ class Cohort(TimeStampedModel):
             )
         ]
 
+    str_related = ("program",)  # the relations __str__ reads: lists join them
+
     def __str__(self) -> str:
         return f"{self.program} · {self.name}"
 
@@ -802,6 +810,8 @@ class ProgramMember(TimeStampedModel):
             ),
         ]
 
+    str_related = ("cohort", "enterprise")  # the relations __str__ reads: lists join them
+
     def __str__(self) -> str:
         return f"{self.enterprise} · {self.cohort}"
 
@@ -846,6 +856,8 @@ class MilestoneRecord(TimeStampedModel):
             models.UniqueConstraint(fields=["membership", "milestone"], name="milestone_once")
         ]
 
+    str_related = ("membership", "milestone")  # the relations __str__ reads: lists join them
+
     def __str__(self) -> str:
         return f"{self.membership.enterprise} · {self.milestone}"
 
@@ -886,6 +898,8 @@ class StageChange(models.Model):
         verbose_name = _("stage change")
         verbose_name_plural = _("stage changes")
         ordering = ["on", "pk"]
+
+    str_related = ("enterprise",)  # the relations __str__ reads: lists join them
 
     def __str__(self) -> str:
         return f"{self.enterprise}: {self.from_stage} → {self.to_stage}"
@@ -976,6 +990,8 @@ class Move(TimeStampedModel):
                 condition=Q(area_max_m2__gte=F("area_min_m2")), name="move_area_range"
             )
         ]
+
+    str_related = ("enterprise", "to_park")  # the relations __str__ reads: lists join them
 
     def __str__(self) -> str:
         return f"{self.enterprise} → {self.to_park}"

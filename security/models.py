@@ -35,6 +35,8 @@ class PasswordHistory(models.Model):
         verbose_name = _("password history")
         verbose_name_plural = _("password history")
 
+    str_related = ("user",)  # the relations __str__ reads: lists join them
+
     def __str__(self) -> str:
         return f"{self.user} {self.changed_at:%Y-%m-%d}"
 
@@ -63,6 +65,8 @@ class SignInSession(models.Model):
         ordering = ["-last_seen", "-id"]
         verbose_name = _("signed-in session")
         verbose_name_plural = _("signed-in sessions")
+
+    str_related = ("user",)  # the relations __str__ reads: lists join them
 
     def __str__(self) -> str:
         return f"{self.user} {self.device or self.ip or ''}".strip()
@@ -166,6 +170,8 @@ class SupportGrant(models.Model):
                 name="support_grant_expires_after_granted",
             )
         ]
+
+    str_related = ("admin", "operator")  # the relations __str__ reads: lists join them
 
     def __str__(self) -> str:
         return f"{self.admin} → {self.operator}"

@@ -136,6 +136,8 @@ class Building(TimeStampedModel):
             ),
         ]
 
+    str_related = ("park",)  # the relations __str__ reads: lists join them
+
     def __str__(self) -> str:
         return f"{self.park.code}-{self.code} {self.name}" if self.park_id else self.name
 

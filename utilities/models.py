@@ -68,6 +68,8 @@ class UtilitySettings(TimeStampedModel):
         verbose_name_plural = _("utility billing settings")
         ordering = ["operator"]
 
+    str_related = ("operator",)  # the relations __str__ reads: lists join them
+
     def __str__(self) -> str:
         return str(self.operator)
 
@@ -141,6 +143,8 @@ class TariffRate(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["tariff", "valid_from"], name="tariff_rate_once_a_day")
         ]
+
+    str_related = ("tariff",)  # the relations __str__ reads: lists join them
 
     def __str__(self) -> str:
         return f"{self.tariff} {self.valid_from}"
@@ -313,6 +317,8 @@ class MeterShare(TimeStampedModel):
             models.UniqueConstraint(fields=["meter", "unit"], name="meter_share_unit_once")
         ]
 
+    str_related = ("meter", "unit")  # the relations __str__ reads: lists join them
+
     def __str__(self) -> str:
         return f"{self.meter} → {self.unit}"
 
@@ -356,6 +362,8 @@ class Reading(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["meter", "read_on"], name="reading_once_a_day")
         ]
+
+    str_related = ("meter",)  # the relations __str__ reads: lists join them
 
     def __str__(self) -> str:
         return f"{self.meter} {self.read_on}"

@@ -25,7 +25,7 @@ from core import audit
 from core.errors import ConflictError
 from core.pagination import InvalidCursor, keyset_page
 from core.permissions import HIDDEN, can, get_restricted_or_404, shown_value
-from core.tables import Column, columns_for
+from core.tables import Column, columns_for, relations_shown
 
 __all__ = [
     "ObjectDeleteView",
@@ -149,6 +149,7 @@ class ObjectListView(ScopedView):
             dress_filters(filterset, request.user)
             qs = filterset.qs if filterset.is_valid() else qs.none()
         columns = columns_for(request.user, self.model, self.get_columns(request))
+        qs = qs.select_related(*relations_shown(self.model, columns))
         sortable = {c.sort_key() for c in columns if c.sortable} | {"pk"}
         order = request.GET.get("sort") or self.default_order
         if order.lstrip("-") not in sortable:
