@@ -7,16 +7,20 @@ For each scale, builds ``manage.py gen_portfolio --scale S`` in a throw-away dat
 temporary SQLite file, or the PostgreSQL database named by BENCH_DATABASE_URL, which it
 empties) and times, as the operator's staff user of the portfolio:
 
-- queries (the selectors the pages and the API call): unit search, occupancy on a date, the rent
-  roll of a park, the arrears aging; floor: one hand-written SQL query giving the same figure
-  (checked equal before timing);
+- queries (the selectors the pages and the API call): unit search (a first page), occupancy on a
+  date, the rent roll of a park, the arrears aging; floor: one hand-written SQL query giving the
+  same figure (checked equal before timing);
 - pages (a full request through the middleware, first page): the enterprise list, the
   application board, the lease list; floor: one SQL query reading the same rows;
 - API lists (50 rows): units, companies, leases, invoices; floor: a bare django-ninja endpoint
   returning the same 50 rows of the same table without auth, through the same middleware.
 
 Prints, per operation, ParkOps' median, the floor's median, their ratio at each scale, and
-ParkOps' time at the largest scale over the smallest. The 50,000-row import is measured
+ParkOps' time at the largest scale over the smallest; then each target of issue #10, met or
+missed: queries within 1.5× their floor; paged operations (a first page of a search, a list
+page, an API list) at the largest scale within 1.5× of the smallest; API lists serving at least
+half the bare endpoint's requests a second. Figures over a whole portfolio (occupancy, rent
+roll, aging) grow with it by nature: only their floor ratio is a target. The 50,000-row import is measured
 apart, by bench/imports.py (it needs an empty database of its own).
 """
 
@@ -139,7 +143,7 @@ def operations(
         return get
 
     ops: list[tuple[str, str, Callable[[], Any], Callable[[], Any]]] = [
-        ("query", "unit search (park, height, area)", unit_search, unit_search_sql),
+        ("paged query", "unit search (park, height, area)", unit_search, unit_search_sql),
         (
             "query",
             "occupancy of the portfolio on a date",
@@ -231,7 +235,7 @@ def measure(scale: float, repeat: int) -> dict[str, tuple[str, float, float]]:
         for kind, name, ours, floor in operations(client, park):
             t_ours, r_ours = median_time(ours, repeat)
             t_floor, r_floor = median_time(floor, repeat)
-            if kind == "query":
+            if kind.endswith("query"):
                 same = _same_aging(r_ours, r_floor) if "aging" in name else r_ours == r_floor
                 assert same, f"{name}: ParkOps and the floor disagree"
             results[name] = (kind, t_ours, t_floor)
@@ -256,7 +260,9 @@ def report(scales: list[float], results: dict[float, dict[str, tuple[str, float,
                 share >= TARGET_API_SHARE,
                 f"{share:.2f}× the bare req/s (≥ {TARGET_API_SHARE})",
             )
-        elif kind == "query":
+        elif kind == "query":  # a figure over the whole portfolio or park: it grows with it
+            ok, target = ours / floor <= TARGET_QUERY_RATIO, f"ratio ≤ {TARGET_QUERY_RATIO}"
+        elif kind == "paged query":
             ok = ours / floor <= TARGET_QUERY_RATIO and grow <= TARGET_SCALE_RATIO
             target = f"ratio ≤ {TARGET_QUERY_RATIO}, scale ≤ {TARGET_SCALE_RATIO}"
         else:

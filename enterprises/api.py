@@ -264,6 +264,7 @@ register_crud(
         order="name",
         sortable=("name", "credit_code", "established_on"),
         select_related=("industry",),
+        prefetch_related=("tags",),
     ),
 )
 register_crud(

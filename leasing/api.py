@@ -101,7 +101,26 @@ class LeaseOut(Schema):
     def resolve_actions(obj: Lease, context: dict[str, Any]) -> list[str]:
         user = context["request"].user
         moves = LEASE_FLOW.allowed(user, obj)  # by role and state, without a query
-        return [t.action for t in moves] if moves and can(user, "change", obj) else []
+        if not moves:
+            return []
+        may = getattr(obj, "may_change", None)  # set for a whole list page by _may_change
+        return (
+            [t.action for t in moves]
+            if (may if may is not None else can(user, "change", obj))
+            else []
+        )
+
+
+def _may_change(request: HttpRequest, leases: list[Lease]) -> None:
+    """Which leases of a page the caller may change, in one query (not one a row)."""
+    ids = {lease.pk for lease in leases}
+    allowed = set(
+        Lease.objects.restrict(request.user, "change")
+        .filter(pk__in=ids)
+        .values_list("pk", flat=True)
+    )
+    for lease in leases:
+        lease.may_change = lease.pk in allowed  # type: ignore[attr-defined]
 
 
 class PeriodOut(Schema):
@@ -191,6 +210,7 @@ register_crud(
         sortable=("start_on", "end_on"),
         select_related=("park",),
         prefetch_related=("lease_units",),
+        prepare=_may_change,
     ),
 )
 
@@ -644,6 +664,7 @@ register_crud(
         order="-due_on",
         sortable=("due_on", "issued_on"),
         select_related=("park",),
+        prefetch_related=("lines",),
     ),
 )
 
@@ -776,15 +797,33 @@ class TransferOut(Schema):
 
     @staticmethod
     def resolve_parts(obj: Transfer) -> Any:
-        return obj.payments.order_by("lease_id")
+        return _parts_and_settled(obj)[0]
 
     @staticmethod
     def resolve_settled(obj: Transfer) -> Any:
-        return (
-            Settlement.objects.filter(payment__transfer=obj)
-            .select_related("invoice")
-            .order_by("invoice__due_on", "invoice_id")
-        )
+        return _parts_and_settled(obj)[1]
+
+
+def _parts_and_settled(transfer: Transfer) -> tuple[list[Any], list[Any]]:
+    if not hasattr(transfer, "parts_and_settled"):
+        _read_parts(None, [transfer])
+    return transfer.parts_and_settled  # type: ignore[attr-defined,no-any-return]
+
+
+def _read_parts(request: HttpRequest | None, transfers: list[Transfer]) -> None:
+    """The payments and settled bills of a page of transfers, in two queries (not two a row)."""
+    found: dict[int, tuple[list[Any], list[Any]]] = {t.pk: ([], []) for t in transfers}
+    for payment in Payment.objects.filter(transfer__in=found).order_by("transfer_id", "lease_id"):
+        found[payment.transfer_id][0].append(payment)  # type: ignore[index]
+    settled = (
+        Settlement.objects.filter(payment__transfer__in=found)
+        .select_related("invoice", "payment")
+        .order_by("invoice__due_on", "invoice_id")
+    )
+    for settlement in settled:
+        found[settlement.payment.transfer_id][1].append(settlement)  # type: ignore[union-attr,index]
+    for transfer in transfers:
+        transfer.parts_and_settled = found[transfer.pk]  # type: ignore[attr-defined]
 
 
 class ShareIn(Schema):
@@ -822,6 +861,7 @@ register_crud(
         order="-received_on",
         sortable=("received_on",),
         select_related=("enterprise",),
+        prepare=_read_parts,
     ),
 )
 

@@ -6,6 +6,7 @@ import datetime
 from decimal import Decimal
 from typing import Annotated
 
+from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema
 
@@ -58,10 +59,17 @@ class ParkOut(Schema):
 
 
 def _offered(park: Park) -> selectors.OfferedSpace:
-    """Computed once per park and answer (three fields read it)."""
+    """Computed once per park and answer (three fields read it); a list page computes it for
+    all its parks at once (_offered_on_page)."""
     if not hasattr(park, "_offered"):
         park._offered = selectors.offered_space(park, timezone.localdate())  # type: ignore[attr-defined]
     return park._offered  # type: ignore[attr-defined,no-any-return]
+
+
+def _offered_on_page(request: HttpRequest, parks: list[Park]) -> None:
+    offered = selectors.offered_spaces([p.pk for p in parks], timezone.localdate())
+    for park in parks:
+        park._offered = offered[park.pk]  # type: ignore[attr-defined]
 
 
 class ParkIn(Schema):
@@ -191,6 +199,7 @@ register_crud(
         order="code",
         sortable=("code", "name"),
         select_related=("operator", "jurisdiction"),
+        prepare=_offered_on_page,
     ),
 )
 register_crud(

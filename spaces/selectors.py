@@ -70,10 +70,23 @@ class OfferedSpace:
 
 def offered_space(park: Any, day: Any) -> OfferedSpace:
     """Units of ``park`` that can be let on ``day`` (whoever asks: these are public facts)."""
-    units = available_on(Unit.objects.filter(park=park), day)
-    row = units.aggregate(area=Coalesce(Sum("area_m2"), ZERO), count=Count("id"))
-    uses = sorted(set(units.values_list("use", flat=True)))
-    return OfferedSpace(row["count"], Decimal(row["area"]).quantize(Decimal("0.01")), uses)
+    return offered_spaces([park.pk], day)[park.pk]
+
+
+def offered_spaces(park_ids: list[int], day: Any) -> dict[int, OfferedSpace]:
+    """``offered_space`` of several parks, in one query grouped by park and use."""
+    units = available_on(Unit.objects.filter(park__in=park_ids), day)
+    rows = units.values("park_id", "use").annotate(area=Sum("area_m2"), count=Count("id"))
+    found: dict[int, list[Any]] = {pk: [0, Decimal(0), []] for pk in park_ids}
+    for row in rows.order_by("park_id", "use"):
+        total = found[row["park_id"]]
+        total[0] += row["count"]
+        total[1] += Decimal(row["area"])
+        total[2].append(row["use"])
+    return {
+        pk: OfferedSpace(count, Decimal(area).quantize(Decimal("0.01")), sorted(set(uses)))
+        for pk, (count, area, uses) in found.items()
+    }
 
 
 def stacking_plan(building: Building) -> list[dict[str, Any]]:

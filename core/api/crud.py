@@ -52,6 +52,9 @@ class Crud:
     select_related: tuple[str, ...] = ()
     # related rows an output schema lists (a lease's units): one query a page, not one a row
     prefetch_related: tuple[str, ...] = ()
+    # what the output schema computes per row, computed for the whole page at once (a park's
+    # offered space, whether the caller may change each lease): (request, rows) -> None
+    prepare: Callable[[HttpRequest, list[Any]], None] | None = None
     read_only: bool = False  # list and detail only; writes go through dedicated endpoints
 
     @classmethod
@@ -171,7 +174,10 @@ def register_crud(router: Router, path: str, spec: Crud) -> None:
             qs.select_related(*spec.select_related).prefetch_related(*spec.prefetch_related),
             request,
         )
-        return page_of(qs, order=sort or spec.order, cursor=cursor, limit=limit)
+        page = page_of(qs, order=sort or spec.order, cursor=cursor, limit=limit)
+        if spec.prepare is not None:
+            spec.prepare(request, page["items"])
+        return page
 
     def get_item(request: HttpRequest, id: PathId) -> Any:
         return get_or_404(model, request, "view", id)

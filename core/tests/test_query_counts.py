@@ -54,8 +54,11 @@ def test_discovery_finds_the_list_pages():
 
 def _rows_the_demo_leaves_out() -> None:
     """Two rows of each kind the demo does not hold, so that their lists are compared too."""
+    from django.core.files.base import ContentFile
+
     from core.models import Operator
     from enterprises.models import Enterprise
+    from fund.models import Deal, DealDocument
     from leasing.models import Reminder, Transfer
     from spaces.models import Park
     from utilities.models import UtilitySettings
@@ -71,6 +74,10 @@ def _rows_the_demo_leaves_out() -> None:
             receipt_no=f"SK-T{n}", enterprise=tenant, operator=operator, received_on=day, amount=1
         )
     UtilitySettings.objects.create(operator=operator, bill_apart=True)
+    for deal in Deal.objects.order_by("pk")[:2]:
+        DealDocument.objects.create(
+            deal=deal, title="尽调报告", file=ContentFile(b"%PDF-1.4", name="dd.pdf"), size=8
+        )
     other = Operator.objects.create(code="QC2", name="第二运营方")
     UtilitySettings.objects.create(operator=other)
 
@@ -152,3 +159,63 @@ def test_every_model_names_the_relations_its_str_reads():
         if read - set(getattr(model, "str_related", ())):
             undeclared.append((model.__name__, sorted(read)))
     assert undeclared == []
+
+
+def _api_lists() -> list[str]:
+    """The API's list operations: GET paths without a parameter that take a ``limit``."""
+    from config.api import api
+
+    schema = api.get_openapi_schema()
+    return sorted(
+        path
+        for path, operations in schema["paths"].items()
+        if "{" not in path
+        and any(p["name"] == "limit" for p in operations.get("get", {}).get("parameters", []))
+    )
+
+
+API_LISTS = _api_lists()
+
+
+def test_discovery_finds_the_api_lists():
+    assert {"/api/v1/spaces/units", "/api/v1/enterprises/companies"} <= set(API_LISTS)
+
+
+def _empty(paged: Any) -> Any:
+    return lambda qs, **kw: paged(qs.filter(pk__lt=0), **kw)
+
+
+def _api_queries(client: Any, url: str) -> tuple[Any, list[str]]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    return response, [_shape(q["sql"]) for q in queries.captured_queries]
+
+
+@pytest.mark.parametrize("path", API_LISTS)
+def test_an_api_list_costs_the_same_queries_for_one_row_and_a_full_page(
+    path, demo, client, django_user_model, monkeypatch
+):
+    import core.api.base
+
+    compared = 0
+    for role in ROLES:
+        client.force_login(django_user_model.objects.get(username=role))
+        client.get(f"{path}?limit=1")
+        first, one_sql = _api_queries(client, f"{path}?limit=1")
+        if first.status_code != 200 or not first.json()["items"]:
+            continue
+        page, full_sql = _api_queries(client, f"{path}?limit=100")
+        rows = len(page.json()["items"])
+        if rows == 1:  # the demo's only row of its kind, against an empty page
+            monkeypatch.setattr(core.api.base, "keyset_page", _empty(core.api.base.keyset_page))
+            empty, base_sql = _api_queries(client, f"{path}?limit=100")
+            monkeypatch.undo()
+            assert empty.json()["items"] == [], path
+            # a prefetch runs only when there are rows: one query a page (IN), not one a row
+            full_sql = [q for q in full_sql if " IN (N)" not in q or q in base_sql]
+        else:
+            base_sql = one_sql
+        compared += 1
+        extra = list((Counter(full_sql) - Counter(base_sql)).elements())
+        assert len(full_sql) == len(base_sql), (role, path, rows, extra[:3])
+    assert compared, f"{path}: no demo role sees a row here, so the count proves nothing"
