@@ -9,7 +9,7 @@ PORT ?= 8000
 TEST_WORKERS ?= auto
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run serve test lint worker install install-dev migrate demo messages bench clean vendor-echarts
+.PHONY: run serve test lint worker install install-dev migrate demo messages bench load clean vendor-echarts
 
 $(VENV)/.installed: requirements/base.lock
 	@echo "[1/3] Installing ParkOps into $(VENV) (first run: a minute or two)…"
@@ -70,6 +70,12 @@ bench: install-dev
 	$(PY) bench/analytics.py
 	$(PY) bench/imports.py
 	$(PY) bench/scale.py
+
+## load: a bounded load test (Locust, 127.0.0.1 only) against gunicorn on PostgreSQL; see
+## bench/load.py. LOAD_USERS (20), LOAD_SECONDS (60), LOAD_SCALE (0.01), LOAD_DATABASE_URL
+load: install-dev
+	$(PIP) install --quiet --disable-pip-version-check -r requirements/load.lock
+	$(PY) bench/load.py
 
 ## vendor-echarts: Apache ECharts from its npm package at a pinned version, with its licence and
 ## checksums, into the project's static files (committed: nothing is fetched at run time)
