@@ -123,16 +123,17 @@ def operations(
         ).qs
         return [u.pk for u in keyset_page(qs, order="code", cursor=None, size=25).items]
 
-    def unit_search_sql() -> Any:
-        return [
-            pk
-            for (pk,) in sql(
-                """SELECT u.id FROM spaces_unit u JOIN spaces_park p ON p.id = u.park_id
-                   WHERE p.code = %s AND u.clear_height_m >= 8 AND u.area_m2 >= 500
-                   ORDER BY u.code, u.id LIMIT 26""",
-                [park.code],
-            )[:25]
-        ]
+    def unit_search_sql() -> Any:  # the same rows with the same joined records, as tuples
+        rows = sql(
+            """SELECT u.*, p.*, b.*, f.* FROM spaces_unit u
+               JOIN spaces_park p ON p.id = u.park_id
+               JOIN spaces_building b ON b.id = u.building_id
+               JOIN spaces_floor f ON f.id = u.floor_id
+               WHERE p.code = %s AND u.clear_height_m >= 8 AND u.area_m2 >= 500
+               ORDER BY u.code, u.id LIMIT 26""",
+            [park.code],
+        )
+        return [row[0] for row in rows[:25]]
 
     def page(url: str) -> Callable[[], Any]:
         def get() -> Any:
