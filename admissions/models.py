@@ -338,6 +338,10 @@ class Application(TimeStampedModel):
         verbose_name = _("application")
         verbose_name_plural = _("applications")
         ordering = ["-created_at"]
+        # the board's columns: the newest of a state read from the index, not sorted from all
+        indexes = [
+            models.Index(fields=["state", "-updated_at"], name="application_state_recent"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(area_max_m2__isnull=True) | Q(area_max_m2__gte=models.F("area_min_m2")),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,11 +18,22 @@ from spaces.selectors import Match, Requirements, units_matching
 __all__ = ["Match", "board", "inbox", "match_units", "requirement_misses"]
 
 
-def board(user: Any) -> list[tuple[Any, list[Application]]]:
-    """Applications the user may see, in columns by state (the newest 30 of each)."""
-    qs = Application.objects.restrict(user).select_related("enterprise", "park")
+BOARD_CARDS = 30  # a column shows its newest cards; the list filtered by state shows all
+
+
+def board(user: Any) -> list[tuple[str, Any, list[Application], int]]:
+    """Applications the user may see, in columns by state: (state, label, the newest
+    BOARD_CARDS, how many there are)."""
+    qs = Application.objects.restrict(user)
+    totals = dict(qs.order_by().values_list("state").annotate(n=Count("id")))
+    cards = qs.select_related("enterprise", "park").order_by("-updated_at")
     return [
-        (label, list(qs.filter(state=value).order_by("-updated_at")[:30]))
+        (
+            value,
+            label,
+            list(cards.filter(state=value)[:BOARD_CARDS]) if totals.get(value) else [],
+            totals.get(value, 0),
+        )
         for value, label in AppState.choices
     ]
 

@@ -707,3 +707,27 @@ def test_the_dashboard_counts_applications_waiting_for_the_user(world, client_fo
     count = inbox(world.users["operator"]).count()
     assert f'<span class="todo-count">{count}</span> 待您处理的入园申请' in after
     assert f"{count - 1}</span> 待您处理的入园申请" in before
+
+
+def test_the_board_shows_each_states_newest_cards_and_how_many_there_are(
+    world, client_for, monkeypatch
+):
+    from admissions import selectors
+
+    operator = world.users["operator"]
+    for n in range(3):
+        services.application_create(
+            actor=operator,
+            instance=Application(
+                enterprise=world.sample(Enterprise), park=world.sample(Park), area_min_m2=D(100 + n)
+            ),
+        )
+    drafts = Application.objects.restrict(operator).filter(state=AppState.DRAFT).count()
+    assert drafts >= 3
+    monkeypatch.setattr(selectors, "BOARD_CARDS", 2)
+    columns = {state: (cards, total) for state, _label, cards, total in selectors.board(operator)}
+    cards, total = columns[AppState.DRAFT]
+    assert total == drafts and len(cards) == 2
+    assert cards[0].updated_at >= cards[1].updated_at  # the newest first
+    html = client_for("operator").get("/admissions/").content.decode()
+    assert "?state=draft" in html  # the link to all of them, filtered
