@@ -18,7 +18,7 @@ from spaces.selectors import Match, Requirements, units_matching
 __all__ = ["Match", "board", "inbox", "match_units", "requirement_misses"]
 
 
-BOARD_CARDS = 30  # a column shows its newest cards; the list filtered by state shows all
+BOARD_CARDS = 10  # a column shows its newest cards; the list filtered by state shows all
 
 
 def board(user: Any) -> list[tuple[str, Any, list[Application], int]]:
