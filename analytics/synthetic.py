@@ -337,42 +337,12 @@ def _bills(leases: list[Any], counts: dict[str, int]) -> None:
 
 def _statistics(operator: Any, firms: list[Any], counts: dict[str, int]) -> None:
     """Twelve quarters filed by every tenant; a qualification for one tenant in ten."""
-    from enterprises.choices import FilingState, QualificationKind, StatPeriodKind
-    from enterprises.models import Qualification, StatFiling, StatPeriod
+    from enterprises.choices import QualificationKind
+    from enterprises.models import Qualification, StatFiling
 
-    last = TODAY.year * 4 + (TODAY.month - 1) // 3 - 1
-    for index in range(last - QUARTERS + 1, last + 1):
-        year, q = divmod(index, 4)
-        period = StatPeriod(operator=operator, kind=StatPeriodKind.QUARTER, year=year, number=q + 1)
-        period.derive()
-        period.due_on = period.ends_on
-        period.save()
+    for period in quarters(operator, QUARTERS):
         _insert(
-            StatFiling,
-            (
-                StatFiling(
-                    enterprise=firm,
-                    period=period,
-                    state=FilingState.FILED,
-                    headcount=(h := 20 + n % 200 + index % 7),
-                    doctorates=h // 20,
-                    masters=h // 5,
-                    bachelors=h // 2,
-                    returnees=h // 30,
-                    revenue_wan=Decimal(100 + n % 900),
-                    output_value_wan=Decimal(120 + n % 900),
-                    rd_spend_wan=Decimal(10 + n % 90),
-                    tax_paid_wan=Decimal(5 + n % 50),
-                    financing_wan=Decimal(0),
-                    invention_patents=n % 9,
-                    utility_models=n % 11,
-                    designs=n % 3,
-                    software_copyrights=n % 5,
-                )
-                for n, firm in enumerate(firms)
-            ),
-            counts,
-            "filings",
+            StatFiling, (filing(firm, period, n) for n, firm in enumerate(firms)), counts, "filings"
         )
     kinds = QualificationKind.values
     _insert(
@@ -389,6 +359,51 @@ def _statistics(operator: Any, firms: list[Any], counts: dict[str, int]) -> None
         ),
         counts,
         "qualifications",
+    )
+
+
+def quarters(operator: Any, count: int) -> list[Any]:
+    """The operator's last ``count`` full quarters before TODAY, opened as statistics periods."""
+    from enterprises.choices import StatPeriodKind
+    from enterprises.models import StatPeriod
+
+    last = TODAY.year * 4 + (TODAY.month - 1) // 3 - 1
+    periods = []
+    for index in range(last - count + 1, last + 1):
+        year, q = divmod(index, 4)
+        period = StatPeriod(operator=operator, kind=StatPeriodKind.QUARTER, year=year, number=q + 1)
+        period.derive()
+        period.due_on = period.ends_on
+        period.save()
+        periods.append(period)
+    return periods
+
+
+def filing(firm: Any, period: Any, n: int) -> Any:
+    """The ``n``-th company's filing for ``period``: figures spread over the companies, its
+    headcount moving a little from quarter to quarter."""
+    from enterprises.choices import FilingState
+    from enterprises.models import StatFiling
+
+    index = period.year * 4 + period.number - 1
+    return StatFiling(
+        enterprise=firm,
+        period=period,
+        state=FilingState.FILED,
+        headcount=(h := 20 + n % 200 + index % 7),
+        doctorates=h // 20,
+        masters=h // 5,
+        bachelors=h // 2,
+        returnees=h // 30,
+        revenue_wan=Decimal(100 + n % 900),
+        output_value_wan=Decimal(120 + n % 900),
+        rd_spend_wan=Decimal(10 + n % 90),
+        tax_paid_wan=Decimal(5 + n % 50),
+        financing_wan=Decimal(0),
+        invention_patents=n % 9,
+        utility_models=n % 11,
+        designs=n % 3,
+        software_copyrights=n % 5,
     )
 
 

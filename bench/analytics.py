@@ -34,11 +34,12 @@ TODAY = datetime.date(2026, 11, 27)  # fixed, so that runs compare
 
 
 def build(companies: int, quarters: int) -> None:
+    from analytics import synthetic
     from core.choices import Role
     from core.models import Operator
     from core.users import user_create
-    from enterprises.choices import FilingState, QualificationKind, StatPeriodKind
-    from enterprises.models import Enterprise, Qualification, StatFiling, StatPeriod
+    from enterprises.choices import QualificationKind
+    from enterprises.models import Enterprise, Qualification, StatFiling
     from leasing.models import Lease, LeaseUnit
     from spaces.models import Park, Unit
 
@@ -98,37 +99,9 @@ def build(companies: int, quarters: int) -> None:
         ],
         batch_size=5000,
     )
-    last = TODAY.year * 4 + (TODAY.month - 1) // 3 - 1
-    for index in range(last - quarters + 1, last + 1):
-        year, q = divmod(index, 4)
-        period = StatPeriod(operator=operator, kind=StatPeriodKind.QUARTER, year=year, number=q + 1)
-        period.derive()
-        period.due_on = period.ends_on
-        period.save()
+    for period in synthetic.quarters(operator, quarters):
         StatFiling.objects.bulk_create(
-            [
-                StatFiling(
-                    enterprise=firm,
-                    period=period,
-                    state=FilingState.FILED,
-                    headcount=(h := 20 + n % 200 + index % 7),
-                    doctorates=h // 20,
-                    masters=h // 5,
-                    bachelors=h // 2,
-                    returnees=h // 30,
-                    revenue_wan=Decimal(100 + n % 900),
-                    output_value_wan=Decimal(120 + n % 900),
-                    rd_spend_wan=Decimal(10 + n % 90),
-                    tax_paid_wan=Decimal(5 + n % 50),
-                    financing_wan=Decimal(0),
-                    invention_patents=n % 9,
-                    utility_models=n % 11,
-                    designs=n % 3,
-                    software_copyrights=n % 5,
-                )
-                for n, firm in enumerate(firms)
-            ],
-            batch_size=10000,
+            [synthetic.filing(firm, period, n) for n, firm in enumerate(firms)], batch_size=10000
         )
 
 
