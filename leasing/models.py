@@ -140,6 +140,12 @@ class Lease(TimeStampedModel):
                 condition=Q(end_on__gte=F("start_on")), name="lease_ends_after_start"
             ),
         ]
+        # the orders the lease list (end_on) and the API (start_on) page by, with the key as
+        # the tie-break: a first page walks the index instead of sorting every lease
+        indexes = [
+            models.Index(fields=["end_on", "id"], name="lease_end_order"),
+            models.Index(fields=["start_on", "id"], name="lease_start_order"),
+        ]
 
     def __str__(self) -> str:
         return self.contract_no
@@ -347,6 +353,8 @@ class Invoice(TimeStampedModel):
         ]
         indexes = [
             models.Index(fields=["park", "due_on"], name="invoice_park_due"),
+            # the bills list and API page by due date: walked, not sorted (bench/scale.py)
+            models.Index(fields=["due_on", "id"], name="invoice_due_order"),
             models.Index(fields=["enterprise", "due_on"], name="invoice_tenant_due"),
             models.Index(fields=["lease", "due_on"], name="invoice_lease_due"),
         ]
