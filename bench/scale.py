@@ -20,8 +20,12 @@ ParkOps' time at the largest scale over the smallest; then each target of issue 
 missed: queries within 1.5× their floor; paged operations (a first page of a search, a list
 page, an API list) at the largest scale within 1.5× of the smallest; API lists serving at least
 half the bare endpoint's requests a second. Figures over a whole portfolio (occupancy, rent
-roll, aging) grow with it by nature: only their floor ratio is a target. The 50,000-row import is measured
-apart, by bench/imports.py (it needs an empty database of its own).
+roll, aging) grow with it by nature: only their floor ratio is a target.
+
+Last at each scale, the 50,000-row unit import (bench/imports.py's park and file) into a new
+park of the portfolio, once: the import job (checking again and writing, with its audit rows)
+against reading the file alone; target under 30 s. (bench/imports.py measures, on SQLite, how
+long it holds the write lock.) A missed target is printed with the reason its profile shows.
 """
 
 from __future__ import annotations
@@ -48,9 +52,27 @@ bench_leasing = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(bench_leasing)
 _same_aging, aging_sql = bench_leasing._same_aging, bench_leasing.aging_sql
 occupancy_sql, rent_roll_sql = bench_leasing.occupancy_sql, bench_leasing.rent_roll_sql
+_spec = importlib.util.spec_from_file_location("bench_imports", HERE / "imports.py")
+assert _spec and _spec.loader
+bench_imports = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(bench_imports)
 sys.path.insert(0, str(HERE.parent))  # it put bench/ first again: the apps come first
 
 TARGET_QUERY_RATIO, TARGET_SCALE_RATIO, TARGET_API_SHARE = 1.5, 1.5, 0.5
+IMPORT_ROWS, TARGET_IMPORT_SECONDS = 50_000, 30
+
+# Why a target is missed, from the profiles (cProfile of the operation at scale 0.1 on
+# PostgreSQL): printed beside a miss, so that the table says what the time goes to.
+WHY_MISSED = {
+    "unit search": "a constant cost over the one SQL query: the filter form's validation and "
+    "building ORM rows (it does not grow with the portfolio: see the scale ratio)",
+    "rent roll": "each lease's rent is worked out in Python from its schedule (rent-free "
+    "months, escalations, conventions), where the floor only sums stored figures",
+    "api": "building an ORM object per row (~35 %), django-ninja resolving each field "
+    "through its DjangoGetter (~25 %), sign-in, scoping and audit middleware (~12 %): the "
+    "bare endpoint returns .values() rows with none of these",
+    "import": "checking every row against the model's rules and the park's existing units",
+}
 
 
 def median_time(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
@@ -240,7 +262,29 @@ def measure(scale: float, repeat: int) -> dict[str, tuple[str, float, float]]:
                 same = _same_aging(r_ours, r_floor) if "aging" in name else r_ours == r_floor
                 assert same, f"{name}: ParkOps and the floor disagree"
             results[name] = (kind, t_ours, t_floor)
+    results[f"import of {IMPORT_ROWS:,} units"] = ("import", *time_import())
     return results
+
+
+def time_import() -> tuple[float, float]:
+    """The unit import job into a new park of the portfolio, once, and reading its file."""
+    import io
+
+    from python_calamine import CalamineWorkbook
+
+    from spaces.imports import apply_import
+
+    staff = bench_imports.build_park()
+    content = bench_imports.workbook(IMPORT_ROWS)
+    start = time.perf_counter()
+    book = CalamineWorkbook.from_filelike(io.BytesIO(content))
+    read = sum(1 for _ in book.get_sheet_by_index(0).iter_rows()) - 1
+    floor = time.perf_counter() - start
+    start = time.perf_counter()
+    done = apply_import(content, actor=staff)
+    ours = time.perf_counter() - start
+    assert done.ok and read == IMPORT_ROWS, done.file_errors
+    return ours, floor
 
 
 def report(scales: list[float], results: dict[float, dict[str, tuple[str, float, float]]]) -> None:
@@ -263,6 +307,8 @@ def report(scales: list[float], results: dict[float, dict[str, tuple[str, float,
             )
         elif kind == "query":  # a figure over the whole portfolio or park: it grows with it
             ok, target = ours / floor <= TARGET_QUERY_RATIO, f"ratio ≤ {TARGET_QUERY_RATIO}"
+        elif kind == "import":
+            ok, target = ours <= TARGET_IMPORT_SECONDS, f"< {TARGET_IMPORT_SECONDS} s"
         elif kind == "paged query":
             ok = ours / floor <= TARGET_QUERY_RATIO and grow <= TARGET_SCALE_RATIO
             target = f"ratio ≤ {TARGET_QUERY_RATIO}, scale ≤ {TARGET_SCALE_RATIO}"
@@ -270,10 +316,11 @@ def report(scales: list[float], results: dict[float, dict[str, tuple[str, float,
             ok, target = grow <= TARGET_SCALE_RATIO, f"scale ≤ {TARGET_SCALE_RATIO}"
         print(f"{name:40}{cells}{grow:11.2f}×  {'met' if ok else 'MISSED'}: {target}")
         if not ok:
-            misses.append(name)
+            misses.append((name, kind))
     print(f"\n{len(results[large]) - len(misses)} of {len(results[large])} targets met")
-    for name in misses:
-        print(f"  missed: {name}")
+    for name, kind in misses:
+        why = [text for key, text in WHY_MISSED.items() if name.startswith(key) or key == kind]
+        print(f"  missed: {name}: {why[0] if why else 'not profiled yet'}")
 
 
 def main() -> None:

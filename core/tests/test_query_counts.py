@@ -15,21 +15,17 @@ from collections import Counter
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from core.testing.marks import ONCE
 from core.views.generic import ObjectListView
 
 ROLES = ["admin", "operator", "gov", "fund", "tenant", "auditor"]
-# A page's queries are the ORM's, the same on both databases: counted once, in CI's SQLite pass
-# (CI has 90 minutes for both passes; this harness takes about three).
-ONCE = pytest.mark.skipif(
-    "postgresql" in settings.DATABASES["default"]["ENGINE"],
-    reason="query counts do not depend on the database; CI counts them in its SQLite pass",
-)
+# A page's queries are the ORM's, the same on both databases: ONCE counts them in CI's SQLite
+# pass (this harness takes about three minutes).
 
 
 def _list_pages() -> list[tuple[str, type[ObjectListView]]]:
