@@ -129,8 +129,13 @@ class Scope:
         return {n: int(row[n] or 0) for n in names}
 
     def year_filings(self, year: int) -> QuerySet[StatFiling]:
+        """The tenants' filings for periods of ``year`` ended by the day: a dashboard as of
+        30 September counts the first three quarters, whatever has been filed since."""
         return StatFiling.objects.filter(
-            enterprise_id__in=self.tenant_ids, state=FilingState.FILED, period__year=year
+            enterprise_id__in=self.tenant_ids,
+            state=FilingState.FILED,
+            period__year=year,
+            period__ends_on__lte=self.as_of,
         ).select_related("enterprise", "period")
 
     def flows(self, year: int) -> dict[str, Decimal]:

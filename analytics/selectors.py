@@ -38,9 +38,24 @@ __all__ = [
     "charts",
     "drill",
     "filers_for",
+    "period_ends",
     "period_progress",
     "scope_for",
 ]
+
+
+def period_ends(today: datetime.date) -> list[tuple[str, datetime.date]]:
+    """The periods a dashboard offers in one click, as (label, the day to read it on): this
+    year so far, each of its quarters already ended, and the last two full years. Money of a
+    year counts the periods ended by the day (``Scope.year_filings``), so the end of a
+    quarter shows the year up to that quarter's end."""
+    choices = [(_("This year so far"), today)]
+    for q in range((today.month - 1) // 3, 0, -1):  # the year's quarters ended, newest first
+        end = datetime.date(today.year, 3 * q + 1, 1) - datetime.timedelta(days=1)
+        choices.append((_("Q%(quarter)s %(year)s") % {"quarter": q, "year": today.year}, end))
+    for year in (today.year - 1, today.year - 2):
+        choices.append((_("Year %(year)s") % {"year": year}, datetime.date(year, 12, 31)))
+    return choices
 
 
 def scope_for(user: Any, park: str | None, as_of: datetime.date) -> Scope:

@@ -101,6 +101,10 @@ class Dashboard(ScopedView):
                 "groups": groups,
                 "parks": ParkFigures.objects.restrict(request.user).order_by("code"),
                 "charts": selectors.charts(scope),
+                "periods": [
+                    (label, day, f"?{urlencode({'park': park, 'as_of': day.isoformat()})}")
+                    for label, day in selectors.period_ends(timezone.localdate())
+                ],
             },
         )
 

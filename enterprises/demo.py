@@ -51,6 +51,9 @@ STATS: list[tuple[int, int, int, int, int, Decimal] | None] = [
     (19, 820, 900, 95, 9, Decimal("-0.10")),
     (410, 36000, 36000, 180, 6, Decimal("0.05")),
     (45, 1200, 1100, 300, 30, Decimal("0.80")),
+    (9, 60, 60, 45, 3, Decimal("0.90")),
+    (6, 40, 40, 30, 2, Decimal("1.20")),
+    (15, 140, 160, 70, 5, Decimal("0.70")),
 ]
 TALENT_SHARE = Decimal("0.82")  # bachelor's and above, of the headcount
 
@@ -217,6 +220,37 @@ DEMO_ENTERPRISES: list[tuple[Any, ...]] = [
         2021,
         800,
         [H],
+    ),
+    # the incubator's own tenants: young firms in its 2026 autumn cohort
+    (
+        "北京星链量子通信科技有限公司",
+        "91110108MA03B1C2D",
+        "65",
+        ["新一代信息技术"],
+        GrowthStage.STARTUP,
+        2024,
+        300,
+        [],
+    ),
+    (
+        "北京原点合成生物科技有限公司",
+        "91110108MA03E3F4G",
+        "73",
+        ["生物医药"],
+        GrowthStage.STARTUP,
+        2025,
+        200,
+        [],
+    ),
+    (
+        "北京凌云低空智能科技有限公司",
+        "91110108MA03H5J6K",
+        "40",
+        ["高端装备", "人工智能"],
+        GrowthStage.STARTUP,
+        2024,
+        500,
+        [],
     ),
 ]
 

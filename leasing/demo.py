@@ -34,6 +34,10 @@ LEASES: list[tuple[Any, ...]] = [
     ("ZZGC", ["C1:10-20"], 7, 600, 3, "4.70", 2),
     ("ZHZX", ["T1:0-18"], 8, 150, 3, "6.50", 2),
     ("ZHZX", ["T2:0-10"], 9, 380, 2, "5.80", 1),
+    # the incubator's tenants: two 85 m² offices or one, six months free
+    ("FHQ", ["F1:0-2"], 12, 420, 3, "5.20", 6),
+    ("FHQ", ["F1:2-3"], 13, 240, 2, "5.20", 6),
+    ("FHQ", ["F1:3-5"], 14, 150, 3, "5.40", 6),
 ]
 
 
@@ -94,10 +98,11 @@ def load(ctx: dict[str, Any]) -> None:
     _pay(admin, renewed, today, "on_time")
     # one innovation-centre tenant left early; its units are free again, the bills for the
     # days after are credited and the deposit settles what it still owed
+    leaver = [lease for lease in leases if lease.park.code == "ZHZX"][-1]
     services.lease_terminate(
-        actor=admin, lease=leases[-1], on=today - datetime.timedelta(days=20), reason="企业迁往外区"
+        actor=admin, lease=leaver, on=today - datetime.timedelta(days=20), reason="企业迁往外区"
     )
-    billing.deposit_release(actor=admin, lease=leases[-1], on=today)
+    billing.deposit_release(actor=admin, lease=leaver, on=today)
     ctx["leases"] = leases
 
 

@@ -137,6 +137,10 @@ def _load(ctx: dict[str, Any]) -> None:
     )
     again = join(cohorts[1], companies[8], 90)
     meet(again, K.FIRST_PATENT, 30, "发明专利申请号 2026 1 0123456.7")
+    # the incubator's own tenants in the autumn cohort: one has its first sales
+    first_sale = join(cohorts[1], companies[12], 95)
+    meet(first_sale, K.FIRST_REVENUE, 40, "首笔销售合同 HT-2026-052，金额 26 万元")
+    join(cohorts[1], companies[13], 95)
     # the accelerator: one met its first milestone, the other missed it
     join(cohorts[2], companies[9], 240)  # its headcount milestone fell due, not met: missed
     ahead = join(cohorts[2], companies[7], 240)

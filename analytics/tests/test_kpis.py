@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 import io
 import json
+import re
 from decimal import Decimal
 
 import pytest
@@ -18,7 +19,13 @@ from django.utils import timezone
 from analytics.kpis import KPIS, Scope, as_json, compute
 from enterprises import filings
 from enterprises.choices import FilingState, StatPeriodKind
-from enterprises.models import Enterprise, Qualification, StatFiling, StatPeriod
+from enterprises.models import (
+    FILING_FIGURES,
+    Enterprise,
+    Qualification,
+    StatFiling,
+    StatPeriod,
+)
 from enterprises.services import qualification_verify
 from leasing.models import Lease, LeaseUnit
 from spaces.models import Park
@@ -114,6 +121,61 @@ def test_a_year_takes_the_annual_filing_over_the_quarters(world):
         "output_value_yuan": Decimal("25000000.00"),
         "revenue_yuan": Decimal("20000000.00"),
     }
+
+
+def test_a_year_so_far_counts_the_periods_ended_by_the_day(world):
+    """Company A files Q3 2026 too (900 万元 output): a dashboard as of 30 June still shows
+    Q1 alone, one as of 30 September both; last year is untouched."""
+    period = StatPeriod(
+        operator=world.operators["A"], kind=StatPeriodKind.QUARTER, year=2026, number=3
+    )
+    period.derive()
+    period.due_on = period.ends_on + datetime.timedelta(days=20)
+    filings.period_open(
+        actor=world.users["operator"], period=period, filers=[world.sample(Enterprise, "A")]
+    )
+    q1 = world.sample(StatFiling, "A")
+    data = {name: getattr(q1, name) for name in FILING_FIGURES} | {
+        "output_value_wan": Decimal("900"),
+        "revenue_wan": Decimal("800"),
+    }
+    filings.filing_submit(
+        actor=world.users["tenant"], filing=period.filings.get(), data=data, confirm=True
+    )
+    keys = ["output_value_yuan", "output_value_last_year_yuan"]
+    assert compute(_park_a(world, JUNE), keys) == {
+        "output_value_yuan": Decimal("6000000.00"),
+        "output_value_last_year_yuan": Decimal("0.00"),
+    }
+    assert compute(_park_a(world, D(2026, 9, 29)), keys)["output_value_yuan"] == Decimal(
+        "6000000.00"
+    )
+    assert compute(_park_a(world, D(2026, 9, 30)), keys)["output_value_yuan"] == Decimal(
+        "15000000.00"
+    )
+
+
+def test_the_dashboard_offers_the_years_quarters_and_last_years_in_one_click(world, client_for):
+    today = timezone.localdate()
+    page = client_for("operator").get(
+        reverse("analytics:dashboard"), {"park": "PA", "as_of": f"{today.year - 1}-12-31"}
+    )
+    chips = re.findall(r'<a class="chip( active)?" href="([^"]+)"', page.content.decode())
+    days = [re.search(r"as_of=([\d-]+)", href).group(1) for _active, href in chips]
+    ended = [
+        datetime.date(today.year, 3 * q + 1, 1) - datetime.timedelta(days=1)
+        for q in range((today.month - 1) // 3, 0, -1)
+    ]
+    assert days == [
+        today.isoformat(),
+        *[d.isoformat() for d in ended],
+        f"{today.year - 1}-12-31",
+        f"{today.year - 2}-12-31",
+    ]
+    assert [day for (active, _href), day in zip(chips, days, strict=True) if active] == [
+        f"{today.year - 1}-12-31"
+    ]
+    assert all("park=PA" in href for _active, href in chips)
 
 
 def test_a_filing_still_due_counts_nothing(world):
