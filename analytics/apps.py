@@ -24,6 +24,11 @@ class AnalyticsConfig(ParkOpsApp):
             "model": "analytics.ParkFigures",
         },
         {
+            "label": _("Torch statistics returns"),
+            "url": "analytics:torch",
+            "model": "analytics.ParkFigures",
+        },
+        {
             "label": _("Statistics periods"),
             "url": "analytics:period_list",
             "model": "enterprises.StatPeriod",

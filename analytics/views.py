@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from analytics import radar, reports, selectors
 from analytics.kpis import KPIS, compute, kpi
 from analytics.models import ParkFigures
+from analytics.torch import INCUBATEE_COLUMNS, INCUBATOR_COLUMNS, TorchReturn, torch_workbook
 from core import audit
 from core.choices import AuditAction, Role
 from core.documents import pdf_response, xlsx_response
@@ -27,6 +28,7 @@ from enterprises import filings
 from enterprises.choices import FilingState
 from enterprises.models import Enterprise, StatFiling, StatPeriod
 from enterprises.selectors import company_of
+from spaces.choices import ParkKind
 
 __all__ = [
     "CompanyFigures",
@@ -37,6 +39,7 @@ __all__ = [
     "PeriodAdd",
     "PeriodBoard",
     "PeriodList",
+    "TorchReturnView",
     "Warnings",
 ]
 
@@ -228,6 +231,53 @@ class OperatingReportView(ScopedView):
                 "year": year,
                 "years": list(range(today.year, today.year - 6, -1)),
                 "parks": ParkFigures.objects.restrict(request.user).order_by("code"),
+            },
+        )
+
+
+class TorchReturnView(ScopedView):
+    """火炬统计 of an incubator for a year: both tables, their checks, and the .xlsx."""
+
+    model = ParkFigures
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        today = timezone.localdate()
+        try:
+            year = min(max(int(request.GET.get("year", today.year - 1)), 2000), today.year)
+        except ValueError:
+            year = today.year - 1
+        parks = ParkFigures.objects.restrict(request.user).order_by("code")
+        code = request.GET.get("park") or next(
+            (p.code for p in parks if p.kind == ParkKind.INCUBATOR), ""
+        )
+        park = get_restricted_or_404(ParkFigures, request.user, "view", code=code) if code else None
+        # a reviewer reads the incubator's table; the companies' own figures are not theirs
+        companies = request.user.role != Role.GOV  # type: ignore[union-attr]
+        torch = TorchReturn(park, year) if park else None
+        if torch and request.GET.get("format") == "xlsx":
+            audit.event(
+                actor=request.user,
+                action=AuditAction.EXPORT,
+                model=ParkFigures,
+                object_repr=str(_("Torch statistics returns")),
+                comment=f"year={year} park={park.code} companies={companies}",  # type: ignore[union-attr]
+                ip=request.META.get("REMOTE_ADDR"),
+                device=request.META.get("HTTP_USER_AGENT", ""),
+            )
+            name = f"torch-returns-{park.code}-{year}.xlsx"  # type: ignore[union-attr]
+            return xlsx_response(torch_workbook(torch, with_companies=companies), name)
+        return render(
+            request,
+            "analytics/torch.html",
+            {
+                "torch": torch,
+                "park": park.code if park else "",
+                "parks": parks,
+                "year": year,
+                "years": list(range(today.year, today.year - 6, -1)),
+                "companies": companies,
+                "incubator_columns": INCUBATOR_COLUMNS,
+                "incubatee_columns": INCUBATEE_COLUMNS,
             },
         )
 
