@@ -39,7 +39,9 @@ class AuditEntry(models.Model):
     object_id = models.CharField(max_length=64)
     object_repr = models.CharField(_("record"), max_length=200)
     changes: models.JSONField[Any] = models.JSONField(_("changes"), default=dict)
-    comment = models.CharField(_("comment"), max_length=500, blank=True)
+    # text, not varchar: a transition's reason may run to the length its form allows, and the
+    # audit trail keeps it whole (varchar(500) made PostgreSQL refuse a 2,000-character one)
+    comment = models.TextField(_("comment"), blank=True)
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     device = models.CharField(_("device"), max_length=200, blank=True)
     # the hash chain: position, the previous entry's hash, this entry's hash (empty until sealed)
