@@ -71,7 +71,9 @@ def test_operator_graduates_a_company_and_moves_it_to_another_park(live_server, 
     from programs.models import Move, ProgramMember
 
     base = live_server.url
-    member = ProgramMember.objects.get(state="active", cohort__name="2026 秋季营")
+    member = ProgramMember.objects.get(
+        state="active", cohort__name="2026 秋季营", enterprise__name="北京云图智算科技有限公司"
+    )
     operator = login(browser, base, "operator")
     operator.goto(f"{base}/programs/members/{member.pk}/")
     for _ in ("首笔销售收入", "完成首轮融资"):
