@@ -218,6 +218,11 @@ class Enterprise(TimeStampedModel):
                 name="enterprise_paid_in_not_above_registered",
             ),
         ]
+        indexes = [
+            # the company list and the API page by name: the first page of 100,000 companies
+            # walks this index instead of sorting them all (bench/scale.py)
+            models.Index(fields=["name", "id"], name="enterprise_name_id"),
+        ]
 
     def __str__(self) -> str:
         return self.name
