@@ -72,6 +72,8 @@ WHY_MISSED = {
     "through its DjangoGetter (~25 %), sign-in, scoping and audit middleware (~12 %): the "
     "bare endpoint returns .values() rows with none of these",
     "import": "checking every row against the model's rules and the park's existing units",
+    "arrears aging": "one SQL query, which sums each bill's settlements in a correlated "
+    "subquery (94 % of its time in the database at scale 1); the floor joins them once, grouped",
 }
 
 
@@ -313,7 +315,7 @@ def report(scales: list[float], results: dict[float, dict[str, tuple[str, float,
     print(f"\n{len(results[large]) - len(misses)} of {len(results[large])} targets met")
     for name, kind in misses:
         why = [text for key, text in WHY_MISSED.items() if name.startswith(key) or key == kind]
-        print(f"  missed: {name}: {why[0] if why else 'not profiled yet'}")
+        print(f"  missed: {name}: {why[0] if why else 'no profile on record yet'}")
 
 
 def main() -> None:
