@@ -36,7 +36,7 @@ from programs.choices import MembershipState
 from programs.models import Cohort, ProgramMember
 from spaces.choices import ParkKind
 
-__all__ = ["INCUBATEE_COLUMNS", "INCUBATOR_COLUMNS", "TorchReturn", "torch_workbook"]
+__all__ = ["INCUBATEE_COLUMNS", "INCUBATOR_COLUMNS", "TorchReturn", "header", "torch_workbook"]
 
 THOUSAND = Decimal(1000)
 TENTH = Decimal("0.1")
