@@ -301,7 +301,9 @@ class Unit(TimeStampedModel):
             # short whatever the portfolio's size (bench/unit_search.py).
             models.Index(fields=["park", "code"], name="unit_park_code"),
             models.Index(fields=["park", "status", "code"], name="unit_park_status"),
-            models.Index(fields=["code"], name="unit_code"),
+            # (code, id) is the list's order: the first page of 200,000 units reads it in
+            # order instead of sorting them (API list at scale 1: 23 → 13 ms, bench/scale.py)
+            models.Index(fields=["code", "id"], name="unit_code_id"),
             models.Index(fields=["area_m2"], name="unit_area"),
             models.Index(fields=["clear_height_m"], name="unit_height"),
         ]
