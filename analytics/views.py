@@ -209,14 +209,12 @@ class OperatingReportView(ScopedView):
         kind = request.GET.get("format", "")
         if kind in ("xlsx", "pdf"):
             content = reports.operating_report(parks, year, kind)
-            audit.event(
-                actor=request.user,
+            audit.request_event(
+                request,
                 action=AuditAction.EXPORT,
                 model=ParkFigures,
                 object_repr=str(_("Park operating report")),
                 comment=f"year={year} park={park or '*'} format={kind}",
-                ip=request.META.get("REMOTE_ADDR"),
-                device=request.META.get("HTTP_USER_AGENT", ""),
             )
             name = f"operating-report-{year}.{kind}"
             return xlsx_response(content, name) if kind == "xlsx" else pdf_response(content, name)
@@ -255,14 +253,12 @@ class TorchReturnView(ScopedView):
         companies = request.user.role != Role.GOV  # type: ignore[union-attr]
         torch = TorchReturn(park, year) if park else None
         if torch and request.GET.get("format") == "xlsx":
-            audit.event(
-                actor=request.user,
+            audit.request_event(
+                request,
                 action=AuditAction.EXPORT,
                 model=ParkFigures,
                 object_repr=str(_("Torch statistics returns")),
                 comment=f"year={year} park={park.code} companies={companies}",  # type: ignore[union-attr]
-                ip=request.META.get("REMOTE_ADDR"),
-                device=request.META.get("HTTP_USER_AGENT", ""),
             )
             name = f"torch-returns-{park.code}-{year}.xlsx"  # type: ignore[union-attr]
             return xlsx_response(torch_workbook(torch, with_companies=companies), name)

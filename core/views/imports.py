@@ -160,14 +160,12 @@ class ExportView(_TemplateView):
         rows = self.template.export_rows(request.user, park)
         workbook = imports.export_workbook(self.template, rows, user=request.user, model=self.model)
         # who took which records out of the system, and from where (等保 2.0 安全审计, PIPL)
-        audit.event(
-            actor=request.user,
+        audit.request_event(
+            request,
             action=AuditAction.EXPORT,
             model=self.model,
             object_repr=str(self.model._meta.verbose_name_plural),
             comment=f"park={park or '*'}",
-            ip=request.META.get("REMOTE_ADDR"),
-            device=request.META.get("HTTP_USER_AGENT", ""),
         )
         return xlsx_response(workbook, f"{self.kind.replace('.', '-')}.xlsx")
 

@@ -73,15 +73,13 @@ class RevealView(ScopedView):
             label = dict(PURPOSES)[form.cleaned_data["purpose"]]
             note = form.cleaned_data["note"].strip()
             fields = self.model.policy.revealable(request.user)  # type: ignore[attr-defined]
-            audit.event(
-                actor=request.user,
+            audit.request_event(
+                request,
                 action=AuditAction.REVEAL,
                 model=self.model,
                 object_id=obj.pk,
                 object_repr=str(obj),
                 comment=f"{','.join(fields)}: {label}{'：' + note if note else ''}",
-                ip=request.META.get("REMOTE_ADDR"),
-                device=request.META.get("HTTP_USER_AGENT", ""),
             )
             context["revealed"] = True
         response = render(request, self.template_name, context)
