@@ -16,7 +16,7 @@ from typing import Any
 from django.db import models
 from django.db.models import Q
 
-__all__ = ["InvalidCursor", "Page", "keyset_page"]
+__all__ = ["InvalidCursor", "Page", "key_columns", "keyset_page"]
 
 
 class InvalidCursor(ValueError):
@@ -46,14 +46,23 @@ def _decode(cursor: str, field: models.Field) -> tuple[Any, Any]:
         raise InvalidCursor(str(exc)) from exc
 
 
-def keyset_page(queryset: models.QuerySet, *, order: str, cursor: str | None, size: int) -> Page:
-    """One page of ``queryset`` ordered by ``order`` ("field" or "-field") then primary key."""
-    descending = order.startswith("-")
+def _order_field(model: type[models.Model], order: str) -> models.Field:
     name = order.lstrip("-")
-    if name == "pk":
-        name = queryset.model._meta.pk.name
-    field = queryset.model._meta.get_field(name)
-    attname = getattr(field, "attname", name)
+    return model._meta.get_field(model._meta.pk.name if name == "pk" else name)  # type: ignore[return-value]
+
+
+def key_columns(model: type[models.Model], order: str) -> tuple[str, str]:
+    """The columns a page of ``.values()`` rows must hold for its cursor: the order's, "pk"."""
+    field = _order_field(model, order)
+    return getattr(field, "attname", field.name), "pk"
+
+
+def keyset_page(queryset: models.QuerySet, *, order: str, cursor: str | None, size: int) -> Page:
+    """One page of ``queryset`` ordered by ``order`` ("field" or "-field") then primary key;
+    its rows are model objects, or dicts holding ``key_columns`` for a ``.values()`` query."""
+    descending = order.startswith("-")
+    field = _order_field(queryset.model, order)
+    attname = getattr(field, "attname", field.name)
     qs = queryset.order_by(f"-{attname}", "-pk") if descending else queryset.order_by(attname, "pk")
     if cursor:
         value, pk = _decode(cursor, field)  # type: ignore[arg-type]
@@ -64,5 +73,8 @@ def keyset_page(queryset: models.QuerySet, *, order: str, cursor: str | None, si
     if len(rows) > size:
         rows = rows[:size]
         last = rows[-1]
-        next_cursor = _encode(getattr(last, attname), last.pk)
+        if isinstance(last, dict):
+            next_cursor = _encode(last[attname], last["pk"])
+        else:
+            next_cursor = _encode(getattr(last, attname), last.pk)
     return Page(items=rows, next_cursor=next_cursor, order=order)

@@ -166,6 +166,9 @@ def env_per_role(name: str, default: str) -> dict[str, int]:
 # Minutes without a request before a signed-in session ends:
 PARKOPS_IDLE_MINUTES = env_per_role("PARKOPS_IDLE_MINUTES", "admin=30,gov=30,auditor=30,*=120")
 # Hours a session lasts from sign-in, however active:
+# API lists whose rows only copy columns are read with .values() and written without a schema
+# object per row (core.api.rows); off, every list goes through validation (the same answer)
+PARKOPS_API_PLAIN_ROWS = os.environ.get("PARKOPS_API_PLAIN_ROWS", "1") != "0"
 PARKOPS_SESSION_HOURS = int(os.environ.get("PARKOPS_SESSION_HOURS", "12"))
 SESSION_COOKIE_AGE = PARKOPS_SESSION_HOURS * 3600
 # Days a password is good for, per role (0: no expiry):

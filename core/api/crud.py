@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest
@@ -33,6 +34,8 @@ from core.api.base import (
     page_schema,
     scoped,
 )
+from core.api.rows import plain_columns, rows_response
+from core.pagination import key_columns
 
 __all__ = ["Crud", "check_references", "register_crud"]
 
@@ -159,6 +162,8 @@ def register_crud(router: Router, path: str, spec: Crud) -> None:
     sort_values = {spec.order, f"-{spec.order}", *spec.sortable, *(f"-{s}" for s in spec.sortable)}
 
     SortKey = named_enum(f"{model.__name__}Sort", sorted(sort_values))
+    # a list whose rows only copy columns is read as .values() and written as it is
+    plain = None if spec.prepare or spec.prefetch_related else plain_columns(spec.out, model)
 
     def list_items(
         request: HttpRequest,
@@ -174,7 +179,12 @@ def register_crud(router: Router, path: str, spec: Crud) -> None:
             qs.select_related(*spec.select_related).prefetch_related(*spec.prefetch_related),
             request,
         )
-        page = page_of(qs, order=sort or spec.order, cursor=cursor, limit=limit)
+        order = sort or spec.order
+        if plain is not None and settings.PARKOPS_API_PLAIN_ROWS:
+            qs = qs.values(*plain.values(), *key_columns(model, order))
+            page = page_of(qs, order=order, cursor=cursor, limit=limit)
+            return rows_response(plain, page["items"], page["next"])
+        page = page_of(qs, order=order, cursor=cursor, limit=limit)
         if spec.prepare is not None:
             spec.prepare(request, page["items"])
         return page
