@@ -268,8 +268,9 @@ def rent_roll_sql(park_id: int, day: datetime.date) -> list[tuple[Any, ...]]:
 
 
 def aging_sql(day: datetime.date, from_settlements: bool) -> list[tuple[Any, ...]]:
-    """Open bills issued by ``day`` per tenant: not yet due, 1–30, 31–60, 61–90, over 90 days
-    past due (overdue from the day after the due date), overdue and total."""
+    """Open bills issued by ``day`` per tenant, as the aging page lists them: the tenant's id
+    and name, not yet due, 1–30, 31–60, 61–90, over 90 days past due (overdue from the day
+    after the due date), overdue and total; most overdue first, then by total and name."""
     d30, d60, d90 = (day - datetime.timedelta(days=n) for n in (30, 60, 90))
     if from_settlements:
         open_amount = """i.amount - COALESCE((SELECT SUM(s.amount) FROM leasing_settlement s
@@ -278,19 +279,20 @@ def aging_sql(day: datetime.date, from_settlements: bool) -> list[tuple[Any, ...
     else:
         open_amount, where, params = "i.amount - i.settled", "AND i.settled < i.amount", []
     return _fetch(
-        f"""SELECT enterprise_id,
+        f"""SELECT x.enterprise_id, e.name,
               SUM(CASE WHEN due_on >= %s THEN open ELSE 0 END),
               SUM(CASE WHEN due_on < %s AND due_on >= %s THEN open ELSE 0 END),
               SUM(CASE WHEN due_on < %s AND due_on >= %s THEN open ELSE 0 END),
               SUM(CASE WHEN due_on < %s AND due_on >= %s THEN open ELSE 0 END),
               SUM(CASE WHEN due_on < %s THEN open ELSE 0 END),
-              SUM(CASE WHEN due_on < %s THEN open ELSE 0 END),
-              SUM(open)
+              SUM(CASE WHEN due_on < %s THEN open ELSE 0 END) AS overdue,
+              SUM(open) AS total
             FROM (SELECT i.enterprise_id, i.due_on, {open_amount} AS open
                   FROM leasing_invoice i
                   WHERE i.kind <> 'credit' AND i.issued_on <= %s {where}) x
+            JOIN enterprises_enterprise e ON e.id = x.enterprise_id
             WHERE open > 0
-            GROUP BY enterprise_id ORDER BY enterprise_id""",
+            GROUP BY x.enterprise_id, e.name ORDER BY overdue DESC, total DESC, e.name""",
         [day, day, d30, d30, d60, d60, d90, d90, day, *params, day],
     )
 
@@ -304,10 +306,10 @@ def _fetch(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
 
 
 def _same_aging(orm: list[dict[str, Any]], sql: list[tuple[Any, ...]]) -> bool:
-    """Every bucket of every tenant the same (the ORM sorts by amount, the SQL by tenant)."""
+    """The same tenants in the same order, with the same name and every bucket the same."""
     keys = ("not_due", "d1_30", "d31_60", "d61_90", "d90_plus", "overdue", "total")
-    mine = sorted((r["enterprise_id"], *(r[k] for k in keys)) for r in orm)
-    theirs = [(e, *(_dec(v) for v in values)) for e, *values in sql]
+    mine = [(r["enterprise_id"], r["enterprise__name"], *(r[k] for k in keys)) for r in orm]
+    theirs = [(e, name, *(_dec(v) for v in values)) for e, name, *values in sql]
     return mine == theirs
 
 
