@@ -408,13 +408,17 @@ def filing(firm: Any, period: Any, n: int) -> Any:
 
 
 def _admissions(firms: list[Any], staff: Any, counts: dict[str, int]) -> None:
-    """An application for one tenant in twenty (moving into a second park), in every state."""
+    """An application for one tenant in twenty (moving into a second park), in every state;
+    at a small scale one in fewer, so that each column of the board is full (BOARD_CARDS) and
+    the board compares like with like between scales (bench/scale.py)."""
     from admissions.choices import AppState, Channel
     from admissions.models import Application
+    from admissions.selectors import BOARD_CARDS
     from spaces.models import Park
 
     parks = list(Park.objects.filter(operator__code=CODE).order_by("id"))
     states, channels = AppState.values, Channel.values
+    every = max(1, min(20, len(firms) // (BOARD_CARDS * len(states) + 1)))
     _insert(
         Application,
         (
@@ -426,8 +430,7 @@ def _admissions(firms: list[Any], staff: Any, counts: dict[str, int]) -> None:
                 created_by=staff,
                 area_min_m2=Decimal(200 + n % 800),
             )
-            for n, firm in enumerate(firms)
-            if n % 20 == 0
+            for n, firm in enumerate(firms[::every])  # n: the states in turn, whatever every is
         ),
         counts,
         "applications",

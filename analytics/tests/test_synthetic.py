@@ -4,11 +4,13 @@ or a removal that touches nothing but its own rows."""
 from __future__ import annotations
 
 import io
+from collections import Counter
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import F, Sum
 
+from admissions.choices import AppState
 from analytics import synthetic
 from enterprises.models import Enterprise, StatFiling
 from leasing.models import Invoice, Lease, LeaseUnit, Settlement
@@ -42,6 +44,13 @@ def test_the_portfolio_is_consistent_and_replaced_not_doubled():
     settled = Invoice.objects.aggregate(s=Sum("settled"))["s"]
     assert settled > 0 and Settlement.objects.aggregate(s=Sum("amount"))["s"] == settled
     assert Invoice.objects.filter(settled__lt=F("amount"), due_on__lte=synthetic.TODAY).exists()
+    # the board's columns are full at a small scale too (50 firms here, 10 cards a state)
+    from admissions.models import Application
+    from admissions.selectors import BOARD_CARDS
+
+    by_state = Counter(Application.objects.values_list("state", flat=True))
+    assert len(by_state) == len(AppState.values)
+    assert min(by_state.values()) >= min(BOARD_CARDS, size.enterprises // len(AppState.values))
     call_command("gen_portfolio", remove=True, stdout=out)
     assert not Park.objects.exists() and not Invoice.objects.exists()
     assert list(Enterprise.objects.all()) == [other]
