@@ -120,6 +120,7 @@ def build_leases(leases: int) -> tuple[int, int]:
                     3,
                     15,
                     "",
+                    "",
                 )
             )
         _insert(
@@ -142,6 +143,7 @@ def build_leases(leases: int) -> tuple[int, int]:
                 "payment_cycle_months",
                 "bill_days_ahead",
                 "termination_reason",
+                "notes",
             ],
             iter(lease_rows),
         )
@@ -245,26 +247,73 @@ def occupancy_sql(day: datetime.date) -> tuple[Decimal, Decimal]:
 
 
 def rent_roll_sql(park_id: int, day: datetime.date) -> list[tuple[Any, ...]]:
+    """The roll's stored figures per lease running on ``day``: contract, tenant, the units'
+    codes, area, deposit held, billed, received, billed without a fapiao. One query: the
+    leases, then each sum grouped by lease and joined (correlated subqueries a lease cost
+    PostgreSQL a JIT compilation of half a second at 2,000 leases)."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        codes = "string_agg(code, '、' ORDER BY code)"
+    else:  # SQLite concatenates in the order of its (ordered) input
+        codes = "group_concat(code, '、')"
     return _fetch(
-        """SELECT l.contract_no, e.name,
-             (SELECT SUM(lu.area_m2) FROM leasing_leaseunit lu
-               WHERE lu.lease_id = l.id AND lu.start_on <= %s AND lu.end_on >= %s),
-             COALESCE((SELECT SUM(i.amount) FROM leasing_invoice i
-               WHERE i.lease_id = l.id AND i.issued_on <= %s AND i.kind <> 'deposit'), 0),
-             COALESCE((SELECT SUM(s.amount) FROM leasing_settlement s
-               JOIN leasing_invoice i ON i.id = s.invoice_id
-               WHERE i.lease_id = l.id AND s."on" <= %s AND i.kind <> 'deposit'
-                 AND s.source IN ('payment', 'deposit')), 0),
-             COALESCE((SELECT SUM(i.amount) FROM leasing_invoice i
-               WHERE i.lease_id = l.id AND i.issued_on <= %s AND i.fapiao_no = ''
-                 AND i.kind NOT IN ('deposit', 'credit')), 0)
-           FROM leasing_lease l JOIN enterprises_enterprise e ON e.id = l.enterprise_id
-           WHERE l.park_id = %s AND l.state IN ('active', 'terminated', 'expired', 'renewed')
-             AND l.start_on <= %s AND l.end_on >= %s
-             AND (l.terminated_on IS NULL OR l.terminated_on > %s)
-           ORDER BY l.contract_no""",
-        [day, day, day, day, day, park_id, day, day, day],
+        f"""WITH roll AS (
+             SELECT l.id, l.contract_no, e.name FROM leasing_lease l
+             JOIN enterprises_enterprise e ON e.id = l.enterprise_id
+             WHERE l.park_id = %s AND l.state IN ('active', 'terminated', 'expired', 'renewed')
+               AND l.start_on <= %s AND l.end_on >= %s
+               AND (l.terminated_on IS NULL OR l.terminated_on > %s)),
+           held AS (
+             SELECT lease_id, {codes} AS codes, SUM(area_m2) AS area FROM (
+               SELECT lu.lease_id, u.code, lu.area_m2 FROM leasing_leaseunit lu
+               JOIN spaces_unit u ON u.id = lu.unit_id
+               WHERE lu.lease_id IN (SELECT id FROM roll)
+                 AND lu.start_on <= %s AND lu.end_on >= %s
+               ORDER BY lu.lease_id, u.code) x
+             GROUP BY lease_id),
+           bills AS (
+             SELECT lease_id,
+               SUM(amount) FILTER (WHERE kind <> 'deposit') AS billed,
+               SUM(amount) FILTER (WHERE fapiao_no = '' AND kind NOT IN ('deposit', 'credit'))
+                 AS not_invoiced
+             FROM leasing_invoice
+             WHERE lease_id IN (SELECT id FROM roll) AND issued_on <= %s GROUP BY lease_id),
+           paid AS (
+             SELECT i.lease_id,
+               SUM(s.amount) FILTER (WHERE i.kind = 'deposit') AS deposit,
+               SUM(s.amount) FILTER (WHERE i.kind <> 'deposit') AS received
+             FROM leasing_settlement s JOIN leasing_invoice i ON i.id = s.invoice_id
+             WHERE i.lease_id IN (SELECT id FROM roll) AND s."on" <= %s
+               AND s.source IN ('payment', 'deposit')
+             GROUP BY i.lease_id)
+           SELECT roll.contract_no, roll.name, held.codes, held.area,
+             COALESCE(paid.deposit, 0), COALESCE(bills.billed, 0), COALESCE(paid.received, 0),
+             COALESCE(bills.not_invoiced, 0)
+           FROM roll LEFT JOIN held ON held.lease_id = roll.id
+           LEFT JOIN bills ON bills.lease_id = roll.id LEFT JOIN paid ON paid.lease_id = roll.id
+           ORDER BY roll.contract_no""",
+        [park_id, day, day, day, day, day, day, day],
     )
+
+
+def same_roll(rows: list[Any], sql: list[tuple[Any, ...]]) -> bool:
+    """The rent roll's rows and the floor's: every stored figure the same."""
+    ours = [
+        (
+            r.contract_no,
+            r.tenant,
+            r.units,
+            r.area_m2,
+            r.deposit,
+            r.billed,
+            r.received,
+            r.not_invoiced,
+        )
+        for r in rows
+    ]
+    theirs = [(c, n, u or "", _dec(a), *(_dec(v) for v in sums)) for c, n, u, a, *sums in sql]
+    return ours == theirs
 
 
 def aging_sql(day: datetime.date, from_settlements: bool) -> list[tuple[Any, ...]]:
@@ -364,10 +413,7 @@ def main() -> None:
             f"rent roll of one park ({park.code})",
             lambda: selectors.rent_roll(Lease.objects.filter(park=park), TODAY),
             lambda: rent_roll_sql(park.pk, TODAY),
-            lambda o, s: (
-                [(r.contract_no, r.billed, r.received, r.not_invoiced) for r in o]
-                == [(c, _dec(b), _dec(r), _dec(f)) for c, _n, _a, b, r, f in s]
-            ),
+            same_roll,
         ),
         (
             "arrears aging of the portfolio, today",

@@ -29,7 +29,7 @@ import datetime
 import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from core.dates import add_months
@@ -53,6 +53,8 @@ YEAR_DAYS = 365
 
 def cents(value: Fraction | Decimal | int) -> Decimal:
     """An exact amount rounded half-up (away from zero at a tie) to whole 分, once."""
+    if isinstance(value, Decimal):  # exact already: the same rounding, without fractions
+        return value.quantize(CENT, rounding=ROUND_HALF_UP)
     hundredths = Fraction(value) * 100
     whole = math.floor(abs(hundredths) + Fraction(1, 2))
     return (Decimal(whole if hundredths >= 0 else -whole) / 100).quantize(CENT)

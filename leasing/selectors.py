@@ -357,17 +357,13 @@ def rent_roll(leases: QuerySet[Lease], day: datetime.date) -> list[RentRollRow]:
     for pk, lease in leases_by_id.items():  # a lease with no bill or payment yet: 0
         for sums in (billed.get(pk, {}), paid.get(pk, {})):
             lease.update({k: v or 0 for k, v in sums.items() if not k.endswith("lease_id")})
-    held = list(
-        LeaseUnit.objects.filter(lease_id__in=leases_by_id, start_on__lte=day, end_on__gte=day)
-        .order_by()
-        .values_list("lease_id", "unit_id", "area_m2")
-    )
-    # the codes by primary key, not joined: joined, PostgreSQL scanned all 200,000 units of
-    # the portfolio for one park's 2,000 (bench/scale.py, 60 → 8 ms)
-    codes = dict(Unit.objects.filter(pk__in={u for _l, u, _a in held}).values_list("pk", "code"))
     spans: dict[int, list[tuple[str, Decimal]]] = {}
-    for lease_id, unit_id, span_area in sorted(held, key=lambda h: codes[h[1]]):
-        spans.setdefault(lease_id, []).append((codes[unit_id], span_area))
+    for lease_id, code, span_area in (
+        LeaseUnit.objects.filter(lease__in=in_roll, start_on__lte=day, end_on__gte=day)
+        .order_by("unit__code")
+        .values_list("lease_id", "unit__code", "area_m2")
+    ):
+        spans.setdefault(lease_id, []).append((code, span_area))
     rows = []
     for lease in leases_by_id.values():
         own = spans.get(lease["pk"], [])
