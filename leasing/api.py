@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -47,6 +48,7 @@ from leasing.models import (
     Lease,
     LeaseAmendment,
     LeaseCharge,
+    LeaseUnit,
     Payment,
     Reminder,
     Settlement,
@@ -209,7 +211,8 @@ register_crud(
         order="-start_on",
         sortable=("start_on", "end_on"),
         select_related=("park",),
-        prefetch_related=("lease_units",),
+        # the unit ids only, sorted by the schema: unordered, not joined to the units
+        prefetch_related=(Prefetch("lease_units", queryset=LeaseUnit.objects.order_by()),),
         prepare=_may_change,
     ),
 )

@@ -34,7 +34,7 @@ from core.api.base import (
     page_schema,
     scoped,
 )
-from core.api.rows import plain_columns, rows_response
+from core.api.rows import object_writer, page_response, plain_columns, rows_response
 from core.pagination import key_columns
 
 __all__ = ["Crud", "check_references", "register_crud"]
@@ -54,7 +54,7 @@ class Crud:
     sortable: tuple[str, ...] = ()
     select_related: tuple[str, ...] = ()
     # related rows an output schema lists (a lease's units): one query a page, not one a row
-    prefetch_related: tuple[str, ...] = ()
+    prefetch_related: tuple[Any, ...] = ()  # names or Prefetch objects
     # what the output schema computes per row, computed for the whole page at once (a park's
     # offered space, whether the caller may change each lease): (request, rows) -> None
     prepare: Callable[[HttpRequest, list[Any]], None] | None = None
@@ -162,8 +162,10 @@ def register_crud(router: Router, path: str, spec: Crud) -> None:
     sort_values = {spec.order, f"-{spec.order}", *spec.sortable, *(f"-{s}" for s in spec.sortable)}
 
     SortKey = named_enum(f"{model.__name__}Sort", sorted(sort_values))
-    # a list whose rows only copy columns is read as .values() and written as it is
+    # a list whose rows only copy columns is read as .values() and written as it is; another
+    # is written from its objects without a schema object per row, where its schema allows
     plain = None if spec.prepare or spec.prefetch_related else plain_columns(spec.out, model)
+    writer = object_writer(spec.out)
 
     def list_items(
         request: HttpRequest,
@@ -187,6 +189,8 @@ def register_crud(router: Router, path: str, spec: Crud) -> None:
         page = page_of(qs, order=order, cursor=cursor, limit=limit)
         if spec.prepare is not None:
             spec.prepare(request, page["items"])
+        if writer is not None and settings.PARKOPS_API_PLAIN_ROWS:
+            return page_response([writer(obj, request) for obj in page["items"]], page["next"])
         return page
 
     def get_item(request: HttpRequest, id: PathId) -> Any:

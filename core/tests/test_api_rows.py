@@ -72,3 +72,27 @@ def test_a_plain_list_builds_no_model_object(client, django_user_model, monkeypa
     with override_settings(PARKOPS_API_PLAIN_ROWS=False):
         client.get("/api/v1/spaces/units?limit=20")
     assert len(built) >= 20
+
+
+@pytest.mark.django_db
+def test_a_row_without_its_related_record_is_written_as_validation_writes_it(rf):
+    """A company with no industry: ``industry.code`` reads nothing, and both write the
+    field's default (null) rather than failing."""
+    import json
+
+    from ninja.responses import NinjaJSONEncoder
+
+    from core.api.rows import object_writer
+    from enterprises.api import EnterpriseOut
+    from enterprises.models import Enterprise
+    from security.api import AuditEntryOut
+
+    firm = Enterprise.objects.create(name="无行业企业", credit_code="91110108MA01ABCD2X")
+    request = rf.get("/")
+    write = object_writer(EnterpriseOut)
+    assert write is not None
+    validated = EnterpriseOut.model_validate(firm, context={"request": request}).model_dump()
+    assert validated["industry"] is None
+    encode = lambda row: json.dumps(row, cls=NinjaJSONEncoder)  # noqa: E731
+    assert encode(write(firm, request)) == encode(validated)
+    assert object_writer(AuditEntryOut) is None  # its changes are a dict: validation writes it
