@@ -67,7 +67,7 @@ IMPORT_ROWS, TARGET_IMPORT_SECONDS = 50_000, 30
 WHY_MISSED = {
     "unit search": "a constant cost over the one SQL query: the filter form's validation and "
     "building ORM rows (it does not grow with the portfolio: see the scale ratio)",
-    "rent roll": "five queries where the floor is one (the leases, their units, and the bills "
+    "rent roll": "four queries where the floor is one (the leases, their units, and the bills "
     "and payments each summed by lease), then each lease's price and monthly rent worked out "
     "in Python from its terms as exact fractions (escalations, amendments): ~30 µs a lease",
     "api": "a list whose schema computes per row (a lease's unit ids and the caller's moves, a "

@@ -5,12 +5,15 @@ rules is written from its model objects the same way, without a schema object pe
 
 Why: at 200,000 units the time of a list went to building an ORM object per row and to
 django-ninja resolving each of its fields through its getter (bench/scale.py's profile); a
-bare ``.values()`` endpoint served three times the requests. A schema qualifies only when
-nothing in it computes, hides or converts: every field is a column of the model or of a row
-it points to (``park.code``), of a type that JSON-encodes the same whether or not pydantic
-validated it first, with no resolver, validator or policy. Any other schema keeps the
-validated path. ``core/tests/test_api_rows.py`` checks, for every list, that both paths
-answer the same bytes.
+bare ``.values()`` endpoint served three times the requests.
+
+For ``.values()``, every field must be a column of the model or of a row it points to
+(``park.code``), with no resolver, validator or policy. For the object writer, every field
+is an attribute or a static resolver's result, the only validator is RowOut's field rules
+(applied here the same way), and nested schemas qualify the same way. Either way the field's
+type must JSON-encode the same whether or not pydantic validated it first. Any other schema
+keeps the validated path. ``core/tests/test_api_rows.py`` checks, for every list and every
+demo role, that both paths answer the same bytes.
 """
 
 from __future__ import annotations
@@ -136,7 +139,7 @@ def _reader(schema: type[Schema], name: str) -> Reader | None:
         return lambda obj, context: _as_ninja_reads(resolver._func(obj))
     key = info.alias or name
     get = operator.attrgetter(key)
-    missing = AttributeError if info.is_required() else None
+    required = info.is_required()
 
     def read(obj: Any, context: Any) -> Any:
         # a resolver may give dicts for a nested schema: ninja reads their keys as they are
@@ -145,7 +148,7 @@ def _reader(schema: type[Schema], name: str) -> Reader | None:
         try:
             return _as_ninja_reads(get(obj))
         except AttributeError:  # park.code of no park: the field's default, as validation
-            if missing:
+            if required:
                 raise
             return info.get_default(call_default_factory=True)
 

@@ -1,5 +1,5 @@
 """API lists read as plain rows (core.api.rows) answer exactly what validation answers: for
-every API list, every page the demo's roles see, byte for byte, with the fast path on and
+every API list, every page each demo role sees, byte for byte, with the fast path on and
 off; and only schemas that copy columns take it."""
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from django.test import override_settings
 from core.api.rows import plain_columns
 from core.tests.test_query_counts import API_LISTS, demo  # noqa: F401 (a fixture)
 
-ROLES = ["admin", "operator", "tenant"]
+# every demo role: the policy hides and masks fields by role (gov, fund, auditor)
+ROLES = ["admin", "operator", "gov", "fund", "tenant", "auditor"]
 
 
 def _pages(client: Any, path: str) -> list[tuple[int, str, bytes]]:
