@@ -76,7 +76,7 @@ def generate(scale: float, progress: Callable[[str], None] = lambda _m: None) ->
     progress(f"{counts['filings']:,} filings, {counts['applications']:,} applications")
     if connection.vendor == "postgresql":
         # VACUUM sets the visibility map a live database's autovacuum keeps: without it, an
-        # index-only scan of the open bills reads the table too (the aging, 420 → 290 ms). A
+        # index-only scan of the open bills reads the table too (the aging, 637 → 334 ms). A
         # transaction (a test's) cannot vacuum: statistics alone there.
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE")

@@ -135,7 +135,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-else:
+elif "postgresql" in DATABASES["default"]["ENGINE"]:
     # no JIT compilation: ParkOps' queries are short, and PostgreSQL's estimate for a report
     # over a park of 2,000 leases made it compile one for longer than the query ran
     # (bench/scale.py at scale 1: 0.6 s of 0.7 s); the aging paid 13 ms a call for it
