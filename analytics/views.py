@@ -234,8 +234,9 @@ class OperatingReportView(ScopedView):
 
 
 def _company_cells(torch: TorchReturn) -> list[tuple[str, list[tuple[Any, bool, bool]]]]:
-    """The 在孵企业 table as (link, [(value, numeric, is the name)]) a row: laid out here, a
-    park of 1,000 companies renders in a fifth of the time a template lookup a cell took."""
+    """The 在孵企业 table as (link, [(value, numeric, is the name)]) a row: laid out here
+    rather than by a template lookup a cell (a park of 1,000 companies is 15,000 cells; the
+    page went from 800 to 610 ms, measured under load)."""
     return [
         (
             reverse("enterprises:enterprise_detail", args=[row["_pk"]]),
